@@ -1,0 +1,158 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
+
+	"sinergi/errs"
+)
+
+// statusOf is the one table from error kind to HTTP status.
+var statusOf = map[errs.Kind]int{
+	errs.Invalid:         http.StatusUnprocessableEntity,
+	errs.Malformed:       http.StatusBadRequest,
+	errs.NotFound:        http.StatusNotFound,
+	errs.Conflict:        http.StatusConflict,
+	errs.Forbidden:       http.StatusForbidden,
+	errs.Unauthenticated: http.StatusUnauthorized,
+	errs.Precondition:    http.StatusPreconditionFailed,
+	errs.RateLimited:     http.StatusTooManyRequests,
+	errs.TooLarge:        http.StatusRequestEntityTooLarge,
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Status    int               `json:"status"`
+	Code      string            `json:"code"`
+	Message   string            `json:"message"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	Details   map[string]any    `json:"details,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// fail answers with the error envelope. Errors without a kind are logged
+// with the request id and answered 500 without their text.
+func fail(c *gin.Context, err error) {
+	e, ok := errs.As(err)
+	status := http.StatusInternalServerError
+	if ok {
+		if s, known := statusOf[e.Kind]; known {
+			status = s
+		}
+	}
+	rid := requestID(c)
+	if status == http.StatusInternalServerError {
+		slog.ErrorContext(c.Request.Context(), "internal error", "request_id", rid, "err", err)
+		e = errs.New(errs.Internal, "internal_error", "internal error; quote the request id when reporting it")
+	}
+	c.Abort()
+	c.JSON(status, errorBody{Error: errorDetail{Status: status, Code: e.Code, Message: e.Message, Fields: e.Fields,
+		Details: e.Details, RequestID: rid}})
+}
+
+var (
+	errMalformed = errs.New(errs.Malformed, "malformed_json", "the request body is not valid JSON")
+	errTooLarge  = errs.New(errs.TooLarge, "too_large", "the request body is too large")
+	errNoRoute   = errs.New(errs.NotFound, "not_found", "no such resource")
+	errNoMethod  = errs.New(errs.Invalid, "method_not_allowed", "that method is not allowed on this resource")
+)
+
+// bind decodes a JSON body strictly into v and validates its tags. Unknown
+// fields are refused so that a misspelt field is not silently dropped.
+func (s *Server) bind(c *gin.Context, v any) error {
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return errMalformed.WithMessage("the request body holds more than one JSON value")
+	}
+	return s.check(v)
+}
+
+func decodeError(err error) error {
+	var maxErr *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &maxErr):
+		return errTooLarge
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		return errs.Invalidf(field, "must be %s", jsonType(typeErr.Type.Kind().String()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return errs.Invalidf(field, "is not a known field")
+	case errors.Is(err, io.EOF):
+		return errMalformed.WithMessage("the request body is empty; send a JSON object")
+	default:
+		return errMalformed.WithMessage("the request body is not valid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	default:
+		return "a number"
+	}
+}
+
+// check runs the validator over v's tags and reports fields by JSON name.
+func (s *Server) check(v any) error {
+	err := s.validate.Struct(v)
+	var verrs validator.ValidationErrors
+	if err == nil || !errors.As(err, &verrs) {
+		return err
+	}
+	f := errs.Fields{}
+	for _, fe := range verrs {
+		ns := fe.Namespace()
+		if i := strings.IndexByte(ns, '.'); i >= 0 {
+			ns = ns[i+1:]
+		}
+		f.Add(ns, describe(fe))
+	}
+	return f.Err()
+}
+
+func describe(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "max":
+		return "must be at most " + fe.Param()
+	case "min":
+		return "must be at least " + fe.Param()
+	case "gte":
+		return "must be at least " + fe.Param()
+	case "lte":
+		return "must be at most " + fe.Param()
+	case "email":
+		return "must be an e-mail address"
+	default:
+		return "is not valid (" + fe.Tag() + ")"
+	}
+}

@@ -1,0 +1,147 @@
+// Package api is the HTTP face of Sinergi: the gin router, handlers and
+// their DTOs, authentication by API key, and the one table that maps error
+// kinds to statuses. It is the only package that knows HTTP.
+package api
+
+import (
+	"context"
+	_ "embed"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"sinergi/profile"
+	"sinergi/tenant"
+)
+
+// Deps are what the handlers need; cmd/sinergi wires them.
+type Deps struct {
+	Tenants tenant.Service
+	People  profile.Service
+	// Ready reports whether the service can take traffic (the DB answers).
+	Ready   func(ctx context.Context) error
+	Log     *slog.Logger
+	Now     func() time.Time
+	MaxBody int64
+	// Registry collects metrics; nil makes a fresh one.
+	Registry *prometheus.Registry
+}
+
+// Server holds the router and its dependencies.
+type Server struct {
+	Deps
+	validate *validator.Validate
+	engine   *gin.Engine
+	metrics  *metrics
+}
+
+//go:embed openapi.yaml
+var openapiSpec []byte
+
+// New builds the router.
+func New(d Deps) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.MaxBody == 0 {
+		d.MaxBody = 1 << 20
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	s := &Server{Deps: d, validate: v, metrics: newMetrics(d.Registry)}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.limitBody)
+	e.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
+	e.NoMethod(func(c *gin.Context) {
+		c.Status(http.StatusMethodNotAllowed)
+		e := *errNoMethod
+		c.Abort()
+		c.JSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Status: http.StatusMethodNotAllowed, Code: e.Code,
+			Message: e.Message, RequestID: requestID(c)}})
+	})
+
+	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	e.GET("/readyz", s.ready)
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	e.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", openapiSpec) })
+	e.GET("/docs", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(docsPage)) })
+
+	v1 := e.Group("/v1", s.authenticate)
+	v1.POST("/institutions", s.only(tenant.Admin), s.createInstitution)
+	v1.GET("/institutions", s.only(tenant.Admin, tenant.Staff), s.listInstitutions)
+	v1.GET("/institutions/:id", s.only(tenant.Admin, tenant.Staff), s.getInstitution)
+	v1.POST("/institutions/:id/api-keys", s.only(tenant.Admin, tenant.Staff), s.createKey)
+	v1.GET("/institutions/:id/api-keys", s.only(tenant.Admin, tenant.Staff), s.listKeys)
+	v1.DELETE("/api-keys/:id", s.only(tenant.Admin, tenant.Staff, tenant.Trainer), s.revokeKey)
+
+	v1.GET("/competencies", s.only(tenant.Admin, tenant.Staff, tenant.Trainer), s.listCompetencies)
+	v1.POST("/competencies", s.only(tenant.Staff), s.createCompetency)
+
+	v1.GET("/people", s.only(tenant.Staff), s.listPeople)
+	v1.POST("/people", s.only(tenant.Staff), s.createPerson)
+	v1.GET("/people/:id", s.only(tenant.Staff, tenant.Trainer), s.getPerson)
+	v1.PATCH("/people/:id", s.only(tenant.Staff, tenant.Trainer), s.patchPerson)
+	v1.DELETE("/people/:id", s.only(tenant.Staff), s.archivePerson)
+	v1.PUT("/people/:id/competencies", s.only(tenant.Staff, tenant.Trainer), s.putCompetencies)
+
+	s.engine = e
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// Routes lists the method and path template of every route, for the
+// OpenAPI completeness test.
+func (s *Server) Routes() [][2]string {
+	var out [][2]string
+	for _, r := range s.engine.Routes() {
+		out = append(out, [2]string{r.Method, r.Path})
+	}
+	return out
+}
+
+func (s *Server) ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if s.Ready != nil {
+		if err := s.Ready(ctx); err != nil {
+			s.Log.Warn("not ready", "err", err)
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "unreachable"})
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "database": "ok"})
+}
+
+const docsPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sinergi API</title>
+<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}pre{white-space:pre-wrap;background:#f6f8fa;padding:1rem;border-radius:6px}</style>
+</head><body><h1>Sinergi API</h1>
+<p>The OpenAPI 3.1 description: <a href="/openapi.yaml">/openapi.yaml</a>. Load it into any OpenAPI viewer, or read it below.</p>
+<pre id="spec">loading…</pre>
+<script>fetch('/openapi.yaml').then(r=>r.text()).then(t=>{document.getElementById('spec').textContent=t})</script>
+</body></html>`

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is read from the environment, then flags override it.
+type config struct {
+	DatabaseURL     string
+	ListenAddr      string
+	BaseURL         string
+	MigrateOnStart  bool
+	LogLevel        string
+	DBMaxConns      int
+	ShutdownTimeout time.Duration
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	v, err := strconv.ParseBool(envOr(name, strconv.FormatBool(def)))
+	if err != nil {
+		return def
+	}
+	return v
+}
+
+func envInt(name string, def int) int {
+	v, err := strconv.Atoi(envOr(name, strconv.Itoa(def)))
+	if err != nil {
+		return def
+	}
+	return v
+}
+
+// register adds the flags every subcommand shares to fs.
+func (c *config) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "database-url", envOr("DATABASE_URL", ""), "PostgreSQL URL (env DATABASE_URL)")
+	fs.StringVar(&c.ListenAddr, "listen", envOr("LISTEN_ADDR", ":8080"), "address to serve on (env LISTEN_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", envOr("BASE_URL", "http://localhost:8080"), "public URL of the service (env BASE_URL)")
+	fs.BoolVar(&c.MigrateOnStart, "migrate", envBool("MIGRATE_ON_START", false), "apply migrations before serving (env MIGRATE_ON_START)")
+	fs.StringVar(&c.LogLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 20), "database pool size (env DB_MAX_CONNS)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "grace period for in-flight requests on SIGTERM")
+}
+
+// validate returns one error naming every bad value.
+func (c *config) validate() error {
+	var problems []string
+	if c.DatabaseURL == "" {
+		problems = append(problems, "DATABASE_URL is required")
+	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		problems = append(problems, "DATABASE_URL must be a postgres:// URL")
+	}
+	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
+		problems = append(problems, fmt.Sprintf("LISTEN_ADDR %q must be host:port, such as :8080", c.ListenAddr))
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("BASE_URL %q must be an absolute http(s) URL", c.BaseURL))
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
+		problems = append(problems, "DB_MAX_CONNS must be 1 to 1000")
+	}
+	if len(problems) > 0 {
+		return errors.New("bad configuration: " + strings.Join(problems, "; "))
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("LOG_LEVEL %q must be debug, info, warn or error", s)
+	}
+	return l, nil
+}

@@ -1,0 +1,205 @@
+package profile
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"sinergi/errs"
+	"sinergi/tz"
+)
+
+// golonganRe matches I/a … IV/e (IV/e is the only "e").
+var golonganRe = regexp.MustCompile(`^(I|II|III)/[a-d]$|^IV/[a-e]$`)
+
+// jenjangGolongan lists the golongan each jenjang may hold (PerBKN 3/2023).
+var jenjangGolongan = map[Jenjang][]string{
+	AhliPertama: {"III/a", "III/b"},
+	AhliMuda:    {"III/c", "III/d"},
+	AhliMadya:   {"IV/a", "IV/b", "IV/c"},
+	AhliUtama:   {"IV/d", "IV/e"},
+}
+
+// ValidGolongan reports whether g is a golongan/ruang from I/a to IV/e.
+func ValidGolongan(g string) bool { return golonganRe.MatchString(g) }
+
+// GolonganGroup returns the roman group (I, II, III or IV) of a golongan.
+func GolonganGroup(g string) string {
+	group, _, _ := strings.Cut(g, "/")
+	return group
+}
+
+// CheckNIP validates an 18-digit NIP: birth date (YYYYMMDD), TMT CPNS
+// (YYYYMM) after the person turned 15, sex digit 1 or 2, then a sequence.
+// It returns a sentence describing the first problem, or "".
+func CheckNIP(nip string, today time.Time) string {
+	if len(nip) != 18 || strings.Trim(nip, "0123456789") != "" {
+		return "must be 18 digits"
+	}
+	birth, err := time.Parse("20060102", nip[:8])
+	if err != nil || birth.Year() < 1940 || birth.After(today) {
+		return "digits 1-8 must be a real birth date (YYYYMMDD)"
+	}
+	tmt, err := time.Parse("200601", nip[8:14])
+	if err != nil || tmt.After(today) {
+		return "digits 9-14 must be the TMT year and month (YYYYMM), not in the future"
+	}
+	if tmt.Before(birth.AddDate(15, 0, 0)) {
+		return "TMT in digits 9-14 must be at least 15 years after the birth date"
+	}
+	if nip[14] != '1' && nip[14] != '2' {
+		return "digit 15 must be 1 (male) or 2 (female)"
+	}
+	if nip[15:] == "000" {
+		return "digits 16-18 must be a sequence number from 001"
+	}
+	return ""
+}
+
+// NormalizeEmail lower-cases and trims an address; ok is false when it is
+// not a plain address (no display name, exactly one @, a dotted domain).
+func NormalizeEmail(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return "", false
+	}
+	_, domain, _ := strings.Cut(s, "@")
+	if !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", false
+	}
+	return s, true
+}
+
+// NormalizePhone turns 0812-3456-789, 62 812 3456 789 or +62812… into
+// +62812…; ok is false for anything that is not an Indonesian number.
+func NormalizePhone(s string) (string, bool) {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(s) {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+		case r == ' ' || r == '-' || r == '(' || r == ')' || r == '.':
+		default:
+			return "", false
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(d, "62"):
+		d = d[2:]
+	case strings.HasPrefix(d, "0"):
+		d = d[1:]
+	default:
+		return "", false
+	}
+	if len(d) < 8 || len(d) > 12 || d[0] == '0' {
+		return "", false
+	}
+	return "+62" + d, true
+}
+
+// Normalize trims and canonicalises p's fields and checks every rule,
+// returning a validation error naming each bad field.
+func (p *Person) Normalize(today time.Time) error {
+	f := errs.Fields{}
+	p.Name = strings.Join(strings.Fields(p.Name), " ")
+	p.Organisation = strings.TrimSpace(p.Organisation)
+	p.Unit = strings.TrimSpace(p.Unit)
+	p.NIP = strings.ReplaceAll(strings.TrimSpace(p.NIP), " ", "")
+	expertise := p.Expertise[:0:0]
+	for _, e := range p.Expertise {
+		if e = strings.TrimSpace(e); e != "" {
+			expertise = append(expertise, e)
+		}
+	}
+	p.Expertise = expertise
+
+	switch p.Kind {
+	case Widyaiswara, Practitioner:
+	default:
+		f.Add("kind", "must be widyaiswara or practitioner")
+	}
+	if n := len([]rune(p.Name)); n < 2 || n > 200 {
+		f.Add("name", "must be 2 to 200 characters")
+	}
+	if email, ok := NormalizeEmail(p.Email); ok {
+		p.Email = email
+	} else {
+		f.Add("email", "must be a plain e-mail address such as nama@instansi.go.id")
+	}
+	if p.Phone != "" {
+		if phone, ok := NormalizePhone(p.Phone); ok {
+			p.Phone = phone
+		} else {
+			f.Add("phone", "must be an Indonesian number such as +6281234567890 or 081234567890")
+		}
+	}
+	if !tz.Valid(p.Zone) {
+		f.Add("zone", "must be one of Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura")
+	}
+	switch p.Employment {
+	case PNS, PPPK, NonASN:
+	default:
+		f.Add("employment", "must be pns, pppk or non_asn")
+	}
+	switch p.TaxIDStatus {
+	case TaxNPWP, TaxNIK, TaxNone:
+	default:
+		f.Add("tax_id_status", "must be npwp, nik or none")
+	}
+	if p.ExperienceYears < 0 || p.ExperienceYears > 70 {
+		f.Add("experience_years", "must be between 0 and 70")
+	}
+	if len(p.Expertise) > 30 {
+		f.Add("expertise", "at most 30 entries")
+	}
+	asn := p.Employment == PNS || p.Employment == PPPK
+	if p.NIP != "" {
+		if problem := CheckNIP(p.NIP, today); problem != "" {
+			f.Add("nip", problem)
+		}
+	} else if asn || p.Kind == Widyaiswara {
+		f.Add("nip", "is required for ASN and widyaiswara")
+	}
+	if p.Golongan != "" && !ValidGolongan(p.Golongan) {
+		f.Add("golongan", "must be a golongan/ruang from I/a to IV/e, such as III/c")
+	}
+	if p.Kind == Widyaiswara {
+		p.checkWidyaiswara(f)
+	} else if p.Jenjang != "" {
+		f.Add("jenjang", "only widyaiswara have a jenjang")
+	}
+	if p.Kind == Practitioner && p.Organisation == "" {
+		f.Add("organisation", "is required for practitioners")
+	}
+	if p.Employment == NonASN && p.Golongan != "" {
+		f.Add("golongan", "non-ASN people have no golongan")
+	}
+	return f.Err()
+}
+
+func (p *Person) checkWidyaiswara(f errs.Fields) {
+	if p.Employment == NonASN {
+		f.Add("employment", "a widyaiswara is ASN (pns or pppk)")
+	}
+	allowed, ok := jenjangGolongan[p.Jenjang]
+	if !ok {
+		f.Add("jenjang", "must be ahli_pertama, ahli_muda, ahli_madya or ahli_utama")
+		return
+	}
+	if p.Golongan == "" {
+		f.Add("golongan", "is required for widyaiswara")
+		return
+	}
+	for _, g := range allowed {
+		if g == p.Golongan {
+			return
+		}
+	}
+	if ValidGolongan(p.Golongan) {
+		f.Add("golongan", "does not fit jenjang "+string(p.Jenjang)+" (allowed: "+strings.Join(allowed, ", ")+")")
+	}
+}
