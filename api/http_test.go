@@ -1,0 +1,95 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+)
+
+func TestHTTPBasics(t *testing.T) {
+	e := newEnv(t)
+	e.srv.engine.GET("/v1/test-panic", func(*gin.Context) { panic("boom: secret detail") })
+	tests := []struct {
+		name, method, path, key string
+		body                    any
+		status                  int
+		code                    string
+	}{
+		{"unknown route is a JSON 404", "GET", "/v1/nope", e.staffA, nil, 404, "not_found"},
+		{"wrong method is a JSON 405", "PUT", "/healthz", "", nil, 405, "method_not_allowed"},
+		{"malformed JSON is 400", "POST", "/v1/people", e.staffA, `{"kind":`, 400, "malformed_json"},
+		{"empty body is 400", "POST", "/v1/people", e.staffA, ``, 400, "malformed_json"},
+		{"two JSON values are 400", "POST", "/v1/people", e.staffA, `{} {}`, 400, "malformed_json"},
+		{"oversized body is 413", "POST", "/v1/people", e.staffA, `{"name":"` + strings.Repeat("x", 2<<20) + `"}`, 413, "too_large"},
+		{"non-numeric id is 404", "GET", "/v1/people/abc", e.staffA, nil, 404, "not_found"},
+		{"a panic is a 500 without its text", "GET", "/v1/test-panic", e.staffA, nil, 500, "internal_error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(tt.method, tt.path, tt.key, tt.body)
+			e.expect(r, tt.status, tt.code)
+			errBody := r.Body["error"].(map[string]any)
+			if errBody["request_id"] == "" || errBody["request_id"] != r.Header.Get("X-Request-ID") {
+				t.Fatalf("request id missing: %s", r.Raw)
+			}
+			if bytes.Contains(r.Raw, []byte("secret detail")) || bytes.Contains(r.Raw, []byte("goroutine")) {
+				t.Fatalf("internal text leaked: %s", r.Raw)
+			}
+		})
+	}
+	t.Run("a caller's request id is kept", func(t *testing.T) {
+		r := e.do("GET", "/healthz", "", nil, "X-Request-ID", "abc-123-def-456")
+		if r.Header.Get("X-Request-ID") != "abc-123-def-456" {
+			t.Fatal(r.Header)
+		}
+	})
+	t.Run("readyz pings the database", func(t *testing.T) {
+		e.expect(e.do("GET", "/readyz", "", nil), 200, "")
+	})
+	t.Run("metrics count requests by route", func(t *testing.T) {
+		r := e.do("GET", "/metrics", "", nil)
+		if r.Status != 200 || !bytes.Contains(r.Raw, []byte(`sinergi_http_requests_total{method="GET",route="/readyz",status="200"} 1`)) {
+			t.Fatalf("metrics: %s", r.Raw[:min(len(r.Raw), 2000)])
+		}
+	})
+}
+
+// TestOpenAPIListsEveryRoute fails when a route is missing from the spec.
+func TestOpenAPIListsEveryRoute(t *testing.T) {
+	e := newEnv(t)
+	documented := map[string]bool{}
+	path := ""
+	sc := bufio.NewScanner(bytes.NewReader(openapiSpec))
+	pathRe := regexp.MustCompile(`^  (/\S*):\s*$`)
+	methodRe := regexp.MustCompile(`^    (get|post|put|patch|delete):`)
+	inPaths := false
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "paths:" {
+			inPaths = true
+			continue
+		}
+		if !inPaths {
+			continue
+		}
+		if m := pathRe.FindStringSubmatch(line); m != nil {
+			path = m[1]
+		} else if m := methodRe.FindStringSubmatch(line); m != nil {
+			documented[strings.ToUpper(m[1])+" "+path] = true
+		}
+	}
+	param := regexp.MustCompile(`:([a-z_]+)`)
+	for _, r := range e.srv.Routes() {
+		p := param.ReplaceAllString(r[1], "{$1}")
+		if !documented[r[0]+" "+p] {
+			t.Errorf("route %s %s is not in api/openapi.yaml", r[0], p)
+		}
+	}
+	if len(documented) < 10 {
+		t.Fatalf("parsed only %d operations", len(documented))
+	}
+}

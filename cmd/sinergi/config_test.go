@@ -1,0 +1,46 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConfigValidate(t *testing.T) {
+	good := config{DatabaseURL: "postgres://u@127.0.0.1:5432/db", ListenAddr: ":8080", BaseURL: "https://sinergi.example.id/",
+		LogLevel: "info", DBMaxConns: 10}
+	if err := good.validate(); err != nil {
+		t.Fatal(err)
+	}
+	if good.BaseURL != "https://sinergi.example.id" {
+		t.Errorf("BaseURL not trimmed: %q", good.BaseURL)
+	}
+	tests := []struct {
+		name   string
+		change func(c *config)
+		want   string
+	}{
+		{"missing database", func(c *config) { c.DatabaseURL = "" }, "DATABASE_URL is required"},
+		{"mysql URL", func(c *config) { c.DatabaseURL = "mysql://x" }, "DATABASE_URL must be a postgres:// URL"},
+		{"listen without port", func(c *config) { c.ListenAddr = "localhost" }, "LISTEN_ADDR"},
+		{"relative base URL", func(c *config) { c.BaseURL = "/app" }, "BASE_URL"},
+		{"unknown log level", func(c *config) { c.LogLevel = "loud" }, "LOG_LEVEL"},
+		{"pool of zero", func(c *config) { c.DBMaxConns = 0 }, "DB_MAX_CONNS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := good
+			tt.change(&c)
+			err := c.validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("validate() = %v, want one line mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnreachableDatabaseIsOneLine(t *testing.T) {
+	err := run([]string{"migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none", "status"})
+	if err == nil || !strings.Contains(err.Error(), "database at postgres://nobody@127.0.0.1:1/none") {
+		t.Fatalf("run() = %v", err)
+	}
+}
