@@ -17,6 +17,7 @@ import (
 	"sinergi/internal/pgtest"
 	"sinergi/postgres"
 	"sinergi/profile"
+	"sinergi/scheduling"
 	"sinergi/tenant"
 )
 
@@ -35,6 +36,7 @@ type env struct {
 	staffB   string
 	tenants  tenant.Service
 	people   profile.Service
+	sched    scheduling.Service
 	testTime time.Time
 }
 
@@ -44,7 +46,10 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, db: db, testTime: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	e.tenants = tenant.Service{Store: postgres.TenantStore{DB: db}}
 	e.people = profile.Service{Store: postgres.PeopleStore{DB: db}, Now: func() time.Time { return e.testTime }}
-	e.srv = New(Deps{Tenants: e.tenants, People: e.people, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	e.sched = scheduling.Service{Store: postgres.SchedulingStore{DB: db}, People: e.people.Store,
+		Now: func() time.Time { return e.testTime }, Buffer: time.Hour}
+	e.srv = New(Deps{Tenants: e.tenants, People: e.people, Scheduling: e.sched, Idempotency: postgres.IdempotencyStore{DB: db},
+		Now: func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: func(ctx context.Context) error { return postgres.Ping(ctx, db) }})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
 	a, err := e.tenants.CreateInstitution(ctx, tenant.Institution{Code: "BPSDM-A", Name: "BPSDM Provinsi A", Kind: "bpsdm_provinsi", Zone: "Asia/Makassar"})

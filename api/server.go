@@ -17,14 +17,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"sinergi/idempotency"
 	"sinergi/profile"
+	"sinergi/scheduling"
 	"sinergi/tenant"
 )
 
 // Deps are what the handlers need; cmd/sinergi wires them.
 type Deps struct {
-	Tenants tenant.Service
-	People  profile.Service
+	Tenants     tenant.Service
+	People      profile.Service
+	Scheduling  scheduling.Service
+	Idempotency idempotency.Store
 	// Ready reports whether the service can take traffic (the DB answers).
 	Ready   func(ctx context.Context) error
 	Log     *slog.Logger
@@ -88,7 +92,7 @@ func New(d Deps) *Server {
 	e.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", openapiSpec) })
 	e.GET("/docs", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(docsPage)) })
 
-	v1 := e.Group("/v1", s.authenticate)
+	v1 := e.Group("/v1", s.authenticate, s.idempotent)
 	v1.POST("/institutions", s.only(tenant.Admin), s.createInstitution)
 	v1.GET("/institutions", s.only(tenant.Admin, tenant.Staff), s.listInstitutions)
 	v1.GET("/institutions/:id", s.only(tenant.Admin, tenant.Staff), s.getInstitution)
@@ -105,6 +109,23 @@ func New(d Deps) *Server {
 	v1.PATCH("/people/:id", s.only(tenant.Staff, tenant.Trainer), s.patchPerson)
 	v1.DELETE("/people/:id", s.only(tenant.Staff), s.archivePerson)
 	v1.PUT("/people/:id/competencies", s.only(tenant.Staff, tenant.Trainer), s.putCompetencies)
+	v1.GET("/people/:id/availability", s.only(tenant.Staff, tenant.Trainer), s.getAvailability)
+	v1.PUT("/people/:id/availability", s.only(tenant.Staff, tenant.Trainer), s.putAvailability)
+	v1.GET("/people/:id/freebusy", s.only(tenant.Staff, tenant.Trainer), s.freeBusy)
+
+	v1.GET("/holidays", s.only(tenant.Admin, tenant.Staff, tenant.Trainer), s.listHolidays)
+	v1.POST("/holidays", s.only(tenant.Admin), s.putHoliday)
+	v1.DELETE("/holidays/:date", s.only(tenant.Admin), s.deleteHoliday)
+
+	v1.POST("/courses", s.only(tenant.Staff), s.createCourse)
+	v1.GET("/courses/:id", s.only(tenant.Staff), s.getCourse)
+	v1.POST("/courses/:id/sessions", s.only(tenant.Staff), s.createSession)
+	v1.GET("/sessions/:id", s.only(tenant.Staff), s.getSession)
+	v1.PATCH("/sessions/:id", s.only(tenant.Staff), s.patchSession)
+
+	v1.POST("/bookings", s.only(tenant.Staff), s.createBooking)
+	v1.GET("/bookings/:id", s.only(tenant.Staff, tenant.Trainer), s.getBooking)
+	v1.POST("/bookings/:id/transitions", s.only(tenant.Staff, tenant.Trainer), s.transitionBooking)
 
 	s.engine = e
 	return s

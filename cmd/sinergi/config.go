@@ -22,6 +22,7 @@ type config struct {
 	LogLevel        string
 	DBMaxConns      int
 	ShutdownTimeout time.Duration
+	BookingBuffer   time.Duration
 }
 
 func envOr(name, def string) string {
@@ -55,6 +56,11 @@ func (c *config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.MigrateOnStart, "migrate", envBool("MIGRATE_ON_START", false), "apply migrations before serving (env MIGRATE_ON_START)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 20), "database pool size (env DB_MAX_CONNS)")
+	buffer, err := time.ParseDuration(envOr("BOOKING_BUFFER", "60m"))
+	if err != nil {
+		buffer = -1 // reported by validate
+	}
+	fs.DurationVar(&c.BookingBuffer, "booking-buffer", buffer, "minimum gap between offline sessions of one person at different venues (env BOOKING_BUFFER)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "grace period for in-flight requests on SIGTERM")
 }
 
@@ -77,6 +83,9 @@ func (c *config) validate() error {
 	}
 	if c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
 		problems = append(problems, "DB_MAX_CONNS must be 1 to 1000")
+	}
+	if c.BookingBuffer < 0 || c.BookingBuffer > 24*time.Hour {
+		problems = append(problems, "BOOKING_BUFFER must be a duration from 0 to 24h, such as 60m")
 	}
 	if len(problems) > 0 {
 		return errors.New("bad configuration: " + strings.Join(problems, "; "))

@@ -3,11 +3,12 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfigValidate(t *testing.T) {
 	good := config{DatabaseURL: "postgres://u@127.0.0.1:5432/db", ListenAddr: ":8080", BaseURL: "https://sinergi.example.id/",
-		LogLevel: "info", DBMaxConns: 10}
+		LogLevel: "info", DBMaxConns: 10, BookingBuffer: time.Hour}
 	if err := good.validate(); err != nil {
 		t.Fatal(err)
 	}

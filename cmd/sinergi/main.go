@@ -27,6 +27,7 @@ import (
 	"sinergi/api"
 	"sinergi/postgres"
 	"sinergi/profile"
+	"sinergi/scheduling"
 	"sinergi/tenant"
 )
 
@@ -130,10 +131,12 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	}
 	tenants, people := services(db)
 	handler := api.New(api.Deps{
-		Tenants: tenants,
-		People:  people,
-		Ready:   func(ctx context.Context) error { return postgres.Ping(ctx, db) },
-		Log:     log,
+		Tenants:     tenants,
+		People:      people,
+		Scheduling:  scheduling.Service{Store: postgres.SchedulingStore{DB: db}, People: people.Store, Now: time.Now, Buffer: cfg.BookingBuffer},
+		Idempotency: postgres.IdempotencyStore{DB: db},
+		Ready:       func(ctx context.Context) error { return postgres.Ping(ctx, db) },
+		Log:         log,
 	})
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,

@@ -1,0 +1,705 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"sinergi/errs"
+	"sinergi/profile"
+	"sinergi/scheduling"
+	"sinergi/tenant"
+	"sinergi/tz"
+)
+
+// parseDate reads YYYY-MM-DD as UTC midnight.
+func parseDate(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, errs.Invalidf(field, "must be a date YYYY-MM-DD")
+	}
+	return t, nil
+}
+
+// parseInstant reads RFC 3339 with an offset, or a local time without one
+// (2026-12-07T09:00) in the given zone.
+func parseInstant(field, s string, loc *time.Location) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if loc != nil {
+		for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04"} {
+			if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+				return t, nil
+			}
+		}
+	}
+	return time.Time{}, errs.Invalidf(field, "must be RFC 3339 such as 2026-12-07T09:00:00+08:00, or a local time 2026-12-07T09:00 in the venue zone")
+}
+
+type courseIn struct {
+	Name                    string `json:"name" validate:"required"`
+	OrganisingUnit          string `json:"organising_unit" validate:"required"`
+	Funding                 string `json:"funding" validate:"required"`
+	Region                  string `json:"region" validate:"required"`
+	StartDate               string `json:"start_date" validate:"required"`
+	EndDate                 string `json:"end_date" validate:"required"`
+	LeadMinJenjang          string `json:"lead_min_jenjang"`
+	PractitionerOutsideUnit *bool  `json:"practitioner_outside_unit"`
+}
+
+type courseOut struct {
+	ID                      int64        `json:"id"`
+	InstitutionID           int64        `json:"institution_id"`
+	Name                    string       `json:"name"`
+	OrganisingUnit          string       `json:"organising_unit"`
+	Funding                 string       `json:"funding"`
+	Region                  string       `json:"region"`
+	StartDate               string       `json:"start_date"`
+	EndDate                 string       `json:"end_date"`
+	LeadMinJenjang          string       `json:"lead_min_jenjang,omitempty"`
+	PractitionerOutsideUnit bool         `json:"practitioner_outside_unit"`
+	Sessions                []sessionOut `json:"sessions"`
+	CreatedAt               time.Time    `json:"created_at"`
+}
+
+func courseDTO(c scheduling.Course, sessions []scheduling.Session) courseOut {
+	out := courseOut{ID: c.ID, InstitutionID: c.InstitutionID, Name: c.Name, OrganisingUnit: c.OrganisingUnit,
+		Funding: string(c.Funding), Region: c.Region, StartDate: c.StartDate.Format(time.DateOnly),
+		EndDate: c.EndDate.Format(time.DateOnly), LeadMinJenjang: string(c.LeadMinJenjang),
+		PractitionerOutsideUnit: c.PractitionerOutsideUnit, Sessions: []sessionOut{}, CreatedAt: c.CreatedAt}
+	for _, s := range sessions {
+		out.Sessions = append(out.Sessions, sessionDTO(s, nil))
+	}
+	return out
+}
+
+func (s *Server) createCourse(c *gin.Context) {
+	var in courseIn
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	start, err1 := parseDate("start_date", in.StartDate)
+	end, err2 := parseDate("end_date", in.EndDate)
+	if err := firstErr(err1, err2); err != nil {
+		fail(c, err)
+		return
+	}
+	outside := true
+	if in.PractitionerOutsideUnit != nil {
+		outside = *in.PractitionerOutsideUnit
+	}
+	course, err := s.Scheduling.CreateCourse(c.Request.Context(), principal(c).InstitutionID, scheduling.Course{
+		Name: in.Name, OrganisingUnit: in.OrganisingUnit, Funding: scheduling.Funding(strings.ToUpper(in.Funding)),
+		Region: in.Region, StartDate: start, EndDate: end, LeadMinJenjang: profile.Jenjang(in.LeadMinJenjang),
+		PractitionerOutsideUnit: outside})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/v1/courses/%d", course.ID))
+	c.JSON(http.StatusCreated, courseDTO(course, nil))
+}
+
+func firstErr(errors ...error) error {
+	for _, e := range errors {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func (s *Server) getCourse(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	inst := principal(c).InstitutionID
+	course, err := s.Scheduling.Store.Course(c.Request.Context(), inst, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	sessions, err := s.Scheduling.Store.CourseSessions(c.Request.Context(), inst, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, courseDTO(course, sessions))
+}
+
+type requirementIO struct {
+	Code     string `json:"code"`
+	MinLevel int    `json:"min_level"`
+}
+
+type sessionIn struct {
+	Topic                *string          `json:"topic"`
+	RequiredCompetencies *[]requirementIO `json:"required_competencies"`
+	Start                *string          `json:"start"`
+	End                  *string          `json:"end"`
+	Zone                 *string          `json:"zone"`
+	JP                   *int             `json:"jp"`
+	Mode                 *string          `json:"mode"`
+	Venue                *string          `json:"venue"`
+	Status               *string          `json:"status" validate:"omitnil,oneof=scheduled cancelled"`
+	Force                bool             `json:"force"`
+}
+
+type holidayOut struct {
+	Date   string `json:"date"`
+	Kind   string `json:"kind"`
+	NameID string `json:"name_id"`
+	NameEN string `json:"name_en"`
+	Status string `json:"status"`
+	Source string `json:"source"`
+}
+
+func holidayDTO(h scheduling.Holiday) holidayOut {
+	return holidayOut{Date: h.Date.Format(time.DateOnly), Kind: string(h.Kind), NameID: h.NameID, NameEN: h.NameEN,
+		Status: h.Status, Source: h.Source}
+}
+
+type sessionOut struct {
+	ID                   int64             `json:"id"`
+	CourseID             int64             `json:"course_id"`
+	Topic                string            `json:"topic"`
+	RequiredCompetencies []requirementIO   `json:"required_competencies"`
+	Start                string            `json:"start"`
+	End                  string            `json:"end"`
+	StartUTC             string            `json:"start_utc"`
+	EndUTC               string            `json:"end_utc"`
+	Zone                 string            `json:"zone"`
+	ZoneLabel            string            `json:"zone_label"`
+	LocalTimes           map[string]string `json:"local_times"`
+	JP                   int               `json:"jp"`
+	Mode                 string            `json:"mode"`
+	Venue                string            `json:"venue"`
+	Status               string            `json:"status"`
+	Version              int               `json:"version"`
+	Warnings             []holidayOut      `json:"warnings,omitempty"`
+	Bookings             []bookingOut      `json:"bookings,omitempty"`
+}
+
+// localTimes shows a session's clock range in WIB, WITA and WIT.
+func localTimes(start, end time.Time) map[string]string {
+	out := map[string]string{}
+	for _, z := range []string{"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"} {
+		loc := tz.MustLoad(z)
+		out[tz.Label(z)] = start.In(loc).Format("15:04") + "–" + end.In(loc).Format("15:04")
+	}
+	return out
+}
+
+func sessionDTO(s scheduling.Session, warnings []scheduling.Holiday) sessionOut {
+	loc := s.Location()
+	out := sessionOut{ID: s.ID, CourseID: s.CourseID, Topic: s.Topic, RequiredCompetencies: []requirementIO{},
+		Start: s.Start.In(loc).Format(time.RFC3339), End: s.End.In(loc).Format(time.RFC3339),
+		StartUTC: s.Start.UTC().Format(time.RFC3339), EndUTC: s.End.UTC().Format(time.RFC3339), Zone: s.Zone,
+		ZoneLabel: tz.Label(s.Zone), LocalTimes: localTimes(s.Start, s.End), JP: s.JP, Mode: string(s.Mode), Venue: s.Venue,
+		Status: string(s.Status), Version: s.Version}
+	for _, r := range s.Requirements {
+		out.RequiredCompetencies = append(out.RequiredCompetencies, requirementIO(r))
+	}
+	for _, h := range warnings {
+		out.Warnings = append(out.Warnings, holidayDTO(h))
+	}
+	return out
+}
+
+// applySession copies the given fields of in onto sess.
+func applySession(sess *scheduling.Session, in sessionIn) error {
+	if in.Topic != nil {
+		sess.Topic = *in.Topic
+	}
+	if in.Zone != nil {
+		sess.Zone = *in.Zone
+	}
+	loc, _ := tz.Load(sess.Zone)
+	var err1, err2 error
+	if in.Start != nil {
+		sess.Start, err1 = parseInstant("start", *in.Start, loc)
+	}
+	if in.End != nil {
+		sess.End, err2 = parseInstant("end", *in.End, loc)
+	}
+	if err := firstErr(err1, err2); err != nil {
+		return err
+	}
+	if in.JP != nil {
+		sess.JP = *in.JP
+	}
+	if in.Mode != nil {
+		sess.Mode = scheduling.Mode(*in.Mode)
+	}
+	if in.Venue != nil {
+		sess.Venue = *in.Venue
+	}
+	if in.Status != nil {
+		sess.Status = scheduling.SessionStatus(*in.Status)
+	}
+	if in.RequiredCompetencies != nil {
+		sess.Requirements = nil
+		for _, r := range *in.RequiredCompetencies {
+			sess.Requirements = append(sess.Requirements, scheduling.Requirement(r))
+		}
+	}
+	return nil
+}
+
+func (s *Server) createSession(c *gin.Context) {
+	courseID, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var in sessionIn
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	if in.Status != nil {
+		fail(c, errs.Invalidf("status", "a new session is scheduled; cancel it with PATCH"))
+		return
+	}
+	var sess scheduling.Session
+	if err := applySession(&sess, in); err != nil {
+		fail(c, err)
+		return
+	}
+	out, warnings, err := s.Scheduling.CreateSession(c.Request.Context(), principal(c).InstitutionID, courseID, sess, in.Force)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/v1/sessions/%d", out.ID))
+	c.Header("ETag", etag(out.Version))
+	c.JSON(http.StatusCreated, sessionDTO(out, warnings))
+}
+
+func (s *Server) getSession(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	inst := principal(c).InstitutionID
+	sess, err := s.Scheduling.Store.Session(c.Request.Context(), inst, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	bookings, err := s.Scheduling.Store.SessionBookings(c.Request.Context(), inst, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := sessionDTO(sess, nil)
+	out.Bookings = []bookingOut{}
+	for _, b := range bookings {
+		out.Bookings = append(out.Bookings, bookingDTO(b))
+	}
+	c.Header("ETag", etag(sess.Version))
+	c.JSON(http.StatusOK, out)
+}
+
+// ifMatchVersion reads W/"v<n>" from If-Match; 0 means no precondition.
+func ifMatchVersion(c *gin.Context) (int, error) {
+	m := c.GetHeader("If-Match")
+	if m == "" || m == "*" {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(m, `W/"v`), `"`))
+	if err != nil || v < 1 {
+		return 0, errs.New(errs.Precondition, "precondition_failed", `If-Match must be an ETag of this resource, such as W/"v3"`)
+	}
+	return v, nil
+}
+
+func (s *Server) patchSession(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	version, err := ifMatchVersion(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var in sessionIn
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	var applyErr error
+	out, warnings, bookings, err := s.Scheduling.UpdateSession(c.Request.Context(), principal(c).InstitutionID, id, version, in.Force,
+		func(sess *scheduling.Session) { applyErr = applySession(sess, in) })
+	if err == nil {
+		err = applyErr
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	dto := sessionDTO(out, warnings)
+	for _, b := range bookings {
+		dto.Bookings = append(dto.Bookings, bookingDTO(b))
+	}
+	c.Header("ETag", etag(out.Version))
+	c.JSON(http.StatusOK, dto)
+}
+
+type bookingIn struct {
+	SessionID int64  `json:"session_id" validate:"required"`
+	PersonID  int64  `json:"person_id" validate:"required"`
+	Role      string `json:"role" validate:"required,oneof=lead co_trainer"`
+	Force     bool   `json:"force"`
+}
+
+type bookingOut struct {
+	ID                 int64     `json:"id"`
+	InstitutionID      int64     `json:"institution_id"`
+	SessionID          int64     `json:"session_id"`
+	PersonID           int64     `json:"person_id"`
+	Role               string    `json:"role"`
+	Status             string    `json:"status"`
+	Start              string    `json:"start"`
+	End                string    `json:"end"`
+	UID                string    `json:"uid"`
+	Sequence           int       `json:"sequence"`
+	Flags              []string  `json:"flags"`
+	Forced             bool      `json:"forced"`
+	ActualJP           int       `json:"actual_jp,omitempty"`
+	AllowedTransitions []string  `json:"allowed_transitions"`
+	Version            int       `json:"version"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
+}
+
+func bookingDTO(b scheduling.Booking) bookingOut {
+	allowed := []string{}
+	for _, st := range scheduling.Allowed(b.Status) {
+		allowed = append(allowed, string(st))
+	}
+	flags := b.Flags
+	if flags == nil {
+		flags = []string{}
+	}
+	return bookingOut{ID: b.ID, InstitutionID: b.InstitutionID, SessionID: b.SessionID, PersonID: b.PersonID,
+		Role: string(b.Role), Status: string(b.Status), Start: b.During.Start.UTC().Format(time.RFC3339),
+		End: b.During.End.UTC().Format(time.RFC3339), UID: b.UID, Sequence: b.Sequence, Flags: flags, Forced: b.Forced,
+		ActualJP: b.ActualJP, AllowedTransitions: allowed, Version: b.Version, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt}
+}
+
+func (s *Server) createBooking(c *gin.Context) {
+	var in bookingIn
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	b, err := s.Scheduling.Book(c.Request.Context(), principal(c).InstitutionID, scheduling.BookRequest{
+		SessionID: in.SessionID, PersonID: in.PersonID, Role: scheduling.Role(in.Role), Force: in.Force})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/v1/bookings/%d", b.ID))
+	c.JSON(http.StatusCreated, bookingDTO(b))
+}
+
+// bookingScope is what a principal may reach: staff their institution's
+// bookings, a trainer their own.
+func bookingScope(p tenant.Principal) scheduling.Scope {
+	if p.Role == tenant.Trainer {
+		return scheduling.Scope{PersonID: p.PersonID}
+	}
+	return scheduling.Scope{InstitutionID: p.InstitutionID}
+}
+
+func (s *Server) getBooking(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	b, err := s.Scheduling.Store.Booking(c.Request.Context(), bookingScope(principal(c)), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, bookingDTO(b))
+}
+
+type transitionIn struct {
+	To       string `json:"to" validate:"required,oneof=invited accepted declined tentative confirmed completed cancelled"`
+	ActualJP int    `json:"actual_jp"`
+}
+
+func (s *Server) transitionBooking(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var in transitionIn
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	b, err := s.Scheduling.TransitionBooking(c.Request.Context(), bookingScope(principal(c)), id, scheduling.Status(in.To), in.ActualJP)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, bookingDTO(b))
+}
+
+func (s *Server) listHolidays(c *gin.Context) {
+	year := s.Now().Year()
+	if v := c.Query("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 2000 || y > 2100 {
+			fail(c, errs.Invalidf("year", "must be a year such as 2026"))
+			return
+		}
+		year = y
+	}
+	hs, err := s.Scheduling.Store.Holidays(c.Request.Context(), time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]holidayOut, len(hs))
+	for i, h := range hs {
+		items[i] = holidayDTO(h)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+}
+
+type holidayIn struct {
+	Date   string `json:"date" validate:"required"`
+	Kind   string `json:"kind" validate:"required"`
+	NameID string `json:"name_id" validate:"required"`
+	NameEN string `json:"name_en"`
+	Status string `json:"status"`
+	Source string `json:"source" validate:"required"`
+}
+
+func (s *Server) putHoliday(c *gin.Context) {
+	var in holidayIn
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	date, err := parseDate("date", in.Date)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	h := scheduling.Holiday{Date: date, Kind: scheduling.HolidayKind(in.Kind), NameID: in.NameID, NameEN: in.NameEN, Status: in.Status, Source: in.Source}
+	if err := h.Normalize(); err != nil {
+		fail(c, err)
+		return
+	}
+	out, err := s.Scheduling.Store.PutHoliday(c.Request.Context(), h)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, holidayDTO(out))
+}
+
+func (s *Server) deleteHoliday(c *gin.Context) {
+	date, err := parseDate("date", c.Param("date"))
+	if err == nil && date.IsZero() {
+		err = errNoRoute
+	}
+	if err == nil {
+		err = s.Scheduling.Store.DeleteHoliday(c.Request.Context(), date)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type windowIO struct {
+	RRule string `json:"rrule" validate:"required"`
+	Start string `json:"start" validate:"required"`
+	End   string `json:"end" validate:"required"`
+}
+
+type periodIO struct {
+	Start  string `json:"start" validate:"required"`
+	End    string `json:"end" validate:"required"`
+	Reason string `json:"reason"`
+}
+
+type availabilityIO struct {
+	Zone        string     `json:"zone,omitempty"`
+	Windows     []windowIO `json:"windows" validate:"dive"`
+	Unavailable []periodIO `json:"unavailable" validate:"dive"`
+}
+
+func availabilityDTO(a scheduling.Availability) availabilityIO {
+	out := availabilityIO{Zone: a.Zone, Windows: []windowIO{}, Unavailable: []periodIO{}}
+	loc := tz.MustLoad(a.Zone)
+	for _, w := range a.Windows {
+		out.Windows = append(out.Windows, windowIO{RRule: w.RRule, Start: scheduling.FormatClock(w.Start), End: scheduling.FormatClock(w.End)})
+	}
+	for _, p := range a.Unavailable {
+		out.Unavailable = append(out.Unavailable, periodIO{Start: p.Start.In(loc).Format(time.RFC3339), End: p.End.In(loc).Format(time.RFC3339), Reason: p.Reason})
+	}
+	return out
+}
+
+func (s *Server) putAvailability(c *gin.Context) {
+	id, err := personParam(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var in availabilityIO
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	inst := principal(c).InstitutionID
+	person, err := s.People.Store.Person(c.Request.Context(), inst, id, false)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	loc := tz.MustLoad(person.Zone)
+	var a scheduling.Availability
+	bad := errs.Fields{}
+	for i, w := range in.Windows {
+		start, ok1 := scheduling.ParseClock(w.Start)
+		end, ok2 := scheduling.ParseClock(w.End)
+		if !ok1 {
+			bad.Add(fmt.Sprintf("windows[%d].start", i), "must be HH:MM")
+		}
+		if !ok2 {
+			bad.Add(fmt.Sprintf("windows[%d].end", i), "must be HH:MM")
+		}
+		a.Windows = append(a.Windows, scheduling.Window{RRule: w.RRule, Start: start, End: end})
+	}
+	for i, p := range in.Unavailable {
+		start, err1 := parseInstant(fmt.Sprintf("unavailable[%d].start", i), p.Start, loc)
+		end, err2 := parseInstant(fmt.Sprintf("unavailable[%d].end", i), p.End, loc)
+		for _, e := range []error{err1, err2} {
+			if fe, ok := errs.As(e); ok {
+				for k, v := range fe.Fields {
+					bad.Add(k, v)
+				}
+			}
+		}
+		a.Unavailable = append(a.Unavailable, scheduling.Period{Interval: scheduling.Interval{Start: start.UTC(), End: end.UTC()}, Reason: p.Reason})
+	}
+	if err := bad.Err(); err != nil {
+		fail(c, err)
+		return
+	}
+	out, err := s.Scheduling.SetAvailability(c.Request.Context(), inst, id, a)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, availabilityDTO(out))
+}
+
+func (s *Server) getAvailability(c *gin.Context) {
+	id, err := personParam(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	person, err := s.People.Store.Person(c.Request.Context(), principal(c).InstitutionID, id, false)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	a, err := s.Scheduling.Store.Availability(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	a.Zone = person.Zone
+	c.JSON(http.StatusOK, availabilityDTO(a))
+}
+
+type intervalOut struct {
+	Start     string `json:"start"`
+	End       string `json:"end"`
+	Kind      string `json:"kind,omitempty"`
+	BookingID int64  `json:"booking_id,omitempty"`
+	SessionID int64  `json:"session_id,omitempty"`
+	Topic     string `json:"topic,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+func (s *Server) freeBusy(c *gin.Context) {
+	id, err := personParam(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	inst := principal(c).InstitutionID
+	person, err := s.People.Store.Person(c.Request.Context(), inst, id, false)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	zone := c.DefaultQuery("tz", person.Zone)
+	loc, lerr := tz.Load(zone)
+	if lerr != nil {
+		fail(c, errs.Invalidf("tz", "must be one of Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura"))
+		return
+	}
+	from, err1 := parseInstant("from", c.Query("from"), loc)
+	to, err2 := parseInstant("to", c.Query("to"), loc)
+	if err := firstErr(err1, err2); err != nil {
+		fail(c, err)
+		return
+	}
+	if from.IsZero() || to.IsZero() {
+		fail(c, errs.Invalidf("from", "from and to are required"))
+		return
+	}
+	free, busy, unavailable, err := s.Scheduling.FreeBusy(c.Request.Context(), inst, id, from, to)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	show := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+	out := gin.H{"tz": zone, "zone_label": tz.Label(zone), "from": show(from), "to": show(to)}
+	freeOut := []intervalOut{}
+	for _, f := range free {
+		freeOut = append(freeOut, intervalOut{Start: show(f.Start), End: show(f.End)})
+	}
+	busyOut := []intervalOut{}
+	for _, b := range busy {
+		busyOut = append(busyOut, intervalOut{Start: show(b.Start), End: show(b.End), Kind: "booking", BookingID: b.BookingID,
+			SessionID: b.SessionID, Topic: b.Topic})
+	}
+	for _, u := range unavailable {
+		busyOut = append(busyOut, intervalOut{Start: show(u.Start), End: show(u.End), Kind: "unavailable", Reason: u.Reason})
+	}
+	out["free"], out["busy"] = freeOut, busyOut
+	c.JSON(http.StatusOK, out)
+}

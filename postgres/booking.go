@@ -1,0 +1,210 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"sinergi/errs"
+	"sinergi/scheduling"
+)
+
+type bookingRow struct {
+	ID            int64
+	InstitutionID int64
+	SessionID     int64
+	PersonID      int64
+	Role          string
+	Status        string
+	Start         time.Time
+	End           time.Time
+	UID           string `gorm:"column:uid"`
+	Sequence      int
+	Flags         []byte
+	Forced        bool
+	ActualJP      *int `gorm:"column:actual_jp"`
+	Version       int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// bookingSelect reads bookings with their range split into two columns.
+const bookingSelect = `SELECT id, institution_id, session_id, person_id, role, status, lower(during) AS start,
+	upper(during) AS "end", uid, sequence, flags, forced, actual_jp, version, created_at, updated_at FROM bookings`
+
+func (r bookingRow) toDomain() scheduling.Booking {
+	flags := []string{}
+	_ = json.Unmarshal(r.Flags, &flags)
+	jp := 0
+	if r.ActualJP != nil {
+		jp = *r.ActualJP
+	}
+	return scheduling.Booking{ID: r.ID, InstitutionID: r.InstitutionID, SessionID: r.SessionID, PersonID: r.PersonID,
+		Role: scheduling.Role(r.Role), Status: scheduling.Status(r.Status),
+		During: scheduling.Interval{Start: r.Start.UTC(), End: r.End.UTC()}, UID: r.UID, Sequence: r.Sequence, Flags: flags,
+		Forced: r.Forced, ActualJP: jp, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+// bookingAudit is the audited view of a booking.
+func bookingAudit(b scheduling.Booking) map[string]any {
+	return map[string]any{"session_id": b.SessionID, "person_id": b.PersonID, "role": b.Role, "status": b.Status,
+		"start": b.During.Start, "end": b.During.End, "sequence": b.Sequence, "flags": b.Flags, "actual_jp": b.ActualJP}
+}
+
+func scopeWhere(q string, scope scheduling.Scope) (string, []any) {
+	var args []any
+	if scope.InstitutionID != 0 {
+		q += " AND institution_id = ?"
+		args = append(args, scope.InstitutionID)
+	}
+	if scope.PersonID != 0 {
+		q += " AND person_id = ?"
+		args = append(args, scope.PersonID)
+	}
+	return q, args
+}
+
+func loadBooking(db *gorm.DB, scope scheduling.Scope, id int64, lock ...bool) (scheduling.Booking, error) {
+	where, args := scopeWhere(" WHERE id = ?", scope)
+	q := bookingSelect + where
+	if len(lock) > 0 && lock[0] {
+		q += " FOR UPDATE"
+	}
+	var rows []bookingRow
+	if err := db.Raw(q, append([]any{id}, args...)...).Scan(&rows).Error; err != nil {
+		return scheduling.Booking{}, fmt.Errorf("load booking %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return scheduling.Booking{}, errs.NotFoundf("booking %d not found", id)
+	}
+	return rows[0].toDomain(), nil
+}
+
+// Booking implements scheduling.Store.
+func (s SchedulingStore) Booking(ctx context.Context, scope scheduling.Scope, id int64) (scheduling.Booking, error) {
+	return loadBooking(s.DB.WithContext(ctx), scope, id)
+}
+
+// clash describes the active booking of a person that [start, end) hits.
+func clash(tx *gorm.DB, personID int64, start, end time.Time) error {
+	var c struct {
+		BookingID, SessionID int64
+		Topic                string
+		Start, End           time.Time
+	}
+	err := tx.Raw(`SELECT b.id AS booking_id, b.session_id, s.topic, lower(b.during) AS start, upper(b.during) AS "end"
+		FROM bookings b JOIN sessions s ON s.id = b.session_id
+		WHERE b.person_id = ? AND b.status NOT IN ('declined', 'cancelled') AND b.during && tstzrange(?, ?, '[)')
+		ORDER BY lower(b.during) LIMIT 1`, personID, start, end).Scan(&c).Error
+	if err != nil || c.BookingID == 0 {
+		return scheduling.ErrDoubleBooked
+	}
+	return scheduling.ErrDoubleBooked.WithMessage("the person is already booked on session %d (%q) from %s to %s",
+		c.SessionID, c.Topic, c.Start.UTC().Format(time.RFC3339), c.End.UTC().Format(time.RFC3339)).
+		WithDetails(map[string]any{"booking_id": c.BookingID, "session_id": c.SessionID, "topic": c.Topic,
+			"start": c.Start.UTC(), "end": c.End.UTC()})
+}
+
+// CreateBooking implements scheduling.Store. The person's row is locked so
+// that bookings of one person are decided one at a time; the EXCLUDE
+// constraint stays the last word on overlaps.
+func (s SchedulingStore) CreateBooking(ctx context.Context, b scheduling.Booking, sess scheduling.Session, buffer time.Duration) (scheduling.Booking, error) {
+	var out scheduling.Booking
+	var conflict error
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT 1 FROM people WHERE id = ? FOR UPDATE", b.PersonID).Error; err != nil {
+			return fmt.Errorf("lock person: %w", err)
+		}
+		if buffer > 0 && sess.Mode != scheduling.Online {
+			var near struct {
+				BookingID, SessionID int64
+				Venue                string
+			}
+			err := tx.Raw(`SELECT b.id AS booking_id, s.id AS session_id, s.venue FROM bookings b JOIN sessions s ON s.id = b.session_id
+				WHERE b.person_id = ? AND b.status NOT IN ('declined', 'cancelled') AND s.mode <> 'online'
+				AND lower(s.venue) <> lower(?) AND b.during && tstzrange(?, ?, '[)') LIMIT 1`,
+				b.PersonID, sess.Venue, b.During.Start.Add(-buffer), b.During.End.Add(buffer)).Scan(&near).Error
+			if err != nil {
+				return fmt.Errorf("check travel buffer: %w", err)
+			}
+			if near.BookingID != 0 {
+				conflict = scheduling.ErrDoubleBooked.WithMessage("the person has an offline session at %q within %s of this one",
+					near.Venue, buffer).WithDetails(map[string]any{"booking_id": near.BookingID, "session_id": near.SessionID,
+					"venue": near.Venue, "buffer_minutes": int(buffer / time.Minute)})
+				return conflict
+			}
+		}
+		var id int64
+		err := tx.Raw(`INSERT INTO bookings (institution_id, session_id, person_id, role, status, during, uid, sequence, flags, forced, version)
+			VALUES (?, ?, ?, ?, ?, tstzrange(?, ?, '[)'), ?, ?, ?, ?, 1) RETURNING id`,
+			b.InstitutionID, b.SessionID, b.PersonID, string(b.Role), string(b.Status), b.During.Start, b.During.End, b.UID,
+			b.Sequence, jsonOrNil(b.Flags), b.Forced).Scan(&id).Error
+		if err != nil {
+			return err
+		}
+		var err2 error
+		if out, err2 = loadBooking(tx, scheduling.Scope{}, id); err2 != nil {
+			return err2
+		}
+		return writeAudit(ctx, tx, b.InstitutionID, "create", "booking", id, nil, bookingAudit(out))
+	})
+	switch {
+	case err == nil:
+		return out, nil
+	case conflict != nil:
+		return scheduling.Booking{}, conflict
+	case isCode(err, exclusionViolation):
+		return scheduling.Booking{}, clash(s.DB.WithContext(ctx), b.PersonID, b.During.Start, b.During.End)
+	case isCode(err, uniqueViolation) && constraintOf(err) == "bookings_one_lead":
+		return scheduling.Booking{}, scheduling.ErrLeadTaken
+	default:
+		return scheduling.Booking{}, fmt.Errorf("insert booking: %w", err)
+	}
+}
+
+// UpdateBooking implements scheduling.Store.
+func (s SchedulingStore) UpdateBooking(ctx context.Context, scope scheduling.Scope, id int64, change func(*scheduling.Booking) error) (scheduling.Booking, error) {
+	var out, before scheduling.Booking
+	var domainErr error
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		before, err = loadBooking(tx, scope, id, true)
+		if err != nil {
+			domainErr = err
+			return err
+		}
+		after := before
+		after.Flags = append([]string{}, before.Flags...)
+		if err := change(&after); err != nil {
+			domainErr = err
+			return err
+		}
+		var jp *int
+		if after.ActualJP != 0 {
+			jp = &after.ActualJP
+		}
+		if err := tx.Exec(`UPDATE bookings SET status = ?, sequence = ?, flags = ?, actual_jp = ?, version = version + 1,
+			updated_at = clock_timestamp() WHERE id = ?`, string(after.Status), after.Sequence, jsonOrNil(after.Flags), jp, id).Error; err != nil {
+			return err
+		}
+		if out, err = loadBooking(tx, scheduling.Scope{}, id); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, out.InstitutionID, "transition", "booking", id, bookingAudit(before), bookingAudit(out))
+	})
+	switch {
+	case err == nil:
+		return out, nil
+	case domainErr != nil:
+		return scheduling.Booking{}, domainErr
+	case isCode(err, exclusionViolation):
+		return scheduling.Booking{}, clash(s.DB.WithContext(ctx), before.PersonID, before.During.Start, before.During.End)
+	case isCode(err, uniqueViolation) && constraintOf(err) == "bookings_one_lead":
+		return scheduling.Booking{}, scheduling.ErrLeadTaken
+	default:
+		return scheduling.Booking{}, fmt.Errorf("update booking %d: %w", id, err)
+	}
+}
