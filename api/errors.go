@@ -52,12 +52,23 @@ func fail(c *gin.Context, err error) {
 	}
 	rid := requestID(c)
 	if status == http.StatusInternalServerError {
-		slog.ErrorContext(c.Request.Context(), "internal error", "request_id", rid, "err", err)
+		logger(c).ErrorContext(c.Request.Context(), "internal error", "request_id", rid, "err", err)
 		e = errs.New(errs.Internal, "internal_error", "internal error; quote the request id when reporting it")
 	}
 	c.Abort()
 	c.JSON(status, errorBody{Error: errorDetail{Status: status, Code: e.Code, Message: e.Message, Fields: e.Fields,
 		Details: e.Details, RequestID: rid}})
+}
+
+const loggerKey = "logger"
+
+// logger is the server's logger, which the first middleware puts on the
+// context.
+func logger(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(loggerKey); ok {
+		return l.(*slog.Logger)
+	}
+	return slog.Default()
 }
 
 var (

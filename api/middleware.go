@@ -31,6 +31,7 @@ func (s *Server) requestIDs(c *gin.Context) {
 		id = hex.EncodeToString(b[:])
 	}
 	c.Set(requestIDKey, id)
+	c.Set(loggerKey, s.Log)
 	c.Header("X-Request-ID", id)
 	c.Next()
 }
