@@ -26,7 +26,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // env is a server over a fresh database with two institutions, A and B,
 // each with a staff key, and an admin key.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *Server
 	db       *gorm.DB
 	instA    int64
@@ -40,7 +40,7 @@ type env struct {
 	testTime time.Time
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	e := &env{t: t, db: db, testTime: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
