@@ -1,0 +1,523 @@
+// Package matching ranks widyaiswara and practitioners for a session and
+// assigns whole courses. It is pure: it works on an in-memory Index of
+// people, their competencies, ratings, workload and busy time that the
+// service builds from the database and rebuilds when the data changes.
+package matching
+
+import (
+	"container/heap"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"sinergi/profile"
+	"sinergi/scheduling"
+)
+
+// Interval is a busy span [Start, End).
+type Interval = scheduling.Interval
+
+// Person is what matching knows of a trainer.
+type Person struct {
+	ID            int64
+	InstitutionID int64
+	Name          string
+	Kind          profile.Kind
+	Jenjang       profile.Jenjang
+	Organisation  string
+	Unit          string
+	Zone          string
+	Archived      bool
+	// Shared practitioners may be proposed to other institutions.
+	Shared bool
+	// Levels maps a competency code to the person's level (1-5).
+	Levels map[string]int
+	// RatingMean is the mean evaluation on the 1-4 scale over RatingCount.
+	RatingMean  float64
+	RatingCount int
+	// JPYear and JPMonth hold JP already booked, keyed 2026 and 202612.
+	JPYear  map[int]int
+	JPMonth map[int]int
+	// RatePerJP is the honorarium the person would cost per JP.
+	RatePerJP int64
+	// Busy holds active bookings, sorted by start.
+	Busy []Booked
+	// Free reports declared availability for a span; nil means always.
+	Free func(start, end time.Time) bool
+}
+
+// Booked is an active booking in a person's calendar.
+type Booked struct {
+	Interval
+	SessionID int64
+	Offline   bool
+	Venue     string
+}
+
+// Weights of the soft criteria; they need not sum to anything.
+type Weights struct {
+	Expertise, Level, Rating, Load, Cost, Travel float64
+}
+
+// DefaultWeights favour expertise, then rating, level and fair load.
+func DefaultWeights() Weights {
+	return Weights{Expertise: 40, Level: 15, Rating: 20, Load: 15, Cost: 5, Travel: 5}
+}
+
+// Rules are the institution's hard limits and priors.
+type Rules struct {
+	// MonthlyCapJP excludes people who would pass it; 0 means none.
+	MonthlyCapJP int
+	// BudgetPerJP scores cost against a budget; 0 means cost is neutral.
+	BudgetPerJP int64
+	// Buffer is kept free before and after an offline session.
+	Buffer time.Duration
+	// PriorMean and PriorWeight smooth ratings (Bayesian average) so that
+	// one 4/4 does not beat fifty 3.8s.
+	PriorMean   float64
+	PriorWeight float64
+}
+
+// DefaultRules have no cap or budget, an hour of buffer and a prior of ten
+// ratings of 3 on the 1-4 scale.
+func DefaultRules() Rules {
+	return Rules{Buffer: time.Hour, PriorMean: 3, PriorWeight: 10}
+}
+
+// Index holds the people matching ranks, by institution.
+type Index struct {
+	people []Person
+	byInst map[int64][]int32
+	shared []int32
+	// peerLoad is the mean JP per year of each institution's people, the
+	// yardstick for workload fairness.
+	peerLoad map[int64]map[int]float64
+}
+
+// NewIndex builds an index over people.
+func NewIndex(people []Person) *Index {
+	ix := &Index{people: people, byInst: map[int64][]int32{}, peerLoad: map[int64]map[int]float64{}}
+	counts := map[int64]int{}
+	for i, p := range people {
+		ix.byInst[p.InstitutionID] = append(ix.byInst[p.InstitutionID], int32(i))
+		if p.Shared && p.Kind == profile.Practitioner && !p.Archived {
+			ix.shared = append(ix.shared, int32(i))
+		}
+		counts[p.InstitutionID]++
+		loads := ix.peerLoad[p.InstitutionID]
+		if loads == nil {
+			loads = map[int]float64{}
+			ix.peerLoad[p.InstitutionID] = loads
+		}
+		for y, jp := range p.JPYear {
+			loads[y] += float64(jp)
+		}
+	}
+	for inst, loads := range ix.peerLoad {
+		for y := range loads {
+			loads[y] /= float64(counts[inst])
+		}
+	}
+	return ix
+}
+
+// Len is the number of people indexed.
+func (ix *Index) Len() int { return len(ix.people) }
+
+// Person returns the indexed person with id, if any.
+func (ix *Index) Person(id int64) (Person, bool) {
+	for _, p := range ix.people {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Person{}, false
+}
+
+// Request asks for candidates for one role of a session.
+type Request struct {
+	Session scheduling.Session
+	Course  scheduling.Course
+	Role    scheduling.Role
+	Limit   int
+	// ExcludedLimit is how many of the best excluded people to explain.
+	ExcludedLimit int
+	Weights       Weights
+	Rules         Rules
+	// Untimed ranks on everything but time: busy and free are not checked.
+	Untimed bool
+}
+
+// Part is one criterion's share of a score.
+type Part struct {
+	Criterion string
+	// Weight is the criterion's share of 100 points.
+	Weight float64
+	// Value is how well the person meets it, 0 to 1.
+	Value float64
+	// Points is Weight × Value, in hundredths of a point; the parts of a
+	// score sum exactly to it.
+	Points      int
+	Explanation string
+}
+
+// Candidate is a ranked person with the reasons for the score.
+type Candidate struct {
+	Person    *Person
+	Score     int // hundredths of a point, 0 to 10000
+	Breakdown []Part
+}
+
+// Exclusion is a person a hard constraint kept out, with the score they
+// would have had.
+type Exclusion struct {
+	Person      *Person
+	Score       int
+	Constraint  string
+	Explanation string
+}
+
+// Result is a ranking.
+type Result struct {
+	Candidates []Candidate
+	Excluded   []Exclusion
+	Considered int
+}
+
+// raw holds a person's criterion values before weighting.
+type raw struct {
+	expertise, level, rating, load, cost, travel float64
+}
+
+func (ix *Index) pool(inst int64) []int32 {
+	own := ix.byInst[inst]
+	if len(ix.shared) == 0 {
+		return own
+	}
+	out := make([]int32, 0, len(own)+len(ix.shared))
+	out = append(out, own...)
+	for _, i := range ix.shared {
+		if ix.people[i].InstitutionID != inst {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func normalise(w Weights) [6]float64 {
+	ws := [6]float64{w.Expertise, w.Level, w.Rating, w.Load, w.Cost, w.Travel}
+	sum := 0.0
+	for i, x := range ws {
+		ws[i] = math.Max(x, 0)
+		sum += ws[i]
+	}
+	if sum == 0 {
+		return normalise(DefaultWeights())
+	}
+	for i := range ws {
+		ws[i] = ws[i] / sum * 100
+	}
+	return ws
+}
+
+// points weights values into hundredths of a point per criterion.
+func points(ws [6]float64, r raw) ([6]int, int) {
+	vals := [6]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel}
+	var ps [6]int
+	total := 0
+	for i := range ps {
+		ps[i] = int(math.Round(ws[i] * vals[i] * 100))
+		total += ps[i]
+	}
+	return ps, total
+}
+
+func (ix *Index) values(p *Person, req *Request, year, month int) raw {
+	var r raw
+	reqs := req.Session.Requirements
+	if len(reqs) == 0 {
+		r.expertise, r.level = 1, 0.5
+	} else {
+		for _, q := range reqs {
+			lv := p.Levels[q.Code]
+			switch {
+			case lv >= q.MinLevel:
+				r.expertise++
+				r.level += math.Min(float64(lv-q.MinLevel), 2) / 2
+			case lv > 0:
+				r.expertise += 0.5 * float64(lv) / float64(q.MinLevel)
+			}
+		}
+		r.expertise /= float64(len(reqs))
+		r.level /= float64(len(reqs))
+	}
+	rules := req.Rules
+	smoothed := (rules.PriorMean*rules.PriorWeight + p.RatingMean*float64(p.RatingCount)) / (rules.PriorWeight + float64(p.RatingCount))
+	if rules.PriorWeight+float64(p.RatingCount) == 0 {
+		smoothed = 1
+	}
+	r.rating = clamp01((smoothed - 1) / 3)
+	peer := ix.peerLoad[req.Session.InstitutionID][year]
+	mine := float64(p.JPYear[year])
+	r.load = 1 / (1 + math.Max(mine-peer, 0)/math.Max(peer, 8))
+	if rules.MonthlyCapJP > 0 {
+		r.load *= 1 - 0.5*float64(p.JPMonth[month])/float64(rules.MonthlyCapJP)
+	}
+	r.cost = 1
+	if rules.BudgetPerJP > 0 && p.RatePerJP > 0 {
+		r.cost = clamp01(1 - float64(p.RatePerJP-rules.BudgetPerJP)/float64(rules.BudgetPerJP))
+		if p.RatePerJP <= rules.BudgetPerJP {
+			r.cost = 1 - 0.5*float64(p.RatePerJP)/float64(rules.BudgetPerJP)
+		}
+	}
+	r.travel = travel(p.Zone, req.Session)
+	return r
+}
+
+func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }
+
+// maxSession is the longest a session may last (scheduling enforces it).
+const maxSession = 12 * time.Hour
+
+// zoneOffset is a zone's UTC offset in hours; Indonesia has no DST.
+func zoneOffset(zone string) int {
+	switch zone {
+	case "Asia/Makassar":
+		return 8
+	case "Asia/Jayapura":
+		return 9
+	default:
+		return 7
+	}
+}
+
+// travel is 1 online or in the venue's zone, less the more zones away.
+func travel(zone string, s scheduling.Session) float64 {
+	if s.Mode == scheduling.Online || zone == s.Zone {
+		return 1
+	}
+	d := zoneOffset(zone) - zoneOffset(s.Zone)
+	if d < 0 {
+		d = -d
+	}
+	return []float64{0.8, 0.5, 0.25}[min(d, 2)]
+}
+
+// Constraint codes a person can be excluded by.
+const (
+	ExArchived    = "archived"
+	ExNotLead     = "lead_must_be_widyaiswara"
+	ExJenjang     = "lead_jenjang_too_low"
+	ExSameUnit    = "practitioner_from_organising_unit"
+	ExMonthlyCap  = "monthly_cap"
+	ExBusy        = "busy"
+	ExUnavailable = "unavailable"
+	ExSelf        = "already_in_session"
+)
+
+// hardCheck returns the first time-independent constraint p fails.
+func hardCheck(p *Person, req *Request, month int) (string, string) {
+	switch {
+	case p.Archived:
+		return ExArchived, "archived"
+	case req.Role == scheduling.Lead && p.Kind != profile.Widyaiswara:
+		return ExNotLead, "only a widyaiswara can lead"
+	case req.Role == scheduling.Lead && req.Course.LeadMinJenjang != "" && p.Jenjang.Rank() < req.Course.LeadMinJenjang.Rank():
+		return ExJenjang, fmt.Sprintf("the course asks for a lead of at least %s; %s is %s", req.Course.LeadMinJenjang, p.Name, p.Jenjang)
+	case req.Course.PractitionerOutsideUnit && p.Kind == profile.Practitioner &&
+		scheduling.SameUnitPractitioner(profile.Person{Kind: p.Kind, Unit: p.Unit, Organisation: p.Organisation}, req.Course):
+		return ExSameUnit, "a practitioner from the organising unit " + req.Course.OrganisingUnit + "; the course asks for one from outside"
+	case req.Rules.MonthlyCapJP > 0 && p.JPMonth[month]+req.Session.JP > req.Rules.MonthlyCapJP:
+		return ExMonthlyCap, fmt.Sprintf("%d JP already booked this month; %d more passes the cap of %d", p.JPMonth[month], req.Session.JP, req.Rules.MonthlyCapJP)
+	}
+	return "", ""
+}
+
+// timeCheck returns the first time constraint p fails for the session.
+func timeCheck(p *Person, s scheduling.Session, buffer time.Duration) (string, string) {
+	start, end := s.Start, s.End
+	if s.Mode != scheduling.Online {
+		start, end = start.Add(-buffer), end.Add(buffer)
+	}
+	// Busy is sorted by start: only bookings starting before end matter.
+	k := sort.Search(len(p.Busy), func(i int) bool { return !p.Busy[i].Start.Before(end) })
+	for i := k - 1; i >= 0; i-- {
+		b := p.Busy[i]
+		if b.SessionID == s.ID {
+			return ExSelf, "already booked on this session"
+		}
+		if b.End.After(s.Start) && b.Start.Before(s.End) {
+			return ExBusy, fmt.Sprintf("booked on session %d from %s", b.SessionID, b.Start.UTC().Format(time.RFC3339))
+		}
+		if b.End.After(start) && b.Offline && s.Mode != scheduling.Online && !strings.EqualFold(b.Venue, s.Venue) {
+			return ExBusy, fmt.Sprintf("an offline session at %s is within %s", b.Venue, buffer)
+		}
+		if b.Start.Before(start.Add(-maxSession)) { // nothing starting earlier can reach
+			break
+		}
+	}
+	if p.Free != nil && !p.Free(s.Start, s.End) {
+		return ExUnavailable, "outside the declared availability"
+	}
+	return "", ""
+}
+
+type scored struct {
+	idx   int32
+	score int
+}
+
+type maxHeap []scored
+
+func (h maxHeap) Len() int { return len(h) }
+func (h maxHeap) Less(a, b int) bool {
+	if h[a].score != h[b].score {
+		return h[a].score > h[b].score
+	}
+	return h[a].idx < h[b].idx
+}
+func (h maxHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
+func (h *maxHeap) Push(x any)   { *h = append(*h, x.(scored)) }
+func (h *maxHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// Rank returns the best candidates for a role of a session, each with a
+// breakdown that sums to its score, and the best excluded people with the
+// constraint that excluded them. Time constraints, the costly ones, are
+// checked only for people who would rank.
+func (ix *Index) Rank(req Request) Result {
+	if req.Limit <= 0 {
+		req.Limit = 10
+	}
+	ws := normalise(req.Weights)
+	local := req.Session.Start.In(req.Session.Location())
+	year, month := local.Year(), local.Year()*100+int(local.Month())
+	pool := ix.pool(req.Session.InstitutionID)
+	h := make(maxHeap, 0, len(pool))
+	var excluded maxHeap
+	for _, i := range pool {
+		p := &ix.people[i]
+		_, total := points(ws, ix.values(p, &req, year, month))
+		if code, _ := hardCheck(p, &req, month); code != "" {
+			excluded = append(excluded, scored{i, total})
+			continue
+		}
+		h = append(h, scored{i, total})
+	}
+	heap.Init(&h)
+	res := Result{Considered: len(pool)}
+	for h.Len() > 0 && len(res.Candidates) < req.Limit {
+		s := heap.Pop(&h).(scored)
+		p := &ix.people[s.idx]
+		if !req.Untimed {
+			if code, _ := timeCheck(p, req.Session, req.Rules.Buffer); code != "" {
+				excluded = append(excluded, s)
+				continue
+			}
+		}
+		res.Candidates = append(res.Candidates, ix.explain(p, &req, ws, year, month))
+	}
+	// Explain the best excluded people who would have made the list.
+	sort.Sort(excluded)
+	for _, s := range excluded {
+		if len(res.Excluded) >= req.ExcludedLimit {
+			break
+		}
+		p := &ix.people[s.idx]
+		code, why := hardCheck(p, &req, month)
+		if code == "" {
+			code, why = timeCheck(p, req.Session, req.Rules.Buffer)
+		}
+		res.Excluded = append(res.Excluded, Exclusion{Person: p, Score: s.score, Constraint: code, Explanation: why})
+	}
+	return res
+}
+
+// Score returns the explained score of one person, ignoring constraints.
+func (ix *Index) Score(p *Person, req Request) Candidate {
+	local := req.Session.Start.In(req.Session.Location())
+	return ix.explain(p, &req, normalise(req.Weights), local.Year(), local.Year()*100+int(local.Month()))
+}
+
+func (ix *Index) explain(p *Person, req *Request, ws [6]float64, year, month int) Candidate {
+	r := ix.values(p, req, year, month)
+	ps, total := points(ws, r)
+	names := [6]string{"expertise", "level", "rating", "load", "cost", "travel"}
+	vals := [6]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel}
+	texts := [6]string{
+		explainExpertise(p, req.Session.Requirements),
+		fmt.Sprintf("levels above the minimum score %.0f%% (2 levels above counts full)", r.level*100),
+		explainRating(p, req.Rules),
+		fmt.Sprintf("%d JP booked in %d against a peer mean of %.0f; %d JP this month", p.JPYear[year], year,
+			ix.peerLoad[req.Session.InstitutionID][year], p.JPMonth[month]),
+		explainCost(p, req.Rules),
+		explainTravel(p, req.Session),
+	}
+	c := Candidate{Person: p, Score: total}
+	for i := range names {
+		c.Breakdown = append(c.Breakdown, Part{Criterion: names[i], Weight: math.Round(ws[i]*100) / 100, Value: math.Round(vals[i]*1000) / 1000,
+			Points: ps[i], Explanation: texts[i]})
+	}
+	return c
+}
+
+func explainExpertise(p *Person, reqs []scheduling.Requirement) string {
+	if len(reqs) == 0 {
+		return "the session names no required competency"
+	}
+	var met, short, missing []string
+	for _, q := range reqs {
+		lv := p.Levels[q.Code]
+		switch {
+		case lv >= q.MinLevel:
+			met = append(met, fmt.Sprintf("%s %d≥%d", q.Code, lv, q.MinLevel))
+		case lv > 0:
+			short = append(short, fmt.Sprintf("%s %d<%d", q.Code, lv, q.MinLevel))
+		default:
+			missing = append(missing, q.Code)
+		}
+	}
+	parts := []string{fmt.Sprintf("meets %d of %d required competencies", len(met), len(reqs))}
+	if len(met) > 0 {
+		parts = append(parts, "meets "+strings.Join(met, ", "))
+	}
+	if len(short) > 0 {
+		parts = append(parts, "below the level in "+strings.Join(short, ", "))
+	}
+	if len(missing) > 0 {
+		parts = append(parts, "lacks "+strings.Join(missing, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func explainRating(p *Person, r Rules) string {
+	if p.RatingCount == 0 {
+		return fmt.Sprintf("no evaluations yet; the prior of %.1f/4 applies", r.PriorMean)
+	}
+	smoothed := (r.PriorMean*r.PriorWeight + p.RatingMean*float64(p.RatingCount)) / (r.PriorWeight + float64(p.RatingCount))
+	return fmt.Sprintf("%.2f/4 over %d evaluations, %.2f/4 after smoothing toward %.1f", p.RatingMean, p.RatingCount, smoothed, r.PriorMean)
+}
+
+func explainCost(p *Person, r Rules) string {
+	if r.BudgetPerJP == 0 || p.RatePerJP == 0 {
+		return "no budget per JP is set; cost is neutral"
+	}
+	return fmt.Sprintf("Rp%d per JP against a budget of Rp%d", p.RatePerJP, r.BudgetPerJP)
+}
+
+func explainTravel(p *Person, s scheduling.Session) string {
+	switch {
+	case s.Mode == scheduling.Online:
+		return "online session: no travel"
+	case p.Zone == s.Zone:
+		return "lives in the venue's time zone"
+	default:
+		return fmt.Sprintf("lives in %s, the venue is in %s", p.Zone, s.Zone)
+	}
+}
