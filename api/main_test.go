@@ -15,6 +15,7 @@ import (
 
 	"sinergi/audit"
 	"sinergi/internal/pgtest"
+	"sinergi/matching"
 	"sinergi/postgres"
 	"sinergi/profile"
 	"sinergi/scheduling"
@@ -48,8 +49,10 @@ func newEnv(t testing.TB) *env {
 	e.people = profile.Service{Store: postgres.PeopleStore{DB: db}, Now: func() time.Time { return e.testTime }}
 	e.sched = scheduling.Service{Store: postgres.SchedulingStore{DB: db}, People: e.people.Store,
 		Now: func() time.Time { return e.testTime }, Buffer: time.Hour}
+	ms := postgres.MatchingStore{DB: db}
 	e.srv = New(Deps{Tenants: e.tenants, People: e.people, Scheduling: e.sched, Idempotency: postgres.IdempotencyStore{DB: db},
-		Now: func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: e.sched.Store, Settings: ms, Proposals: ms, Buffer: time.Hour},
+		Now:      func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: func(ctx context.Context) error { return postgres.Ping(ctx, db) }})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
 	a, err := e.tenants.CreateInstitution(ctx, tenant.Institution{Code: "BPSDM-A", Name: "BPSDM Provinsi A", Kind: "bpsdm_provinsi", Zone: "Asia/Makassar"})

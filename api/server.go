@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"sinergi/idempotency"
+	"sinergi/matching"
 	"sinergi/profile"
 	"sinergi/scheduling"
 	"sinergi/tenant"
@@ -28,6 +29,7 @@ type Deps struct {
 	Tenants     tenant.Service
 	People      profile.Service
 	Scheduling  scheduling.Service
+	Matching    matching.Service
 	Idempotency idempotency.Store
 	// Ready reports whether the service can take traffic (the DB answers).
 	Ready   func(ctx context.Context) error
@@ -122,6 +124,14 @@ func New(d Deps) *Server {
 	v1.POST("/courses/:id/sessions", s.only(tenant.Staff), s.createSession)
 	v1.GET("/sessions/:id", s.only(tenant.Staff), s.getSession)
 	v1.PATCH("/sessions/:id", s.only(tenant.Staff), s.patchSession)
+
+	v1.GET("/sessions/:id/candidates", s.only(tenant.Staff), s.candidates)
+	v1.GET("/sessions/:id/pairs", s.only(tenant.Staff), s.pairs)
+	v1.GET("/sessions/:id/slots", s.only(tenant.Staff), s.slots)
+	v1.POST("/courses/:id/assignments", s.only(tenant.Staff), s.createAssignment)
+	v1.POST("/courses/:id/assignments/:aid/apply", s.only(tenant.Staff), s.applyAssignment)
+	v1.GET("/matching/settings", s.only(tenant.Staff), s.getMatchingSettings)
+	v1.PUT("/matching/settings", s.only(tenant.Staff), s.putMatchingSettings)
 
 	v1.POST("/bookings", s.only(tenant.Staff), s.createBooking)
 	v1.GET("/bookings/:id", s.only(tenant.Staff, tenant.Trainer), s.getBooking)

@@ -25,6 +25,7 @@ import (
 	"gorm.io/gorm"
 
 	"sinergi/api"
+	"sinergi/matching"
 	"sinergi/postgres"
 	"sinergi/profile"
 	"sinergi/scheduling"
@@ -130,10 +131,14 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		}
 	}
 	tenants, people := services(db)
+	sched := postgres.SchedulingStore{DB: db}
+	ms := postgres.MatchingStore{DB: db}
 	handler := api.New(api.Deps{
-		Tenants:     tenants,
-		People:      people,
-		Scheduling:  scheduling.Service{Store: postgres.SchedulingStore{DB: db}, People: people.Store, Now: time.Now, Buffer: cfg.BookingBuffer},
+		Tenants:    tenants,
+		People:     people,
+		Scheduling: scheduling.Service{Store: sched, People: people.Store, Now: time.Now, Buffer: cfg.BookingBuffer},
+		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
+			Buffer: cfg.BookingBuffer},
 		Idempotency: postgres.IdempotencyStore{DB: db},
 		Ready:       func(ctx context.Context) error { return postgres.Ping(ctx, db) },
 		Log:         log,

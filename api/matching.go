@@ -1,0 +1,271 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"sinergi/errs"
+	"sinergi/matching"
+	"sinergi/scheduling"
+	"sinergi/tz"
+)
+
+type partOut struct {
+	Criterion   string  `json:"criterion"`
+	Weight      float64 `json:"weight"`
+	Value       float64 `json:"value"`
+	Points      float64 `json:"points"`
+	Explanation string  `json:"explanation"`
+}
+
+type personRef struct {
+	ID            int64  `json:"id"`
+	InstitutionID int64  `json:"institution_id"`
+	Name          string `json:"name"`
+	Kind          string `json:"kind"`
+	Jenjang       string `json:"jenjang,omitempty"`
+	Organisation  string `json:"organisation"`
+	Zone          string `json:"zone"`
+}
+
+type candidateOut struct {
+	Person    personRef `json:"person"`
+	Score     float64   `json:"score"`
+	Breakdown []partOut `json:"breakdown"`
+}
+
+func hundredths(n int) float64 { return float64(n) / 100 }
+
+func refOf(p *matching.Person) personRef {
+	return personRef{ID: p.ID, InstitutionID: p.InstitutionID, Name: p.Name, Kind: string(p.Kind), Jenjang: string(p.Jenjang),
+		Organisation: p.Organisation, Zone: p.Zone}
+}
+
+func partsDTO(parts []matching.Part) []partOut {
+	out := make([]partOut, len(parts))
+	for i, p := range parts {
+		out[i] = partOut{Criterion: p.Criterion, Weight: p.Weight, Value: p.Value, Points: hundredths(p.Points), Explanation: p.Explanation}
+	}
+	return out
+}
+
+func candidateDTO(c matching.Candidate) candidateOut {
+	return candidateOut{Person: refOf(c.Person), Score: hundredths(c.Score), Breakdown: partsDTO(c.Breakdown)}
+}
+
+func limitParam(c *gin.Context, def, most int) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > most {
+		return 0, errs.Invalidf("limit", "must be a whole number from 1 to %d", most)
+	}
+	return n, nil
+}
+
+func (s *Server) candidates(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	limit, err := limitParam(c, 10, 100)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	res, err := s.Matching.Candidates(c.Request.Context(), principal(c).InstitutionID, id, scheduling.Role(c.Query("role")), limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]candidateOut, len(res.Candidates))
+	for i, x := range res.Candidates {
+		items[i] = candidateDTO(x)
+	}
+	excluded := make([]gin.H, len(res.Excluded))
+	for i, x := range res.Excluded {
+		excluded[i] = gin.H{"person": refOf(x.Person), "score": hundredths(x.Score), "constraint": x.Constraint, "explanation": x.Explanation}
+	}
+	c.JSON(http.StatusOK, gin.H{"session_id": id, "role": c.Query("role"), "items": items, "excluded": excluded, "considered": res.Considered})
+}
+
+func pairDTO(p matching.Pair) gin.H {
+	return gin.H{"lead": candidateDTO(p.Lead), "co_trainer": candidateDTO(p.CoTrainer), "score": hundredths(p.Score),
+		"complementarity": p.Complementarity, "breakdown": partsDTO(p.Breakdown)}
+}
+
+func (s *Server) pairs(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	limit, err := limitParam(c, 10, 100)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ps, err := s.Matching.Pairs(c.Request.Context(), principal(c).InstitutionID, id, limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]gin.H, len(ps))
+	for i, p := range ps {
+		items[i] = pairDTO(p)
+	}
+	c.JSON(http.StatusOK, gin.H{"session_id": id, "items": items})
+}
+
+func (s *Server) slots(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	inst := principal(c).InstitutionID
+	sess, err := s.Scheduling.Store.Session(c.Request.Context(), inst, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	loc := tz.MustLoad(sess.Zone)
+	from, err1 := parseInstant("from", c.Query("from"), loc)
+	to, err2 := parseInstant("to", c.Query("to"), loc)
+	limit, err3 := limitParam(c, 10, 50)
+	if err := firstErr(err1, err2, err3); err != nil {
+		fail(c, err)
+		return
+	}
+	if from.IsZero() || to.IsZero() {
+		fail(c, errs.Invalidf("from", "from and to are required"))
+		return
+	}
+	slots, err := s.Matching.Slots(c.Request.Context(), inst, id, from, to, limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]gin.H, len(slots))
+	for i, sl := range slots {
+		items[i] = gin.H{"start": sl.Start.In(loc).Format(time.RFC3339), "end": sl.End.In(loc).Format(time.RFC3339), "pair": pairDTO(sl.Pair)}
+	}
+	c.JSON(http.StatusOK, gin.H{"session_id": id, "items": items})
+}
+
+type assignIn struct {
+	CoTrainersPerSession *int `json:"co_trainers_per_session"`
+	MaxSlotsPerPerson    int  `json:"max_slots_per_person"`
+}
+
+func (s *Server) createAssignment(c *gin.Context) {
+	courseID, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var in assignIn
+	if c.Request.ContentLength != 0 {
+		if err := s.bind(c, &in); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	co := 1
+	if in.CoTrainersPerSession != nil {
+		co = *in.CoTrainersPerSession
+	}
+	id, p, err := s.Matching.Assign(c.Request.Context(), principal(c).InstitutionID, courseID,
+		matching.AssignOptions{CoTrainersPerSession: co, MaxSlotsPerPerson: in.MaxSlotsPerPerson})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	slots := make([]gin.H, len(p.Slots))
+	for i, f := range p.Slots {
+		h := gin.H{"session_id": f.Slot.Session.ID, "role": f.Slot.Role}
+		if f.Candidate != nil {
+			h["candidate"] = candidateDTO(*f.Candidate)
+		} else {
+			h["unfilled_reason"] = f.Reason
+		}
+		slots[i] = h
+	}
+	c.Header("Location", fmt.Sprintf("/v1/courses/%d/assignments/%d", courseID, id))
+	c.JSON(http.StatusCreated, gin.H{"id": id, "course_id": courseID, "slots": slots, "filled": p.Filled, "total_score": hundredths(p.Total),
+		"optimal": p.Optimal, "optimality_gap": hundredths(p.Gap), "nodes": p.Nodes})
+}
+
+func (s *Server) applyAssignment(c *gin.Context) {
+	courseID, err1 := pathID(c, "id")
+	aid, err2 := pathID(c, "aid")
+	if err := firstErr(err1, err2); err != nil {
+		fail(c, err)
+		return
+	}
+	bookings, err := s.Matching.Apply(c.Request.Context(), principal(c).InstitutionID, courseID, aid)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]bookingOut, len(bookings))
+	for i, b := range bookings {
+		items[i] = bookingDTO(b)
+	}
+	c.JSON(http.StatusOK, gin.H{"id": aid, "course_id": courseID, "bookings": items})
+}
+
+type settingsIO struct {
+	Weights struct {
+		Expertise float64 `json:"expertise"`
+		Level     float64 `json:"level"`
+		Rating    float64 `json:"rating"`
+		Load      float64 `json:"load"`
+		Cost      float64 `json:"cost"`
+		Travel    float64 `json:"travel"`
+	} `json:"weights"`
+	MonthlyCapJP int   `json:"monthly_cap_jp"`
+	BudgetPerJP  int64 `json:"budget_per_jp"`
+}
+
+func settingsDTO(set matching.Settings) settingsIO {
+	var out settingsIO
+	out.Weights.Expertise, out.Weights.Level, out.Weights.Rating = set.Weights.Expertise, set.Weights.Level, set.Weights.Rating
+	out.Weights.Load, out.Weights.Cost, out.Weights.Travel = set.Weights.Load, set.Weights.Cost, set.Weights.Travel
+	out.MonthlyCapJP, out.BudgetPerJP = set.MonthlyCapJP, set.BudgetPerJP
+	return out
+}
+
+func (s *Server) getMatchingSettings(c *gin.Context) {
+	set, err := s.Matching.Settings.Settings(c.Request.Context(), principal(c).InstitutionID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, settingsDTO(set))
+}
+
+func (s *Server) putMatchingSettings(c *gin.Context) {
+	var in settingsIO
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	set := matching.Settings{Weights: matching.Weights(in.Weights), MonthlyCapJP: in.MonthlyCapJP, BudgetPerJP: in.BudgetPerJP}
+	if err := set.Validate(); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.Matching.Settings.PutSettings(c.Request.Context(), principal(c).InstitutionID, set); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, settingsDTO(set))
+}

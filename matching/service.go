@@ -1,0 +1,272 @@
+package matching
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"sinergi/errs"
+	"sinergi/scheduling"
+)
+
+// Loader reads what the index needs from the store.
+type Loader interface {
+	// Epoch changes whenever anything the index holds changes.
+	Epoch(ctx context.Context) (int64, error)
+	LoadPeople(ctx context.Context) ([]Person, error)
+}
+
+// Cache keeps one Index and rebuilds it when the store's epoch moves, so a
+// request costs one tiny query unless data changed; replicas stay in step
+// because the epoch lives in the database.
+type Cache struct {
+	Loader Loader
+	mu     sync.Mutex
+	ix     *Index
+	epoch  int64
+}
+
+// Index returns an index no older than the store's current epoch.
+func (c *Cache) Index(ctx context.Context) (*Index, error) {
+	epoch, err := c.Loader.Epoch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ix != nil && c.epoch == epoch {
+		return c.ix, nil
+	}
+	people, err := c.Loader.LoadPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.ix, c.epoch = NewIndex(people), epoch
+	return c.ix, nil
+}
+
+// Settings are an institution's weights and rules.
+type Settings struct {
+	Weights      Weights
+	MonthlyCapJP int
+	BudgetPerJP  int64
+}
+
+// Rules returns the rules for these settings on top of the defaults.
+func (s Settings) Rules(buffer time.Duration) Rules {
+	r := DefaultRules()
+	r.MonthlyCapJP, r.BudgetPerJP, r.Buffer = s.MonthlyCapJP, s.BudgetPerJP, buffer
+	return r
+}
+
+// Validate checks settings.
+func (s Settings) Validate() error {
+	f := errs.Fields{}
+	w := s.Weights
+	for name, v := range map[string]float64{"expertise": w.Expertise, "level": w.Level, "rating": w.Rating, "load": w.Load,
+		"cost": w.Cost, "travel": w.Travel} {
+		if v < 0 || v > 100 {
+			f.Add("weights."+name, "must be 0 to 100")
+		}
+	}
+	if w.Expertise+w.Level+w.Rating+w.Load+w.Cost+w.Travel == 0 {
+		f.Add("weights", "at least one weight must be above 0")
+	}
+	if s.MonthlyCapJP < 0 || s.MonthlyCapJP > 200 {
+		f.Add("monthly_cap_jp", "must be 0 (no cap) to 200")
+	}
+	if s.BudgetPerJP < 0 {
+		f.Add("budget_per_jp", "must not be negative")
+	}
+	return f.Err()
+}
+
+// SettingsStore keeps settings per institution.
+type SettingsStore interface {
+	Settings(ctx context.Context, inst int64) (Settings, error)
+	PutSettings(ctx context.Context, inst int64, s Settings) error
+}
+
+// ProposalSlot is one filled slot of a saved proposal.
+type ProposalSlot struct {
+	SessionID int64
+	Role      scheduling.Role
+	PersonID  int64
+	Score     int
+}
+
+// ProposalStore saves proposals and books them.
+type ProposalStore interface {
+	SaveProposal(ctx context.Context, inst, courseID int64, p Proposal) (int64, error)
+	// ProposalSlots returns a saved proposal's filled slots.
+	ProposalSlots(ctx context.Context, inst, courseID, id int64) ([]ProposalSlot, error)
+	// ApplyProposal books every slot in one transaction, or nothing.
+	ApplyProposal(ctx context.Context, inst, courseID, id int64, bookings []scheduling.Booking) ([]scheduling.Booking, error)
+}
+
+// Service answers matching requests for the API.
+type Service struct {
+	Cache      *Cache
+	Scheduling scheduling.Store
+	Settings   SettingsStore
+	Proposals  ProposalStore
+	Buffer     time.Duration
+	NewUID     func() string
+}
+
+func (s Service) request(ctx context.Context, inst, sessionID int64, role scheduling.Role) (*Index, Request, error) {
+	sess, err := s.Scheduling.Session(ctx, inst, sessionID)
+	if err != nil {
+		return nil, Request{}, err
+	}
+	course, err := s.Scheduling.Course(ctx, inst, sess.CourseID)
+	if err != nil {
+		return nil, Request{}, err
+	}
+	set, err := s.Settings.Settings(ctx, inst)
+	if err != nil {
+		return nil, Request{}, err
+	}
+	ix, err := s.Cache.Index(ctx)
+	if err != nil {
+		return nil, Request{}, err
+	}
+	return ix, Request{Session: sess, Course: course, Role: role, Weights: set.Weights, Rules: set.Rules(s.Buffer)}, nil
+}
+
+// Candidates ranks people for a role of a session.
+func (s Service) Candidates(ctx context.Context, inst, sessionID int64, role scheduling.Role, limit int) (Result, error) {
+	if role != scheduling.Lead && role != scheduling.CoTrainer {
+		return Result{}, errs.Invalidf("role", "must be lead or co_trainer")
+	}
+	ix, req, err := s.request(ctx, inst, sessionID, role)
+	if err != nil {
+		return Result{}, err
+	}
+	req.Limit, req.ExcludedLimit = limit, 5
+	return ix.Rank(req), nil
+}
+
+// Pairs ranks lead and co-trainer pairs for a session.
+func (s Service) Pairs(ctx context.Context, inst, sessionID int64, limit int) ([]Pair, error) {
+	ix, req, err := s.request(ctx, inst, sessionID, "")
+	if err != nil {
+		return nil, err
+	}
+	return ix.RankPairs(req, limit), nil
+}
+
+// Slots proposes times in [from, to) when a good pair is free together for
+// a session of the same length.
+func (s Service) Slots(ctx context.Context, inst, sessionID int64, from, to time.Time, limit int) ([]Slot, error) {
+	if !to.After(from) || to.Sub(from) > 62*24*time.Hour {
+		return nil, errs.Invalidf("to", "must be after from, at most 62 days later")
+	}
+	ix, req, err := s.request(ctx, inst, sessionID, "")
+	if err != nil {
+		return nil, err
+	}
+	hs, err := s.Scheduling.Holidays(ctx, from.AddDate(0, 0, -1), to.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	days := map[time.Time]bool{}
+	for _, h := range hs {
+		if h.Kind == scheduling.LiburNasional {
+			days[h.Date] = true
+		}
+	}
+	return ix.ProposeSlots(req, from, to, req.Session.End.Sub(req.Session.Start), days, limit), nil
+}
+
+// AssignOptions shape a course assignment.
+type AssignOptions struct {
+	CoTrainersPerSession int
+	MaxSlotsPerPerson    int
+}
+
+// Assign proposes people for every open slot of a course and saves the
+// proposal.
+func (s Service) Assign(ctx context.Context, inst, courseID int64, o AssignOptions) (int64, Proposal, error) {
+	if o.CoTrainersPerSession < 0 || o.CoTrainersPerSession > 5 {
+		return 0, Proposal{}, errs.Invalidf("co_trainers_per_session", "must be 0 to 5")
+	}
+	if o.MaxSlotsPerPerson < 0 || o.MaxSlotsPerPerson > 50 {
+		return 0, Proposal{}, errs.Invalidf("max_slots_per_person", "must be 1 to 50")
+	}
+	course, err := s.Scheduling.Course(ctx, inst, courseID)
+	if err != nil {
+		return 0, Proposal{}, err
+	}
+	sessions, err := s.Scheduling.CourseSessions(ctx, inst, courseID)
+	if err != nil {
+		return 0, Proposal{}, err
+	}
+	var slots []SlotSpec
+	for _, sess := range sessions {
+		if sess.Status != scheduling.SessionScheduled {
+			continue
+		}
+		bookings, err := s.Scheduling.SessionBookings(ctx, inst, sess.ID)
+		if err != nil {
+			return 0, Proposal{}, err
+		}
+		leads, cos := 0, 0
+		for _, b := range bookings {
+			if b.Status.Active() {
+				if b.Role == scheduling.Lead {
+					leads++
+				} else {
+					cos++
+				}
+			}
+		}
+		if leads == 0 {
+			slots = append(slots, SlotSpec{Session: sess, Role: scheduling.Lead})
+		}
+		for k := cos; k < o.CoTrainersPerSession; k++ {
+			slots = append(slots, SlotSpec{Session: sess, Role: scheduling.CoTrainer})
+		}
+	}
+	if len(slots) == 0 {
+		return 0, Proposal{}, errs.New(errs.Conflict, "nothing_to_assign", "every session of the course is already staffed")
+	}
+	set, err := s.Settings.Settings(ctx, inst)
+	if err != nil {
+		return 0, Proposal{}, err
+	}
+	ix, err := s.Cache.Index(ctx)
+	if err != nil {
+		return 0, Proposal{}, err
+	}
+	p := ix.Assign(AssignRequest{Course: course, Slots: slots, Weights: set.Weights, Rules: set.Rules(s.Buffer),
+		MaxSlotsPerPerson: o.MaxSlotsPerPerson})
+	id, err := s.Proposals.SaveProposal(ctx, inst, courseID, p)
+	return id, p, err
+}
+
+// ErrProposalApplied refuses to book a proposal twice.
+var ErrProposalApplied = errs.New(errs.Conflict, "already_applied", "this proposal was already applied")
+
+// Apply books a saved proposal in one transaction; a conflict that
+// appeared meanwhile fails it whole.
+func (s Service) Apply(ctx context.Context, inst, courseID, id int64) ([]scheduling.Booking, error) {
+	slots, err := s.Proposals.ProposalSlots(ctx, inst, courseID, id)
+	if err != nil {
+		return nil, err
+	}
+	var bookings []scheduling.Booking
+	for _, sl := range slots {
+		sess, err := s.Scheduling.Session(ctx, inst, sl.SessionID)
+		if err != nil {
+			return nil, err
+		}
+		uid := scheduling.RandomUID()
+		if s.NewUID != nil {
+			uid = s.NewUID()
+		}
+		bookings = append(bookings, scheduling.Booking{InstitutionID: inst, SessionID: sess.ID, PersonID: sl.PersonID, Role: sl.Role,
+			Status: scheduling.Proposed, During: scheduling.Interval{Start: sess.Start, End: sess.End}, UID: uid, Flags: []string{}, Version: 1})
+	}
+	return s.Proposals.ApplyProposal(ctx, inst, courseID, id, bookings)
+}

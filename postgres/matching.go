@@ -1,0 +1,304 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"sinergi/errs"
+	"sinergi/matching"
+	"sinergi/profile"
+	"sinergi/scheduling"
+)
+
+// MatchingStore implements matching.Loader, SettingsStore and ProposalStore.
+type MatchingStore struct{ DB *gorm.DB }
+
+// Epoch implements matching.Loader.
+func (s MatchingStore) Epoch(ctx context.Context) (int64, error) {
+	var e int64
+	err := s.DB.WithContext(ctx).Raw("SELECT epoch FROM matching_epoch").Scan(&e).Error
+	return e, err
+}
+
+// LoadPeople implements matching.Loader: every person with competencies,
+// active bookings, booked JP per year and month, and availability, in a few
+// set-wise queries.
+func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error) {
+	db := s.DB.WithContext(ctx)
+	var rows []personRow
+	if err := db.Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load people: %w", err)
+	}
+	people := make([]matching.Person, len(rows))
+	at := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		people[i] = matching.Person{ID: r.ID, InstitutionID: r.InstitutionID, Name: r.Name, Kind: profile.Kind(r.Kind),
+			Jenjang: profile.Jenjang(value(r.Jenjang)), Organisation: r.Organisation, Unit: r.Unit, Zone: r.Zone,
+			Archived: r.ArchivedAt != nil, Shared: r.ShareProfile, Levels: map[string]int{}, JPYear: map[int]int{}, JPMonth: map[int]int{}}
+		at[r.ID] = i
+	}
+	var levels []struct {
+		PersonID int64
+		Code     string
+		Level    int
+	}
+	if err := db.Raw(`SELECT pc.person_id, c.code, pc.level FROM person_competencies pc JOIN competencies c ON c.id = pc.competency_id`).
+		Scan(&levels).Error; err != nil {
+		return nil, fmt.Errorf("load levels: %w", err)
+	}
+	for _, l := range levels {
+		if i, ok := at[l.PersonID]; ok {
+			people[i].Levels[l.Code] = l.Level
+		}
+	}
+	var booked []struct {
+		PersonID, SessionID int64
+		Start, End          time.Time
+		Mode, Venue, Zone   string
+		JP                  int
+	}
+	if err := db.Raw(`SELECT b.person_id, b.session_id, lower(b.during) AS start, upper(b.during) AS "end", s.mode, s.venue, s.zone,
+			coalesce(b.actual_jp, s.jp) AS jp
+		FROM bookings b JOIN sessions s ON s.id = b.session_id
+		WHERE b.status NOT IN ('declined', 'cancelled') ORDER BY b.person_id, lower(b.during)`).Scan(&booked).Error; err != nil {
+		return nil, fmt.Errorf("load bookings: %w", err)
+	}
+	for _, b := range booked {
+		i, ok := at[b.PersonID]
+		if !ok {
+			continue
+		}
+		p := &people[i]
+		p.Busy = append(p.Busy, matching.Booked{Interval: scheduling.Interval{Start: b.Start.UTC(), End: b.End.UTC()},
+			SessionID: b.SessionID, Offline: b.Mode != string(scheduling.Online), Venue: b.Venue})
+		local := b.Start.In(loadZone(b.Zone))
+		p.JPYear[local.Year()] += b.JP
+		p.JPMonth[local.Year()*100+int(local.Month())] += b.JP
+	}
+	var avail []struct {
+		PersonID int64
+		Windows  []windowJSON `gorm:"serializer:json"`
+	}
+	if err := db.Raw(`SELECT person_id, windows FROM availability WHERE jsonb_array_length(windows) > 0`).Scan(&avail).Error; err != nil {
+		return nil, fmt.Errorf("load availability: %w", err)
+	}
+	declared := map[int64]*scheduling.Availability{}
+	for _, a := range avail {
+		if i, ok := at[a.PersonID]; ok {
+			av := &scheduling.Availability{Zone: people[i].Zone}
+			for _, w := range a.Windows {
+				av.Windows = append(av.Windows, scheduling.Window{RRule: w.RRule, Start: w.Start, End: w.End})
+			}
+			declared[a.PersonID] = av
+		}
+	}
+	var periods []struct {
+		PersonID   int64
+		Start, End time.Time
+	}
+	if err := db.Raw(`SELECT person_id, lower(during) AS start, upper(during) AS "end" FROM unavailable_periods
+		WHERE upper(during) > now() - interval '1 day'`).Scan(&periods).Error; err != nil {
+		return nil, fmt.Errorf("load unavailable periods: %w", err)
+	}
+	for _, p := range periods {
+		i, ok := at[p.PersonID]
+		if !ok {
+			continue
+		}
+		av := declared[p.PersonID]
+		if av == nil {
+			av = &scheduling.Availability{Zone: people[i].Zone}
+			declared[p.PersonID] = av
+		}
+		av.Unavailable = append(av.Unavailable, scheduling.Period{Interval: scheduling.Interval{Start: p.Start.UTC(), End: p.End.UTC()}})
+	}
+	for id, av := range declared {
+		people[at[id]].Free = av.Covers
+	}
+	return people, nil
+}
+
+func loadZone(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+type weightsJSON struct {
+	Expertise float64 `json:"expertise"`
+	Level     float64 `json:"level"`
+	Rating    float64 `json:"rating"`
+	Load      float64 `json:"load"`
+	Cost      float64 `json:"cost"`
+	Travel    float64 `json:"travel"`
+}
+
+// Settings implements matching.SettingsStore; an institution without
+// settings gets the defaults.
+func (s MatchingStore) Settings(ctx context.Context, inst int64) (matching.Settings, error) {
+	var row struct {
+		Weights      []byte
+		MonthlyCapJP int `gorm:"column:monthly_cap_jp"`
+		BudgetPerJP  int64
+	}
+	err := s.DB.WithContext(ctx).Raw(`SELECT weights, monthly_cap_jp, budget_per_jp FROM matching_settings WHERE institution_id = ?`, inst).
+		Scan(&row).Error
+	if err != nil {
+		return matching.Settings{}, fmt.Errorf("load matching settings: %w", err)
+	}
+	if row.Weights == nil {
+		return matching.Settings{Weights: matching.DefaultWeights()}, nil
+	}
+	var w weightsJSON
+	if err := json.Unmarshal(row.Weights, &w); err != nil {
+		return matching.Settings{}, fmt.Errorf("decode weights: %w", err)
+	}
+	return matching.Settings{Weights: matching.Weights(w), MonthlyCapJP: row.MonthlyCapJP, BudgetPerJP: row.BudgetPerJP}, nil
+}
+
+// PutSettings implements matching.SettingsStore.
+func (s MatchingStore) PutSettings(ctx context.Context, inst int64, set matching.Settings) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		before, err := MatchingStore{DB: tx}.Settings(ctx, inst)
+		if err != nil {
+			return err
+		}
+		if err := tx.Exec(`INSERT INTO matching_settings (institution_id, weights, monthly_cap_jp, budget_per_jp) VALUES (?, ?, ?, ?)
+			ON CONFLICT (institution_id) DO UPDATE SET weights = EXCLUDED.weights, monthly_cap_jp = EXCLUDED.monthly_cap_jp,
+			budget_per_jp = EXCLUDED.budget_per_jp, updated_at = now()`,
+			inst, jsonOrNil(weightsJSON(set.Weights)), set.MonthlyCapJP, set.BudgetPerJP).Error; err != nil {
+			return fmt.Errorf("save matching settings: %w", err)
+		}
+		return writeAudit(ctx, tx, inst, "put", "matching_settings", inst, before, set)
+	})
+}
+
+type proposalSlotJSON struct {
+	SessionID int64  `json:"session_id"`
+	Role      string `json:"role"`
+	PersonID  int64  `json:"person_id"`
+	Score     int    `json:"score"`
+}
+
+type proposalJSON struct {
+	Slots   []proposalSlotJSON `json:"slots"`
+	Total   int                `json:"total"`
+	Filled  int                `json:"filled"`
+	Optimal bool               `json:"optimal"`
+	Gap     int                `json:"gap"`
+}
+
+// SaveProposal implements matching.ProposalStore.
+func (s MatchingStore) SaveProposal(ctx context.Context, inst, courseID int64, p matching.Proposal) (int64, error) {
+	doc := proposalJSON{Total: p.Total, Filled: p.Filled, Optimal: p.Optimal, Gap: p.Gap}
+	for _, f := range p.Slots {
+		if f.Candidate != nil {
+			doc.Slots = append(doc.Slots, proposalSlotJSON{SessionID: f.Slot.Session.ID, Role: string(f.Slot.Role),
+				PersonID: f.Candidate.Person.ID, Score: f.Candidate.Score})
+		}
+	}
+	var id int64
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Raw(`INSERT INTO assignment_proposals (institution_id, course_id, proposal) VALUES (?, ?, ?) RETURNING id`,
+			inst, courseID, jsonOrNil(doc)).Scan(&id).Error; err != nil {
+			return fmt.Errorf("save proposal: %w", err)
+		}
+		return writeAudit(ctx, tx, inst, "create", "assignment_proposal", id, nil, doc)
+	})
+	return id, err
+}
+
+func loadProposal(db *gorm.DB, inst, courseID, id int64, lock bool) (proposalJSON, bool, error) {
+	var row struct {
+		Proposal  []byte
+		AppliedAt *time.Time
+	}
+	q := `SELECT proposal, applied_at FROM assignment_proposals WHERE id = ? AND institution_id = ? AND course_id = ?`
+	if lock {
+		q += " FOR UPDATE"
+	}
+	if err := db.Raw(q, id, inst, courseID).Scan(&row).Error; err != nil {
+		return proposalJSON{}, false, fmt.Errorf("load proposal: %w", err)
+	}
+	if row.Proposal == nil {
+		return proposalJSON{}, false, errs.NotFoundf("proposal %d not found", id)
+	}
+	var doc proposalJSON
+	if err := json.Unmarshal(row.Proposal, &doc); err != nil {
+		return proposalJSON{}, false, fmt.Errorf("decode proposal: %w", err)
+	}
+	return doc, row.AppliedAt != nil, nil
+}
+
+// ProposalSlots implements matching.ProposalStore.
+func (s MatchingStore) ProposalSlots(ctx context.Context, inst, courseID, id int64) ([]matching.ProposalSlot, error) {
+	doc, applied, err := loadProposal(s.DB.WithContext(ctx), inst, courseID, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if applied {
+		return nil, matching.ErrProposalApplied
+	}
+	out := make([]matching.ProposalSlot, len(doc.Slots))
+	for i, sl := range doc.Slots {
+		out[i] = matching.ProposalSlot{SessionID: sl.SessionID, Role: scheduling.Role(sl.Role), PersonID: sl.PersonID, Score: sl.Score}
+	}
+	return out, nil
+}
+
+// ApplyProposal implements matching.ProposalStore: all bookings or none.
+func (s MatchingStore) ApplyProposal(ctx context.Context, inst, courseID, id int64, bookings []scheduling.Booking) ([]scheduling.Booking, error) {
+	var out []scheduling.Booking
+	var failed error
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, applied, err := loadProposal(tx, inst, courseID, id, true); err != nil {
+			return err
+		} else if applied {
+			return matching.ErrProposalApplied
+		}
+		for _, b := range bookings {
+			var bid int64
+			err := tx.Raw(`INSERT INTO bookings (institution_id, session_id, person_id, role, status, during, uid, sequence, flags, forced, version)
+				VALUES (?, ?, ?, ?, ?, tstzrange(?, ?, '[)'), ?, 0, ?, false, 1) RETURNING id`,
+				b.InstitutionID, b.SessionID, b.PersonID, string(b.Role), string(b.Status), b.During.Start, b.During.End, b.UID,
+				jsonOrNil(b.Flags)).Scan(&bid).Error
+			switch {
+			case isCode(err, exclusionViolation):
+				failed = scheduling.ErrDoubleBooked.WithMessage("person %d was booked elsewhere meanwhile; nothing was booked", b.PersonID).
+					WithDetails(map[string]any{"person_id": b.PersonID, "session_id": b.SessionID})
+				return failed
+			case isCode(err, uniqueViolation):
+				failed = scheduling.ErrLeadTaken.WithMessage("session %d got a lead meanwhile; nothing was booked", b.SessionID).
+					WithDetails(map[string]any{"session_id": b.SessionID})
+				return failed
+			case err != nil:
+				return fmt.Errorf("insert booking: %w", err)
+			}
+			booking, err := loadBooking(tx, scheduling.Scope{}, bid)
+			if err != nil {
+				return err
+			}
+			if err := writeAudit(ctx, tx, inst, "create", "booking", bid, nil, bookingAudit(booking)); err != nil {
+				return err
+			}
+			out = append(out, booking)
+		}
+		if err := tx.Exec(`UPDATE assignment_proposals SET applied_at = now() WHERE id = ?`, id).Error; err != nil {
+			return fmt.Errorf("mark proposal applied: %w", err)
+		}
+		return writeAudit(ctx, tx, inst, "apply", "assignment_proposal", id, nil, map[string]any{"bookings": len(out)})
+	})
+	if failed != nil {
+		return nil, failed
+	}
+	if err != nil && !errors.Is(err, matching.ErrProposalApplied) && errs.KindOf(err) == errs.Internal {
+		return nil, err
+	}
+	return out, err
+}
