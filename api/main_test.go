@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"sinergi/audit"
+	"sinergi/incentive"
 	"sinergi/internal/pgtest"
 	"sinergi/matching"
 	"sinergi/postgres"
@@ -52,7 +53,10 @@ func newEnv(t testing.TB) *env {
 	ms := postgres.MatchingStore{DB: db}
 	e.srv = New(Deps{Tenants: e.tenants, People: e.people, Scheduling: e.sched, Idempotency: postgres.IdempotencyStore{DB: db},
 		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: e.sched.Store, Settings: ms, Proposals: ms, Buffer: time.Hour},
-		Now:      func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Incentives: incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: e.sched.Store, People: e.people.Store,
+			Now: func() time.Time { return e.testTime }},
+		IncentiveSettings: postgres.IncentiveStore{DB: db},
+		Now:               func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: func(ctx context.Context) error { return postgres.Ping(ctx, db) }})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
 	a, err := e.tenants.CreateInstitution(ctx, tenant.Institution{Code: "BPSDM-A", Name: "BPSDM Provinsi A", Kind: "bpsdm_provinsi", Zone: "Asia/Makassar"})

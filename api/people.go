@@ -27,6 +27,7 @@ type personIn struct {
 	Unit            string   `json:"unit"`
 	Employment      string   `json:"employment" validate:"required"`
 	TaxIDStatus     string   `json:"tax_id_status"`
+	TaxID           string   `json:"tax_id"`
 	Expertise       []string `json:"expertise" validate:"max=30,dive,max=200"`
 	ExperienceYears int      `json:"experience_years"`
 	Zone            string   `json:"zone" validate:"required"`
@@ -46,6 +47,7 @@ type personPatch struct {
 	Unit            *string   `json:"unit"`
 	Employment      *string   `json:"employment"`
 	TaxIDStatus     *string   `json:"tax_id_status"`
+	TaxID           *string   `json:"tax_id"`
 	Expertise       *[]string `json:"expertise" validate:"omitnil,max=30,dive,max=200"`
 	ExperienceYears *int      `json:"experience_years"`
 	Zone            *string   `json:"zone"`
@@ -77,6 +79,7 @@ type personOut struct {
 	Unit            string          `json:"unit"`
 	Employment      string          `json:"employment"`
 	TaxIDStatus     string          `json:"tax_id_status"`
+	TaxID           string          `json:"tax_id,omitempty"`
 	Expertise       []string        `json:"expertise"`
 	ExperienceYears int             `json:"experience_years"`
 	Zone            string          `json:"zone"`
@@ -101,7 +104,7 @@ func personDTO(p profile.Person) personOut {
 	}
 	return personOut{ID: p.ID, InstitutionID: p.InstitutionID, Kind: string(p.Kind), Name: p.Name, Email: p.Email,
 		Phone: p.Phone, NIP: p.NIP, Jenjang: string(p.Jenjang), Golongan: p.Golongan, Organisation: p.Organisation,
-		Unit: p.Unit, Employment: string(p.Employment), TaxIDStatus: string(p.TaxIDStatus), Expertise: expertise,
+		Unit: p.Unit, Employment: string(p.Employment), TaxIDStatus: string(p.TaxIDStatus), TaxID: p.TaxID, Expertise: expertise,
 		ExperienceYears: p.ExperienceYears, Zone: p.Zone, ZoneLabel: tz.Label(p.Zone), ShareProfile: p.ShareProfile,
 		Version: p.Version, Archived: p.Archived(), Competencies: comps, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
@@ -127,7 +130,7 @@ func (s *Server) createPerson(c *gin.Context) {
 		Kind: profile.Kind(in.Kind), Name: in.Name, Email: in.Email, Phone: in.Phone, NIP: in.NIP,
 		Jenjang: profile.Jenjang(in.Jenjang), Golongan: in.Golongan, Organisation: in.Organisation, Unit: in.Unit,
 		Employment: profile.Employment(in.Employment), TaxIDStatus: profile.TaxIDStatus(in.TaxIDStatus),
-		Expertise: in.Expertise, ExperienceYears: in.ExperienceYears, Zone: in.Zone, ShareProfile: in.ShareProfile})
+		TaxID: in.TaxID, Expertise: in.Expertise, ExperienceYears: in.ExperienceYears, Zone: in.Zone, ShareProfile: in.ShareProfile})
 	if err != nil {
 		fail(c, err)
 		return
@@ -234,6 +237,7 @@ func applyPatch(p *profile.Person, in personPatch) {
 	if in.TaxIDStatus != nil {
 		p.TaxIDStatus = profile.TaxIDStatus(*in.TaxIDStatus)
 	}
+	str(&p.TaxID, in.TaxID)
 	if in.Expertise != nil {
 		p.Expertise = *in.Expertise
 	}

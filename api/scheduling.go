@@ -385,6 +385,8 @@ type bookingOut struct {
 	Forced             bool      `json:"forced"`
 	ActualJP           int       `json:"actual_jp,omitempty"`
 	AllowedTransitions []string  `json:"allowed_transitions"`
+	HonorariumID       int64     `json:"honorarium_id,omitempty"`
+	HonorariumError    string    `json:"honorarium_error,omitempty"`
 	Version            int       `json:"version"`
 	CreatedAt          time.Time `json:"created_at"`
 	UpdatedAt          time.Time `json:"updated_at"`
@@ -465,7 +467,18 @@ func (s *Server) transitionBooking(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, bookingDTO(b))
+	out := bookingDTO(b)
+	if b.Status == scheduling.Completed && s.Incentives.Store != nil {
+		// The booking is completed either way; a honorarium that cannot be
+		// drafted yet is reported, and POST /v1/honoraria/accrue retries.
+		h, err := s.Incentives.Accrue(c.Request.Context(), b.InstitutionID, b.ID, "")
+		if err != nil {
+			out.HonorariumError = err.Error()
+		} else {
+			out.HonorariumID = h.ID
+		}
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) listHolidays(c *gin.Context) {

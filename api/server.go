@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"sinergi/idempotency"
+	"sinergi/incentive"
 	"sinergi/matching"
 	"sinergi/profile"
 	"sinergi/scheduling"
@@ -26,10 +27,15 @@ import (
 
 // Deps are what the handlers need; cmd/sinergi wires them.
 type Deps struct {
-	Tenants     tenant.Service
-	People      profile.Service
-	Scheduling  scheduling.Service
-	Matching    matching.Service
+	Tenants    tenant.Service
+	People     profile.Service
+	Scheduling scheduling.Service
+	Matching   matching.Service
+	Incentives incentive.Service
+	// IncentiveSettings stores the yearly unpaid JP of internal widyaiswara.
+	IncentiveSettings interface {
+		SetMinimumJP(ctx context.Context, inst int64, jp int) error
+	}
 	Idempotency idempotency.Store
 	// Ready reports whether the service can take traffic (the DB answers).
 	Ready   func(ctx context.Context) error
@@ -132,6 +138,18 @@ func New(d Deps) *Server {
 	v1.POST("/courses/:id/assignments/:aid/apply", s.only(tenant.Staff), s.applyAssignment)
 	v1.GET("/matching/settings", s.only(tenant.Staff), s.getMatchingSettings)
 	v1.PUT("/matching/settings", s.only(tenant.Staff), s.putMatchingSettings)
+
+	v1.GET("/rate-tables", s.only(tenant.Admin, tenant.Staff, tenant.Trainer), s.listRates)
+	v1.POST("/rate-tables", s.only(tenant.Admin, tenant.Staff), s.createRate)
+	v1.GET("/honoraria", s.only(tenant.Staff), s.listHonoraria)
+	v1.POST("/honoraria/accrue", s.only(tenant.Staff), s.accrue)
+	v1.POST("/honoraria/:id/approve", s.only(tenant.Staff), s.ledgerStep(s.approveHonorarium))
+	v1.POST("/honoraria/:id/pay", s.only(tenant.Staff), s.ledgerStep(s.payHonorarium))
+	v1.POST("/honoraria/:id/reverse", s.only(tenant.Staff), s.ledgerStep(s.reverseHonorarium))
+	v1.GET("/honoraria/export.csv", s.only(tenant.Staff), s.exportCSV)
+	v1.GET("/honoraria/export.xlsx", s.only(tenant.Staff), s.exportXLSX)
+	v1.GET("/incentive/settings", s.only(tenant.Staff), s.getIncentiveSettings)
+	v1.PUT("/incentive/settings", s.only(tenant.Staff), s.putIncentiveSettings)
 
 	v1.POST("/bookings", s.only(tenant.Staff), s.createBooking)
 	v1.GET("/bookings/:id", s.only(tenant.Staff, tenant.Trainer), s.getBooking)

@@ -31,6 +31,7 @@ type personRow struct {
 	Unit            string
 	Employment      string
 	TaxIDStatus     string   `gorm:"column:tax_id_status"`
+	TaxID           string   `gorm:"column:tax_id"`
 	Expertise       []string `gorm:"serializer:json"`
 	ExperienceYears int
 	Zone            string
@@ -61,7 +62,7 @@ func personToRow(p profile.Person) personRow {
 	return personRow{ID: p.ID, InstitutionID: p.InstitutionID, Kind: string(p.Kind), Name: p.Name, Email: p.Email,
 		Phone: p.Phone, NIP: optional(p.NIP), Jenjang: optional(string(p.Jenjang)), Golongan: optional(p.Golongan),
 		Organisation: p.Organisation, Unit: p.Unit, Employment: string(p.Employment), TaxIDStatus: string(p.TaxIDStatus),
-		Expertise: append([]string{}, p.Expertise...), ExperienceYears: p.ExperienceYears, Zone: p.Zone,
+		TaxID: p.TaxID, Expertise: append([]string{}, p.Expertise...), ExperienceYears: p.ExperienceYears, Zone: p.Zone,
 		ShareProfile: p.ShareProfile, Version: p.Version, ArchivedAt: p.ArchivedAt, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
@@ -69,7 +70,7 @@ func (r personRow) toDomain() profile.Person {
 	return profile.Person{ID: r.ID, InstitutionID: r.InstitutionID, Kind: profile.Kind(r.Kind), Name: r.Name, Email: r.Email,
 		Phone: r.Phone, NIP: value(r.NIP), Jenjang: profile.Jenjang(value(r.Jenjang)), Golongan: value(r.Golongan),
 		Organisation: r.Organisation, Unit: r.Unit, Employment: profile.Employment(r.Employment),
-		TaxIDStatus: profile.TaxIDStatus(r.TaxIDStatus), Expertise: r.Expertise, ExperienceYears: r.ExperienceYears,
+		TaxIDStatus: profile.TaxIDStatus(r.TaxIDStatus), TaxID: r.TaxID, Expertise: r.Expertise, ExperienceYears: r.ExperienceYears,
 		Zone: r.Zone, ShareProfile: r.ShareProfile, Version: r.Version, ArchivedAt: r.ArchivedAt,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }

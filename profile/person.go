@@ -64,19 +64,21 @@ const (
 
 // Person is a widyaiswara or a practitioner on an institution's roster.
 type Person struct {
-	ID              int64
-	InstitutionID   int64
-	Kind            Kind
-	Name            string
-	Email           string
-	Phone           string
-	NIP             string
-	Jenjang         Jenjang
-	Golongan        string
-	Organisation    string
-	Unit            string
-	Employment      Employment
-	TaxIDStatus     TaxIDStatus
+	ID            int64
+	InstitutionID int64
+	Kind          Kind
+	Name          string
+	Email         string
+	Phone         string
+	NIP           string
+	Jenjang       Jenjang
+	Golongan      string
+	Organisation  string
+	Unit          string
+	Employment    Employment
+	TaxIDStatus   TaxIDStatus
+	// TaxID is the NPWP (15 or 16 digits) or the NIK used as NPWP.
+	TaxID           string
 	Expertise       []string
 	ExperienceYears int
 	Zone            string

@@ -150,6 +150,16 @@ func (p *Person) Normalize(today time.Time) error {
 	default:
 		f.Add("tax_id_status", "must be npwp, nik or none")
 	}
+	p.TaxID = strings.NewReplacer(".", "", "-", "", " ", "").Replace(p.TaxID)
+	switch {
+	case p.TaxID == "":
+	case strings.Trim(p.TaxID, "0123456789") != "" || (len(p.TaxID) != 15 && len(p.TaxID) != 16):
+		f.Add("tax_id", "must be an NPWP of 15 or 16 digits, or a 16-digit NIK")
+	case p.TaxIDStatus == TaxNone:
+		f.Add("tax_id_status", "must be npwp or nik when tax_id is given")
+	case p.TaxIDStatus == TaxNIK && len(p.TaxID) != 16:
+		f.Add("tax_id", "a NIK has 16 digits")
+	}
 	if p.ExperienceYears < 0 || p.ExperienceYears > 70 {
 		f.Add("experience_years", "must be between 0 and 70")
 	}

@@ -25,6 +25,7 @@ import (
 	"gorm.io/gorm"
 
 	"sinergi/api"
+	"sinergi/incentive"
 	"sinergi/matching"
 	"sinergi/postgres"
 	"sinergi/profile"
@@ -139,9 +140,11 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		Scheduling: scheduling.Service{Store: sched, People: people.Store, Now: time.Now, Buffer: cfg.BookingBuffer},
 		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
 			Buffer: cfg.BookingBuffer},
-		Idempotency: postgres.IdempotencyStore{DB: db},
-		Ready:       func(ctx context.Context) error { return postgres.Ping(ctx, db) },
-		Log:         log,
+		Incentives:        incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: sched, People: people.Store, Now: time.Now},
+		IncentiveSettings: postgres.IncentiveStore{DB: db},
+		Idempotency:       postgres.IdempotencyStore{DB: db},
+		Ready:             func(ctx context.Context) error { return postgres.Ping(ctx, db) },
+		Log:               log,
 	})
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,

@@ -1,0 +1,215 @@
+package incentive
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"sinergi/errs"
+	"sinergi/profile"
+	"sinergi/scheduling"
+)
+
+// Status is a ledger row's place in its workflow.
+type Status string
+
+// Ledger statuses.
+const (
+	Draft    Status = "draft"
+	Approved Status = "approved"
+	Paid     Status = "paid"
+)
+
+// Honorarium is one ledger row: a payment for a completed booking, or the
+// reversal of a paid one (negative amounts).
+type Honorarium struct {
+	ID            int64
+	InstitutionID int64
+	BookingID     int64
+	PersonID      int64
+	CourseID      int64
+	SessionID     int64
+	// ReversesID is set on a reversal row.
+	ReversesID int64
+	Class      Class
+	Unit       Unit
+	RateID     int64
+	// JP is the JP taught; PaidJP those paid (above the yearly minimum for
+	// internal widyaiswara).
+	JP         int
+	PaidJP     int
+	Rate       int64
+	Gross      int64
+	Tax        int64
+	Net        int64
+	TaxBase    int64
+	Basis      string
+	FiscalYear int
+	Month      int
+	Status     Status
+	ApprovedBy int64
+	ApprovedAt *time.Time
+	PaidBy     int64
+	PaidAt     *time.Time
+	CreatedAt  time.Time
+}
+
+// Input is what computing a honorarium needs.
+type Input struct {
+	Booking scheduling.Booking
+	Session scheduling.Session
+	Course  scheduling.Course
+	Person  profile.Person
+	// Class overrides the default class for the person.
+	Class Class
+	Rates []Rate
+	Tax   TaxRules
+	// JPBefore is JP already paid-for this year to the person (for the
+	// internal widyaiswara minimum); BaseYTD the taxed base this year.
+	JPBefore int
+	BaseYTD  int64
+	// MinimumJP is the yearly JP an internal widyaiswara teaches unpaid.
+	MinimumJP int
+}
+
+// DefaultClass is the class a person is paid in by default: a widyaiswara
+// of the institution as internal widyaiswara, anyone else as penceramah
+// (praktisi from outside the organising unit, SBM item 19).
+func DefaultClass(p profile.Person, inst int64) Class {
+	if p.Kind == profile.Widyaiswara && p.InstitutionID == inst {
+		return WidyaiswaraInternal
+	}
+	if p.Kind == profile.Widyaiswara {
+		return PengajarLuarSatker
+	}
+	return Penceramah
+}
+
+// Compute prices a completed booking.
+func Compute(in Input) (Honorarium, error) {
+	b, s, c := in.Booking, in.Session, in.Course
+	if b.Status != scheduling.Completed {
+		return Honorarium{}, errs.New(errs.Conflict, "not_completed", "only a completed booking earns a honorarium")
+	}
+	class := in.Class
+	if class == "" {
+		class = DefaultClass(in.Person, b.InstitutionID)
+	}
+	if !ValidClass(class) {
+		return Honorarium{}, errs.Invalidf("class", "is not a known rate class")
+	}
+	local := s.Start.In(s.Location())
+	year := local.Year()
+	rate, ok := InForce(in.Rates, b.InstitutionID, class, year, c.Funding, c.Region)
+	if !ok {
+		return Honorarium{}, ErrNoRate.WithDetails(map[string]any{"class": class, "fiscal_year": year, "funding": c.Funding, "region": c.Region})
+	}
+	jp := b.ActualJP
+	if jp == 0 {
+		jp = s.JP
+	}
+	h := Honorarium{InstitutionID: b.InstitutionID, BookingID: b.ID, PersonID: b.PersonID, CourseID: c.ID, SessionID: s.ID,
+		Class: class, Unit: rate.Unit, RateID: rate.ID, JP: jp, PaidJP: jp, Rate: rate.Amount, FiscalYear: year,
+		Month: year*100 + int(local.Month()), Status: Draft}
+	var notes []string
+	if rate.FiscalYear != year {
+		notes = append(notes, fmt.Sprintf("no %d table yet: %s (TA %d) applies", year, rate.Regulation, rate.FiscalYear))
+	} else {
+		notes = append(notes, fmt.Sprintf("%s (TA %d)", rate.Regulation, rate.FiscalYear))
+	}
+	if class == WidyaiswaraInternal {
+		above := func(n int) int { return max(n-in.MinimumJP, 0) }
+		h.PaidJP = above(in.JPBefore+jp) - above(in.JPBefore)
+		notes = append(notes, fmt.Sprintf("internal widyaiswara: paid above %d JP a year; %d JP before this session", in.MinimumJP, in.JPBefore))
+	}
+	if in.Person.Kind == profile.Practitioner && scheduling.SameUnitPractitioner(in.Person, c) {
+		h.PaidJP = 0
+		notes = append(notes, "a practitioner from the organising unit is not paid as penceramah")
+	}
+	switch rate.Unit {
+	case PerJP:
+		h.Gross = int64(h.PaidJP) * rate.Amount
+	default:
+		if h.PaidJP > 0 {
+			h.Gross = rate.Amount
+		}
+	}
+	w, err := in.Tax.Withhold(in.Person, h.Gross, in.BaseYTD)
+	if err != nil {
+		return Honorarium{}, errs.New(errs.Conflict, "no_tax_rule", err.Error())
+	}
+	h.Tax, h.TaxBase, h.Net = w.Tax, w.Base, h.Gross-w.Tax
+	h.Basis = strings.Join(append(notes, w.Basis), "; ")
+	return h, nil
+}
+
+// Errors of the ledger workflow.
+var (
+	ErrNotDraft     = errs.New(errs.Conflict, "illegal_transition", "only a draft can be approved")
+	ErrNotApproved  = errs.New(errs.Conflict, "illegal_transition", "only an approved row can be paid")
+	ErrNotPaid      = errs.New(errs.Conflict, "illegal_transition", "only a paid row is reversed; change a draft by recomputing it")
+	ErrAlreadyRev   = errs.New(errs.Conflict, "already_reversed", "this row was already reversed")
+	ErrPaidReadOnly = errs.New(errs.Conflict, "paid_is_final", "a paid row is never edited; reverse it instead")
+)
+
+// Approve moves a draft to approved.
+func Approve(h *Honorarium, by int64, now time.Time) error {
+	if h.Status != Draft {
+		return ErrNotDraft.WithDetails(map[string]any{"current_status": h.Status})
+	}
+	h.Status, h.ApprovedBy, h.ApprovedAt = Approved, by, &now
+	return nil
+}
+
+// Pay moves an approved row to paid.
+func Pay(h *Honorarium, by int64, now time.Time) error {
+	if h.Status != Approved {
+		return ErrNotApproved.WithDetails(map[string]any{"current_status": h.Status})
+	}
+	h.Status, h.PaidBy, h.PaidAt = Paid, by, &now
+	return nil
+}
+
+// Reversal returns the draft row that cancels a paid row.
+func Reversal(h Honorarium) (Honorarium, error) {
+	if h.Status != Paid || h.ReversesID != 0 {
+		return Honorarium{}, ErrNotPaid
+	}
+	r := h
+	r.ID, r.ReversesID, r.Status = 0, h.ID, Draft
+	r.JP, r.PaidJP, r.Gross, r.Tax, r.Net, r.TaxBase = -h.JP, -h.PaidJP, -h.Gross, -h.Tax, -h.Net, -h.TaxBase
+	r.ApprovedBy, r.ApprovedAt, r.PaidBy, r.PaidAt = 0, nil, 0, nil
+	r.Basis = fmt.Sprintf("reversal of honorarium %d", h.ID)
+	return r, nil
+}
+
+// Filter selects ledger rows.
+type Filter struct {
+	CourseID int64
+	PersonID int64
+	Status   Status
+	// Month is YYYYMM; Year is YYYY.
+	Month int
+	Year  int
+}
+
+// Store keeps rates, tax rules and the ledger.
+type Store interface {
+	Rates(ctx context.Context, inst int64) ([]Rate, error)
+	CreateRate(ctx context.Context, r Rate) (Rate, error)
+	TaxRules(ctx context.Context, year int) (TaxRules, error)
+	MinimumJP(ctx context.Context, inst int64) (int, error)
+	// YearToDate returns the JP paid-for in class and the taxed base of a
+	// person in a fiscal year, over ledger rows other than booking's.
+	YearToDate(ctx context.Context, personID int64, year int, class Class, exceptBooking int64) (int, int64, error)
+	// SaveDraft inserts or replaces the draft row of a booking; a booking
+	// whose row is approved or paid keeps it.
+	SaveDraft(ctx context.Context, h Honorarium) (Honorarium, error)
+	Honorarium(ctx context.Context, inst, id int64) (Honorarium, error)
+	// UpdateHonorarium locks a row, applies change and saves it.
+	UpdateHonorarium(ctx context.Context, inst, id int64, change func(*Honorarium) error) (Honorarium, error)
+	InsertReversal(ctx context.Context, inst, id int64) (Honorarium, error)
+	List(ctx context.Context, inst int64, f Filter) ([]Honorarium, error)
+	CompletedBookings(ctx context.Context, inst, courseID int64) ([]int64, error)
+}
