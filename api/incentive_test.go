@@ -52,7 +52,7 @@ func TestHonorariaEndToEnd(t *testing.T) {
 	course := r.id()
 	s1 := e.mustSession(course, "2026-12-07T09:00", "2026-12-07T12:00", "Asia/Makassar") // 4 JP
 	s2 := e.mustSession(course, "2026-12-08T09:00", "2026-12-08T12:00", "Asia/Makassar") // 4 JP
-	w := e.createPerson(e.staffA, widyaiswaraJSON("w@a.go.id", "198503102010012003")) // IV/b
+	w := e.createPerson(e.staffA, widyaiswaraJSON("w@a.go.id", "198503102010012003"))    // IV/b
 	pBody := practitionerJSON("p@example.id")
 	pBody["tax_id_status"], pBody["tax_id"] = "npwp", "01.234.567.8-901.000"
 	p := e.createPerson(e.staffA, pBody)

@@ -12,7 +12,7 @@ import (
 // rules2026 are the PPh 21 rules as the migration seeds them.
 func rules2026() TaxRules {
 	return TaxRules{Year: 2026, FinalByGroup: map[string]int{"I": 0, "II": 0, "III": 500, "IV": 1500},
-		Bands: []Band{{60_000_000, 500}, {250_000_000, 1500}, {500_000_000, 2500}, {5_000_000_000, 3000}, {0, 3500}},
+		Bands:             []Band{{60_000_000, 500}, {250_000_000, 1500}, {500_000_000, 2500}, {5_000_000_000, 3000}, {0, 3500}},
 		NonEmployeeBaseBP: 5000, NoTaxIDSurchargeBP: 2000}
 }
 
