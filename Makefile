@@ -23,7 +23,8 @@ db-destroy:
 
 ## run: start Postgres, migrate, load the demo, print keys and a curl line, serve on :8080
 run: build db-start
-	@export DATABASE_URL=$$(scripts/postgres.sh url) BASE_URL=$(BASE_URL) LISTEN_ADDR=$(LISTEN_ADDR); \
+	@test -s .pgdata/kek || (umask 077; head -c 32 /dev/urandom | base64 > .pgdata/kek)
+	@export DATABASE_URL=$$(scripts/postgres.sh url) BASE_URL=$(BASE_URL) LISTEN_ADDR=$(LISTEN_ADDR) SIGNING_KEK=$$(cat .pgdata/kek); \
 	  bin/sinergi migrate up && bin/sinergi seed --demo --admin-key && exec bin/sinergi serve
 
 ## test: start Postgres and run every test against it

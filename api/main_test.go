@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"sinergi/audit"
+	"sinergi/certification"
 	"sinergi/incentive"
 	"sinergi/internal/pgtest"
 	"sinergi/matching"
@@ -56,7 +57,10 @@ func newEnv(t testing.TB) *env {
 		Incentives: incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: e.sched.Store, People: e.people.Store,
 			Now: func() time.Time { return e.testTime }},
 		IncentiveSettings: postgres.IncentiveStore{DB: db},
-		Now:               func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db},
+			Keys: postgres.KeyStore{DB: db, KEK: bytes.Repeat([]byte{7}, 32)}, Now: func() time.Time { return e.testTime },
+			BaseURL: "https://sinergi.example.id"},
+		Now: func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: func(ctx context.Context) error { return postgres.Ping(ctx, db) }})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
 	a, err := e.tenants.CreateInstitution(ctx, tenant.Institution{Code: "BPSDM-A", Name: "BPSDM Provinsi A", Kind: "bpsdm_provinsi", Zone: "Asia/Makassar"})

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"sinergi/certification"
 	"sinergi/idempotency"
 	"sinergi/incentive"
 	"sinergi/matching"
@@ -27,11 +28,12 @@ import (
 
 // Deps are what the handlers need; cmd/sinergi wires them.
 type Deps struct {
-	Tenants    tenant.Service
-	People     profile.Service
-	Scheduling scheduling.Service
-	Matching   matching.Service
-	Incentives incentive.Service
+	Tenants      tenant.Service
+	People       profile.Service
+	Scheduling   scheduling.Service
+	Matching     matching.Service
+	Incentives   incentive.Service
+	Certificates certification.Service
 	// IncentiveSettings stores the yearly unpaid JP of internal widyaiswara.
 	IncentiveSettings interface {
 		SetMinimumJP(ctx context.Context, inst int64, jp int) error
@@ -100,6 +102,11 @@ func New(d Deps) *Server {
 	e.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", openapiSpec) })
 	e.GET("/docs", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(docsPage)) })
 
+	e.GET("/verify/:code", s.verify)
+	e.POST("/verify/credential", s.verifyCredential)
+	e.GET("/status/revocation", s.statusList)
+	e.GET("/.well-known/sinergi-keys.json", s.publicKeys)
+
 	v1 := e.Group("/v1", s.authenticate, s.idempotent)
 	v1.POST("/institutions", s.only(tenant.Admin), s.createInstitution)
 	v1.GET("/institutions", s.only(tenant.Admin, tenant.Staff), s.listInstitutions)
@@ -150,6 +157,15 @@ func New(d Deps) *Server {
 	v1.GET("/honoraria/export.xlsx", s.only(tenant.Staff), s.exportXLSX)
 	v1.GET("/incentive/settings", s.only(tenant.Staff), s.getIncentiveSettings)
 	v1.PUT("/incentive/settings", s.only(tenant.Staff), s.putIncentiveSettings)
+
+	v1.POST("/certificates", s.only(tenant.Staff), s.issueCertificates)
+	v1.GET("/certificates/:id", s.only(tenant.Staff, tenant.Trainer), s.getCertificate)
+	v1.GET("/certificates/:id/credential.json", s.only(tenant.Staff, tenant.Trainer), s.credential)
+	v1.POST("/certificates/:id/revoke", s.only(tenant.Staff), s.revokeCertificate)
+	v1.POST("/certificates/:id/reissue", s.only(tenant.Staff), s.reissueCertificate)
+	v1.GET("/certificate-settings", s.only(tenant.Staff), s.getCertSettings)
+	v1.PUT("/certificate-settings", s.only(tenant.Staff), s.putCertSettings)
+	v1.POST("/signing-keys/rotate", s.only(tenant.Admin), s.rotateKey)
 
 	v1.POST("/bookings", s.only(tenant.Staff), s.createBooking)
 	v1.GET("/bookings/:id", s.only(tenant.Staff, tenant.Trainer), s.getBooking)

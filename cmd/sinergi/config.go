@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +24,10 @@ type config struct {
 	DBMaxConns      int
 	ShutdownTimeout time.Duration
 	BookingBuffer   time.Duration
+	// SigningKEK seals the certificate signing keys (base64, 32 bytes).
+	SigningKEK string
+	// SigningKey optionally pins the signing key (base64 Ed25519 seed).
+	SigningKey string
 }
 
 func envOr(name, def string) string {
@@ -61,6 +66,8 @@ func (c *config) register(fs *flag.FlagSet) {
 		buffer = -1 // reported by validate
 	}
 	fs.DurationVar(&c.BookingBuffer, "booking-buffer", buffer, "minimum gap between offline sessions of one person at different venues (env BOOKING_BUFFER)")
+	fs.StringVar(&c.SigningKEK, "signing-kek", envOr("SIGNING_KEK", ""), "base64 32-byte key that seals the certificate signing keys (env SIGNING_KEK)")
+	fs.StringVar(&c.SigningKey, "signing-key", envOr("SIGNING_KEY", ""), "optional base64 Ed25519 seed of the signing key (env SIGNING_KEY)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "grace period for in-flight requests on SIGTERM")
 }
 
@@ -87,6 +94,16 @@ func (c *config) validate() error {
 	if c.BookingBuffer < 0 || c.BookingBuffer > 24*time.Hour {
 		problems = append(problems, "BOOKING_BUFFER must be a duration from 0 to 24h, such as 60m")
 	}
+	if c.SigningKEK != "" {
+		if b, err := base64.StdEncoding.DecodeString(c.SigningKEK); err != nil || len(b) != 32 {
+			problems = append(problems, "SIGNING_KEK must be 32 bytes in base64 (openssl rand -base64 32)")
+		}
+	}
+	if c.SigningKey != "" {
+		if b, err := base64.StdEncoding.DecodeString(c.SigningKey); err != nil || len(b) != 32 {
+			problems = append(problems, "SIGNING_KEY must be a 32-byte Ed25519 seed in base64")
+		}
+	}
 	if len(problems) > 0 {
 		return errors.New("bad configuration: " + strings.Join(problems, "; "))
 	}
@@ -100,4 +117,12 @@ func parseLevel(s string) (slog.Level, error) {
 		return l, fmt.Errorf("LOG_LEVEL %q must be debug, info, warn or error", s)
 	}
 	return l, nil
+}
+
+// kek returns the key encryption key, which serving requires.
+func (c *config) kek() ([]byte, error) {
+	if c.SigningKEK == "" {
+		return nil, errors.New("SIGNING_KEK is required to sign certificates: set it to the output of openssl rand -base64 32 and keep it")
+	}
+	return base64.StdEncoding.DecodeString(c.SigningKEK)
 }

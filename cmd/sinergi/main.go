@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +26,7 @@ import (
 	"gorm.io/gorm"
 
 	"sinergi/api"
+	"sinergi/certification"
 	"sinergi/incentive"
 	"sinergi/matching"
 	"sinergi/postgres"
@@ -49,6 +51,9 @@ commands:
   migrate down     roll back the last migration
   migrate status   list migrations and whether they are applied
   seed             create a first admin key (--admin-key) and/or the demo roster (--demo)
+  keys list|rotate list the certificate signing keys, or retire the active one and make a new one
+  verify-credential FILE
+                   check an Open Badges credential file: proof, issuer key and revocation status
 
 run "sinergi <command> -h" for the flags of a command`
 
@@ -82,6 +87,20 @@ func run(args []string) error {
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
 			return seedCmd(ctx, cfg, db, log, *demoFlag, *seed, *adminKey)
+		})
+	case "keys":
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+			return keysCmd(ctx, cfg, db, fs.Args())
+		})
+	case "verify-credential":
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+			return verifyCredentialCmd(ctx, cfg, db, fs.Args())
 		})
 	case "help", "-h", "--help":
 		fmt.Println(usage)
@@ -131,6 +150,20 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 			return err
 		}
 	}
+	kek, err := cfg.kek()
+	if err != nil {
+		return err
+	}
+	keys := postgres.KeyStore{DB: db, KEK: kek}
+	if cfg.SigningKey != "" {
+		seed, _ := base64.StdEncoding.DecodeString(cfg.SigningKey)
+		if err := keys.Add(ctx, certification.KeyFromSeed(seed, time.Now())); err != nil {
+			return fmt.Errorf("install the configured signing key: %w", err)
+		}
+	}
+	if _, err := keys.Active(ctx); err != nil {
+		return fmt.Errorf("signing key: %w", err)
+	}
 	tenants, people := services(db)
 	sched := postgres.SchedulingStore{DB: db}
 	ms := postgres.MatchingStore{DB: db}
@@ -142,9 +175,11 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 			Buffer: cfg.BookingBuffer},
 		Incentives:        incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: sched, People: people.Store, Now: time.Now},
 		IncentiveSettings: postgres.IncentiveStore{DB: db},
-		Idempotency:       postgres.IdempotencyStore{DB: db},
-		Ready:             func(ctx context.Context) error { return postgres.Ping(ctx, db) },
-		Log:               log,
+		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: keys, Now: time.Now,
+			BaseURL: cfg.BaseURL},
+		Idempotency: postgres.IdempotencyStore{DB: db},
+		Ready:       func(ctx context.Context) error { return postgres.Ping(ctx, db) },
+		Log:         log,
 	})
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,

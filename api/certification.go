@@ -1,0 +1,375 @@
+package api
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"sinergi/certification"
+	"sinergi/errs"
+	"sinergi/tenant"
+)
+
+type certificateOut struct {
+	ID                 int64      `json:"id"`
+	Number             string     `json:"number"`
+	InstitutionID      int64      `json:"institution_id"`
+	Issuer             string     `json:"issuer"`
+	PersonID           int64      `json:"person_id"`
+	HolderName         string     `json:"holder_name"`
+	HolderNIP          string     `json:"holder_nip,omitempty"`
+	HolderOrganisation string     `json:"holder_organisation"`
+	Role               string     `json:"role"`
+	CourseID           int64      `json:"course_id"`
+	CourseName         string     `json:"course_name"`
+	StartDate          string     `json:"start_date"`
+	EndDate            string     `json:"end_date"`
+	Place              string     `json:"place"`
+	JP                 int        `json:"jp"`
+	SignerName         string     `json:"signer_name"`
+	SignerTitle        string     `json:"signer_title"`
+	IssuedAt           time.Time  `json:"issued_at"`
+	KeyID              string     `json:"key_id"`
+	VerificationCode   string     `json:"verification_code"`
+	VerifyURL          string     `json:"verify_url"`
+	Status             string     `json:"status"`
+	RevokedAt          *time.Time `json:"revoked_at,omitempty"`
+	RevokedReason      string     `json:"revoked_reason,omitempty"`
+	ReplacesID         int64      `json:"replaces_id,omitempty"`
+}
+
+func (s *Server) certificateDTO(c certification.Certificate) certificateOut {
+	return certificateOut{ID: c.ID, Number: c.Number, InstitutionID: c.InstitutionID, Issuer: c.Issuer, PersonID: c.PersonID,
+		HolderName: c.HolderName, HolderNIP: c.HolderNIP, HolderOrganisation: c.HolderOrganisation, Role: c.Role, CourseID: c.CourseID,
+		CourseName: c.CourseName, StartDate: c.StartDate.Format(time.DateOnly), EndDate: c.EndDate.Format(time.DateOnly),
+		Place: c.Place, JP: c.JP, SignerName: c.SignerName, SignerTitle: c.SignerTitle, IssuedAt: c.IssuedAt, KeyID: c.KeyID,
+		VerificationCode: c.Code, VerifyURL: s.Certificates.VerifyURL(c), Status: string(c.Status), RevokedAt: c.RevokedAt,
+		RevokedReason: c.RevokedReason, ReplacesID: c.ReplacesID}
+}
+
+type issueIn struct {
+	CourseID int64 `json:"course_id" validate:"required"`
+	PersonID int64 `json:"person_id"`
+	All      bool  `json:"all"`
+}
+
+// issueCertificates certifies one person, or everyone with completed
+// bookings in the course (all: true).
+func (s *Server) issueCertificates(c *gin.Context) {
+	var in issueIn
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	inst := principal(c).InstitutionID
+	if in.All == (in.PersonID != 0) {
+		fail(c, errs.Invalidf("person_id", "give person_id, or all: true for everyone in the course"))
+		return
+	}
+	if !in.All {
+		cert, err := s.Certificates.Issue(c.Request.Context(), inst, in.CourseID, in.PersonID, 0)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.Header("Location", fmt.Sprintf("/v1/certificates/%d", cert.ID))
+		c.JSON(http.StatusCreated, s.certificateDTO(cert))
+		return
+	}
+	certs, err := s.Certificates.IssueCourse(c.Request.Context(), inst, in.CourseID)
+	if err != nil && len(certs) == 0 {
+		fail(c, err)
+		return
+	}
+	items := make([]certificateOut, len(certs))
+	for i, x := range certs {
+		items[i] = s.certificateDTO(x)
+	}
+	out := gin.H{"items": items}
+	if err != nil {
+		out["error"] = err.Error() // the ones issued stand; the rest can be retried
+	}
+	c.JSON(http.StatusCreated, out)
+}
+
+// certificateParam loads the certificate in the path for staff of its
+// institution or for its holder.
+func (s *Server) certificateParam(c *gin.Context, raw string) (certification.Certificate, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		return certification.Certificate{}, errs.NotFoundf("no certificate %q", raw)
+	}
+	p := principal(c)
+	if p.Role == tenant.Trainer {
+		cert, err := s.Certificates.Store.Certificate(c.Request.Context(), 0, id)
+		if err != nil || cert.PersonID != p.PersonID {
+			return certification.Certificate{}, errs.NotFoundf("certificate %d not found", id)
+		}
+		return cert, nil
+	}
+	return s.Certificates.Store.Certificate(c.Request.Context(), p.InstitutionID, id)
+}
+
+// getCertificate answers /v1/certificates/{id} and /v1/certificates/{id}.pdf.
+func (s *Server) getCertificate(c *gin.Context) {
+	raw := c.Param("id")
+	pdf := strings.HasSuffix(raw, ".pdf")
+	if principal(c).Role == tenant.Trainer && !pdf {
+		fail(c, tenant.ErrForbidden.WithMessage("a trainer key may download its own certificates as PDF"))
+		return
+	}
+	cert, err := s.certificateParam(c, strings.TrimSuffix(raw, ".pdf"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !pdf {
+		c.JSON(http.StatusOK, s.certificateDTO(cert))
+		return
+	}
+	doc, err := certification.PDF(cert, s.Certificates.VerifyURL(cert))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	name := strings.NewReplacer("/", "-", " ", "_").Replace(cert.Number)
+	c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="sertifikat-%s.pdf"`, name))
+	c.Data(http.StatusOK, "application/pdf", doc)
+}
+
+type reasonIn struct {
+	Reason string `json:"reason" validate:"required,max=500"`
+}
+
+func (s *Server) revokeCertificate(c *gin.Context) {
+	id, err := pathID(c, "id")
+	var in reasonIn
+	if err == nil {
+		err = s.bind(c, &in)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	cert, err := s.Certificates.Store.Revoke(c.Request.Context(), principal(c).InstitutionID, id, strings.TrimSpace(in.Reason))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.certificateDTO(cert))
+}
+
+func (s *Server) reissueCertificate(c *gin.Context) {
+	id, err := pathID(c, "id")
+	var in reasonIn
+	if err == nil {
+		err = s.bind(c, &in)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	cert, err := s.Certificates.Reissue(c.Request.Context(), principal(c).InstitutionID, id, strings.TrimSpace(in.Reason))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, s.certificateDTO(cert))
+}
+
+// credential exports the certificate as an Open Badges 3.0 credential.
+func (s *Server) credential(c *gin.Context) {
+	cert, err := s.certificateParam(c, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	key, err := s.Certificates.Keys.Active(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="credential-%d.json"`, cert.ID))
+	c.JSON(http.StatusOK, certification.Badge(cert, s.Certificates.BaseURL, key))
+}
+
+func (s *Server) verifyCredential(c *gin.Context) {
+	raw, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		fail(c, decodeError(err))
+		return
+	}
+	res, err := s.Certificates.VerifyCredential(c.Request.Context(), raw)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	errors := res.Errors
+	if errors == nil {
+		errors = []string{}
+	}
+	c.JSON(http.StatusOK, gin.H{"verified": res.ProofValid && res.IssuerKnown && res.Status == "valid", "proof_valid": res.ProofValid,
+		"issuer_known": res.IssuerKnown, "status": res.Status, "errors": errors})
+}
+
+func (s *Server) statusList(c *gin.Context) {
+	ids, err := s.Certificates.Store.RevokedIDs(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	key, err := s.Certificates.Keys.Active(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=300")
+	c.JSON(http.StatusOK, certification.StatusListCredential(s.Certificates.BaseURL+"/status/revocation", ids, key, s.Now()))
+}
+
+func (s *Server) publicKeys(c *gin.Context) {
+	keys, err := s.Certificates.Keys.Keys(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]map[string]any, len(keys))
+	for i, k := range keys {
+		jwk := k.JWK()
+		jwk["did"] = certification.DIDKey(k.Public)
+		jwk["active"] = k.Active
+		out[i] = jwk
+	}
+	c.Header("Cache-Control", "public, max-age=300")
+	c.JSON(http.StatusOK, gin.H{"keys": out})
+}
+
+func (s *Server) rotateKey(c *gin.Context) {
+	k, err := s.Certificates.Keys.Rotate(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"kid": k.ID, "did": certification.DIDKey(k.Public)})
+}
+
+type certSettingsIO struct {
+	NumberTemplate string `json:"number_template" validate:"required"`
+	SignerName     string `json:"signer_name" validate:"required"`
+	SignerTitle    string `json:"signer_title" validate:"required"`
+}
+
+func (s *Server) getCertSettings(c *gin.Context) {
+	set, err := s.Certificates.Store.Settings(c.Request.Context(), principal(c).InstitutionID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, certSettingsIO{NumberTemplate: set.Template, SignerName: set.SignerName, SignerTitle: set.SignerTitle})
+}
+
+func (s *Server) putCertSettings(c *gin.Context) {
+	var in certSettingsIO
+	if err := s.bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	set := certification.Settings{Template: in.NumberTemplate, SignerName: in.SignerName, SignerTitle: in.SignerTitle}
+	if err := set.Validate(); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.Certificates.Store.PutSettings(c.Request.Context(), principal(c).InstitutionID, set); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, in)
+}
+
+// verifyPage is the public verification page, in Indonesian, readable on
+// a phone.
+var verifyPage = template.Must(template.New("verify").Parse(`<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{if .Found}}Verifikasi Sertifikat {{.C.Number}}{{else}}Sertifikat tidak ditemukan{{end}}</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f6f8;color:#1b2733}
+main{max-width:36rem;margin:0 auto;padding:1.25rem}
+.status{border-radius:10px;padding:1rem 1.25rem;margin:1rem 0;font-size:1.25rem;font-weight:700}
+.valid{background:#e3f6e8;color:#0d5d26;border:2px solid #27a145}
+.revoked{background:#fdeaea;color:#8a1313;border:2px solid #d33}
+.unknown{background:#fff4e0;color:#7a4b00;border:2px solid #e0a030}
+dl{background:#fff;border-radius:10px;padding:1rem 1.25rem;margin:0}
+dt{font-size:.8rem;color:#5a6b7b;margin-top:.75rem}dd{margin:0;font-size:1.05rem}
+small{display:block;color:#5a6b7b;margin-top:1rem;line-height:1.4}
+</style></head><body><main>
+<h1>Verifikasi Sertifikat</h1>
+{{if not .Found}}
+<div class="status unknown" id="status">Sertifikat tidak ditemukan</div>
+<p>Tidak ada sertifikat dengan kode ini. Periksa kembali kode pada sertifikat atau pindai ulang kode QR-nya.</p>
+{{else}}
+{{if eq .C.Status "revoked"}}<div class="status revoked" id="status">DICABUT</div>
+<p>Sertifikat ini dicabut pada {{.RevokedOn}}. Alasan: {{.C.RevokedReason}}</p>
+{{else if .SignatureValid}}<div class="status valid" id="status">SAH — sertifikat asli dan berlaku</div>
+{{else}}<div class="status unknown" id="status">TANDA TANGAN TIDAK SESUAI</div>{{end}}
+<dl>
+<dt>Nomor</dt><dd>{{.C.Number}}</dd>
+<dt>Pemegang</dt><dd>{{.C.HolderName}}{{if .C.HolderNIP}} (NIP {{.C.HolderNIP}}){{end}}</dd>
+<dt>Instansi pemegang</dt><dd>{{.C.HolderOrganisation}}</dd>
+<dt>Peran</dt><dd>{{.C.RoleLabel}}</dd>
+<dt>Pelatihan</dt><dd>{{.C.CourseName}}</dd>
+<dt>Waktu dan tempat</dt><dd>{{.Period}}, {{.C.Place}}</dd>
+<dt>Jumlah JP</dt><dd>{{.C.JP}} JP</dd>
+<dt>Penerbit</dt><dd>{{.C.Issuer}}</dd>
+<dt>Penandatangan</dt><dd>{{.C.SignerName}}, {{.C.SignerTitle}}</dd>
+<dt>Tanda tangan elektronik</dt><dd id="signature">{{if .SignatureValid}}Terverifikasi (Ed25519, kunci {{.C.KeyID}}){{else}}Tidak terverifikasi{{end}}</dd>
+</dl>
+<small>Sertifikat ini diterbitkan oleh {{.C.Issuer}} dan bukan kredensial LAN. Status pencabutan juga diterbitkan sebagai
+W3C Bitstring Status List di <a href="/status/revocation">/status/revocation</a>; kunci publik di
+<a href="/.well-known/sinergi-keys.json">/.well-known/sinergi-keys.json</a>.</small>
+{{end}}
+</main></body></html>`))
+
+func (s *Server) verify(c *gin.Context) {
+	code := strings.ToUpper(strings.TrimSpace(c.Param("code")))
+	check, err := s.Certificates.Verify(c.Request.Context(), code)
+	found := err == nil
+	if err != nil && errs.KindOf(err) != errs.NotFound {
+		fail(c, err)
+		return
+	}
+	status := http.StatusOK
+	if !found {
+		status = http.StatusNotFound
+	}
+	if strings.Contains(c.GetHeader("Accept"), "application/json") {
+		if !found {
+			fail(c, err)
+			return
+		}
+		out := s.certificateDTO(check.Certificate)
+		c.JSON(status, gin.H{"certificate": out, "signature_valid": check.SignatureValid, "status": out.Status})
+		return
+	}
+	cert := check.Certificate
+	period := certification.Tanggal(cert.StartDate)
+	if !cert.EndDate.Equal(cert.StartDate) {
+		period += " s.d. " + certification.Tanggal(cert.EndDate)
+	}
+	revokedOn := ""
+	if cert.RevokedAt != nil {
+		revokedOn = certification.Tanggal(cert.RevokedAt.In(time.FixedZone("WIB", 7*3600)))
+	}
+	c.Status(status)
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Cache-Control", "no-store")
+	if err := verifyPage.Execute(c.Writer, map[string]any{"Found": found, "C": cert, "SignatureValid": check.SignatureValid,
+		"Period": period, "RevokedOn": revokedOn}); err != nil {
+		logger(c).Error("render verification page", "err", err)
+	}
+}

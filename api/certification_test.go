@@ -1,0 +1,269 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// requireTool returns the path of an external program the test needs; it
+// skips without it, except under CI=true, where it fails.
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is required under CI (.ci/run installs it)", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return path
+}
+
+// completedCourse makes a course in A whose sessions w (lead) and p
+// (co-trainer) completed, and returns the course, w and p.
+func completedCourse(e *env) (int64, int64, int64) {
+	e.t.Helper()
+	c := e.course(e.staffA)
+	s1 := e.mustSession(c, "2026-12-07T09:00", "2026-12-07T12:00", "Asia/Makassar", "venue", "Aula BPSDM Sulsel")
+	s2 := e.mustSession(c, "2026-12-08T09:00", "2026-12-08T12:00", "Asia/Makassar", "venue", "Aula BPSDM Sulsel")
+	w := e.createPerson(e.staffA, widyaiswaraJSON("w@a.go.id", "198503102010012003"))
+	p := e.createPerson(e.staffA, practitionerJSON("p@example.id"))
+	for _, b := range [][3]any{{s1, w, "lead"}, {s1, p, "co_trainer"}, {s2, p, "co_trainer"}} {
+		id := e.book(b[0].(int64), b[1].(int64), b[2].(string)).id()
+		for _, to := range []string{"invited", "accepted", "confirmed"} {
+			e.expect(e.transition(e.staffA, id, to), http.StatusOK, "")
+		}
+	}
+	e.testTime = time.Date(2026, 12, 9, 3, 0, 0, 0, time.UTC)
+	must(e.t, e.db.Exec(`UPDATE bookings SET status = 'completed', actual_jp = NULL`).Error)
+	return c, w, p
+}
+
+func TestCertificates(t *testing.T) {
+	e := newEnv(t)
+	c, w, p := completedCourse(e)
+	other := e.createPerson(e.staffA, practitionerJSON("none@example.id"))
+	e.expect(e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": other}), http.StatusConflict, "nothing_completed")
+	e.expect(e.do("PUT", "/v1/certificate-settings", e.staffA, map[string]any{"number_template": "{seq:04}/CT", "signer_name": "Dr. Andi",
+		"signer_title": "Kepala BPSDM"}), http.StatusUnprocessableEntity, "validation_failed")
+	e.expect(e.do("PUT", "/v1/certificate-settings", e.staffA, map[string]any{"number_template": "{seq:04}/{code}/CT/{year}",
+		"signer_name": "Dr. Andi Makkasau", "signer_title": "Kepala BPSDM Provinsi A"}), http.StatusOK, "")
+
+	r := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p})
+	e.expect(r, http.StatusCreated, "")
+	cert := r.Body
+	if cert["number"] != "0001/BPSDM-A/CT/2026" || cert["jp"] != float64(8) || cert["role"] != "co_trainer" ||
+		cert["start_date"] != "2026-12-07" || cert["end_date"] != "2026-12-08" || cert["holder_name"] != "Marthen Rumbiak" {
+		t.Fatalf("certificate %s", r.Raw)
+	}
+	id := r.id()
+	code := cert["verification_code"].(string)
+	e.expect(e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p}), http.StatusConflict, "already_issued")
+	r = e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "all": true})
+	e.expect(r, http.StatusCreated, "")
+	if items := r.items(); len(items) != 1 || int64(items[0]["person_id"].(float64)) != w || items[0]["role"] != "lead" ||
+		items[0]["number"] != "0002/BPSDM-A/CT/2026" {
+		t.Fatalf("bulk %s", r.Raw)
+	}
+
+	t.Run("the verification page says valid, with a checked signature", func(t *testing.T) {
+		r := e.do("GET", "/verify/"+code, "", nil, "Accept", "application/json")
+		e.expect(r, http.StatusOK, "")
+		if r.Body["status"] != "valid" || r.Body["signature_valid"] != true {
+			t.Fatalf("%s", r.Raw)
+		}
+		page := e.do("GET", "/verify/"+strings.ToLower(code), "", nil)
+		if page.Status != 200 || !strings.Contains(string(page.Raw), "SAH") || !strings.Contains(string(page.Raw), "Marthen Rumbiak") {
+			t.Fatalf("page %d", page.Status)
+		}
+		e.expect(e.do("GET", "/verify/AAAAAA-AAAAAA-AAAAAA-AAAAAA", "", nil, "Accept", "application/json"), http.StatusNotFound, "not_found")
+		if r := e.do("GET", "/verify/0001-BPSDM-A", "", nil); r.Status != 404 || !strings.Contains(string(r.Raw), "tidak ditemukan") {
+			t.Fatalf("unknown code: %d %s", r.Status, r.Raw)
+		}
+	})
+	t.Run("a tampered row fails its signature", func(t *testing.T) {
+		must(t, e.db.Exec("UPDATE certificates SET jp = 80 WHERE id = ?", id).Error)
+		r := e.do("GET", "/verify/"+code, "", nil, "Accept", "application/json")
+		if r.Body["signature_valid"] != false {
+			t.Fatalf("%s", r.Raw)
+		}
+		must(t, e.db.Exec("UPDATE certificates SET jp = 8 WHERE id = ?", id).Error)
+	})
+	var credential []byte
+	t.Run("the Open Badges credential verifies, and is revoked with the certificate", func(t *testing.T) {
+		r := e.do("GET", fmt.Sprintf("/v1/certificates/%d/credential.json", id), e.staffA, nil)
+		e.expect(r, http.StatusOK, "")
+		credential = r.Raw
+		if types := r.Body["type"].([]any); types[1] != "OpenBadgeCredential" {
+			t.Fatalf("%s", r.Raw)
+		}
+		v := e.do("POST", "/verify/credential", "", string(credential))
+		if v.Body["verified"] != true || v.Body["status"] != "valid" {
+			t.Fatalf("verify: %s", v.Raw)
+		}
+		forged := strings.Replace(string(credential), "Marthen Rumbiak", "Orang Lain", 1)
+		if v := e.do("POST", "/verify/credential", "", forged); v.Body["verified"] != false || v.Body["proof_valid"] != false {
+			t.Fatalf("forged: %s", v.Raw)
+		}
+	})
+	t.Run("revocation shows on the page, in the status list and in the credential check", func(t *testing.T) {
+		e.expect(e.do("POST", fmt.Sprintf("/v1/certificates/%d/revoke", id), e.staffB, map[string]any{"reason": "x"}), http.StatusNotFound, "not_found")
+		e.expect(e.do("POST", fmt.Sprintf("/v1/certificates/%d/revoke", id), e.staffA, map[string]any{}), http.StatusUnprocessableEntity, "validation_failed")
+		e.expect(e.do("POST", fmt.Sprintf("/v1/certificates/%d/revoke", id), e.staffA, map[string]any{"reason": "JP salah dicatat"}), http.StatusOK, "")
+		e.expect(e.do("POST", fmt.Sprintf("/v1/certificates/%d/revoke", id), e.staffA, map[string]any{"reason": "lagi"}), http.StatusConflict, "already_revoked")
+		page := string(e.do("GET", "/verify/"+code, "", nil).Raw)
+		if !strings.Contains(page, "DICABUT") || !strings.Contains(page, "JP salah dicatat") {
+			t.Fatal(page)
+		}
+		list := e.do("GET", "/status/revocation", "", nil)
+		raw, _ := json.Marshal(list.Body)
+		if v := e.do("POST", "/verify/credential", "", string(raw)); v.Body["proof_valid"] != true {
+			t.Fatalf("status list proof: %s", v.Raw)
+		}
+		if v := e.do("POST", "/verify/credential", "", string(credential)); v.Body["verified"] != false || v.Body["status"] != "revoked" {
+			t.Fatalf("revoked credential: %s", v.Raw)
+		}
+	})
+	t.Run("reissue links the new certificate to the old", func(t *testing.T) {
+		r := e.do("POST", fmt.Sprintf("/v1/certificates/%d/reissue", int64(r.items()[0]["id"].(float64))), e.staffA, map[string]any{"reason": "nama gelar"})
+		e.expect(r, http.StatusCreated, "")
+		if r.Body["replaces_id"] == nil || r.Body["number"] != "0003/BPSDM-A/CT/2026" {
+			t.Fatalf("%s", r.Raw)
+		}
+	})
+	t.Run("keys rotate and old certificates still verify", func(t *testing.T) {
+		e.expect(e.do("POST", "/v1/signing-keys/rotate", e.staffA, nil), http.StatusForbidden, "forbidden")
+		e.expect(e.do("POST", "/v1/signing-keys/rotate", e.admin, nil), http.StatusCreated, "")
+		keys := e.do("GET", "/.well-known/sinergi-keys.json", "", nil).Body["keys"].([]any)
+		if len(keys) != 2 {
+			t.Fatalf("keys %v", keys)
+		}
+		r := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p})
+		e.expect(r, http.StatusCreated, "")
+		newCode := r.Body["verification_code"].(string)
+		for _, code := range []string{newCode} {
+			if v := e.do("GET", "/verify/"+code, "", nil, "Accept", "application/json"); v.Body["signature_valid"] != true {
+				t.Fatalf("%s", v.Raw)
+			}
+		}
+		var oldValid string
+		must(t, e.db.Raw("SELECT code FROM certificates WHERE status = 'valid' AND kid <> ? LIMIT 1", r.Body["key_id"]).Scan(&oldValid).Error)
+		if v := e.do("GET", "/verify/"+oldValid, "", nil, "Accept", "application/json"); v.Body["signature_valid"] != true {
+			t.Fatalf("old certificate after rotation: %s", v.Raw)
+		}
+	})
+	t.Run("the holder downloads the PDF; others cannot", func(t *testing.T) {
+		holder := e.key("trainer", e.instA, p)
+		stranger := e.key("trainer", e.instA, w)
+		r := e.do("GET", fmt.Sprintf("/v1/certificates/%d.pdf", id), holder, nil)
+		if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("%d", r.Status)
+		}
+		e.expect(e.do("GET", fmt.Sprintf("/v1/certificates/%d.pdf", id), stranger, nil), http.StatusNotFound, "not_found")
+		e.expect(e.do("GET", fmt.Sprintf("/v1/certificates/%d.pdf", id), e.staffB, nil), http.StatusNotFound, "not_found")
+	})
+}
+
+// TestCertificatePDFAndQR reads the PDF's text with pdftotext and decodes
+// its QR code from a rendering with zbarimg.
+func TestCertificatePDFAndQR(t *testing.T) {
+	pdftotext, pdftoppm, zbarimg := requireTool(t, "pdftotext"), requireTool(t, "pdftoppm"), requireTool(t, "zbarimg")
+	e := newEnv(t)
+	c, _, p := completedCourse(e)
+	r := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p})
+	e.expect(r, http.StatusCreated, "")
+	pdf := e.do("GET", fmt.Sprintf("/v1/certificates/%d.pdf", r.id()), e.staffA, nil)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.pdf")
+	must(t, os.WriteFile(file, pdf.Raw, 0o600))
+	text, err := exec.Command(pdftotext, "-layout", file, "-").Output()
+	must(t, err)
+	for _, want := range []string{r.Body["number"].(string), "Marthen Rumbiak", "SERTIFIKAT", "8 JP"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("PDF text lacks %q:\n%s", want, text)
+		}
+	}
+	must(t, exec.Command(pdftoppm, "-png", "-r", "150", "-singlefile", file, filepath.Join(dir, "page")).Run())
+	out, err := exec.Command(zbarimg, "--quiet", "--raw", filepath.Join(dir, "page.png")).Output()
+	must(t, err)
+	if got := strings.TrimSpace(string(out)); got != r.Body["verify_url"] {
+		t.Fatalf("QR decodes to %q, want %q", got, r.Body["verify_url"])
+	}
+}
+
+// TestVerificationPageInChromium loads the page of a certificate in
+// headless Chromium and reads the status it shows.
+func TestVerificationPageInChromium(t *testing.T) {
+	chromium := requireTool(t, "chromium")
+	e := newEnv(t)
+	c, _, p := completedCourse(e)
+	r := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p})
+	e.expect(r, http.StatusCreated, "")
+	srv := httptest.NewServer(e.srv)
+	defer srv.Close()
+	dom := func() string {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir="+t.TempDir(),
+			"--dump-dom", srv.URL+"/verify/"+r.Body["verification_code"].(string)).Output()
+		if err != nil {
+			t.Fatalf("chromium: %v", err)
+		}
+		return string(out)
+	}
+	page := dom()
+	if !strings.Contains(page, `id="status">SAH`) || !strings.Contains(page, "Marthen Rumbiak") || !strings.Contains(page, "Terverifikasi") {
+		t.Fatalf("page:\n%s", page)
+	}
+	e.expect(e.do("POST", fmt.Sprintf("/v1/certificates/%d/revoke", r.id()), e.staffA, map[string]any{"reason": "dibatalkan"}), http.StatusOK, "")
+	if page := dom(); !strings.Contains(page, `id="status">DICABUT`) {
+		t.Fatalf("revoked page:\n%s", page)
+	}
+}
+
+// TestConcurrentIssuanceIsGapless issues 100 certificates at once and
+// expects 100 distinct consecutive numbers.
+func TestConcurrentIssuanceIsGapless(t *testing.T) {
+	e := newEnv(t)
+	c := e.course(e.staffA)
+	s := e.mustSession(c, "2026-12-07T09:00", "2026-12-07T12:00", "Asia/Makassar")
+	must(t, e.db.Exec(`INSERT INTO people (institution_id, kind, name, email, employment, zone, organisation)
+		SELECT ?, 'practitioner', 'Praktisi ' || g, 'p' || g || '@example.id', 'non_asn', 'Asia/Makassar', 'Org ' || g
+		FROM generate_series(1, 100) g`, e.instA).Error)
+	must(t, e.db.Exec(`INSERT INTO bookings (institution_id, session_id, person_id, role, status, during, uid)
+		SELECT ?, s.id, p.id, 'co_trainer', 'completed', tstzrange(s.starts_at, s.ends_at, '[)'), 'u' || p.id
+		FROM people p, sessions s WHERE s.id = ?`, e.instA, s).Error)
+	var people []int64
+	must(t, e.db.Raw("SELECT id FROM people ORDER BY id").Scan(&people).Error)
+	numbers := make([]string, len(people))
+	var wg sync.WaitGroup
+	for i, p := range people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p})
+			if r.Status == http.StatusCreated {
+				numbers[i] = r.Body["number"].(string)
+			}
+		}()
+	}
+	wg.Wait()
+	sort.Strings(numbers)
+	for i, n := range numbers {
+		if want := fmt.Sprintf("%04d/BPSDM-A/CT/2026", i+1); n != want {
+			t.Fatalf("number %d = %q, want %q", i, n, want)
+		}
+	}
+}

@@ -1,0 +1,251 @@
+package certification
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const b58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+// base58 encodes in the Bitcoin alphabet (multibase base58btc without its
+// "z" prefix).
+func base58(b []byte) string {
+	n := new(big.Int).SetBytes(b)
+	var out []byte
+	mod, radix := new(big.Int), big.NewInt(58)
+	for n.Sign() > 0 {
+		n.DivMod(n, radix, mod)
+		out = append(out, b58[mod.Int64()])
+	}
+	for _, c := range b {
+		if c != 0 {
+			break
+		}
+		out = append(out, '1')
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return string(out)
+}
+
+func unbase58(s string) ([]byte, error) {
+	n := new(big.Int)
+	for _, r := range s {
+		i := strings.IndexRune(b58, r)
+		if i < 0 {
+			return nil, fmt.Errorf("not base58: %q", r)
+		}
+		n.Mul(n, big.NewInt(58)).Add(n, big.NewInt(int64(i)))
+	}
+	out := n.Bytes()
+	for _, r := range s {
+		if r != '1' {
+			break
+		}
+		out = append([]byte{0}, out...)
+	}
+	return out, nil
+}
+
+// DIDKey is the did:key of an Ed25519 public key (multicodec 0xed01).
+func DIDKey(pub ed25519.PublicKey) string {
+	return "did:key:z" + base58(append([]byte{0xed, 0x01}, pub...))
+}
+
+// VerificationMethod is the did:key URL that names the key in proofs.
+func VerificationMethod(pub ed25519.PublicKey) string {
+	did := DIDKey(pub)
+	return did + "#" + strings.TrimPrefix(did, "did:key:")
+}
+
+func publicFromDIDKey(vm string) (ed25519.PublicKey, error) {
+	did, _, _ := strings.Cut(vm, "#")
+	mb, ok := strings.CutPrefix(did, "did:key:z")
+	if !ok {
+		return nil, errors.New("verificationMethod is not an Ed25519 did:key")
+	}
+	raw, err := unbase58(mb)
+	if err != nil || len(raw) != 2+ed25519.PublicKeySize || raw[0] != 0xed || raw[1] != 0x01 {
+		return nil, errors.New("verificationMethod is not an Ed25519 did:key")
+	}
+	return ed25519.PublicKey(raw[2:]), nil
+}
+
+// hashData is what eddsa-jcs-2022 signs: SHA-256 of the canonical proof
+// options followed by SHA-256 of the canonical document without proof.
+func hashData(doc, proofConfig map[string]any) []byte {
+	a := sha256.Sum256(canonicalJSON(proofConfig))
+	b := sha256.Sum256(canonicalJSON(doc))
+	return append(a[:], b[:]...)
+}
+
+// Prove adds a DataIntegrityProof (cryptosuite eddsa-jcs-2022) to doc.
+func Prove(doc map[string]any, key Key, created time.Time) map[string]any {
+	config := map[string]any{"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+		"created": created.UTC().Format(time.RFC3339), "verificationMethod": VerificationMethod(key.Public),
+		"proofPurpose": "assertionMethod", "@context": doc["@context"]}
+	sig := ed25519.Sign(key.Private, hashData(doc, config))
+	proof := map[string]any{}
+	for k, v := range config {
+		if k != "@context" {
+			proof[k] = v
+		}
+	}
+	proof["proofValue"] = "z" + base58(sig)
+	out := map[string]any{}
+	for k, v := range doc {
+		out[k] = v
+	}
+	out["proof"] = proof
+	return out
+}
+
+// CheckProof verifies a document's eddsa-jcs-2022 proof and returns the
+// public key that made it.
+func CheckProof(raw []byte) (ed25519.PublicKey, map[string]any, error) {
+	var doc map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, nil, fmt.Errorf("not a JSON object: %w", err)
+	}
+	proof, ok := doc["proof"].(map[string]any)
+	if !ok {
+		return nil, doc, errors.New("no proof")
+	}
+	if proof["type"] != "DataIntegrityProof" || proof["cryptosuite"] != "eddsa-jcs-2022" {
+		return nil, doc, errors.New("the proof is not a DataIntegrityProof with cryptosuite eddsa-jcs-2022")
+	}
+	vm, _ := proof["verificationMethod"].(string)
+	pub, err := publicFromDIDKey(vm)
+	if err != nil {
+		return nil, doc, err
+	}
+	pv, _ := proof["proofValue"].(string)
+	sig, err := unbase58(strings.TrimPrefix(pv, "z"))
+	if !strings.HasPrefix(pv, "z") || err != nil || len(sig) != ed25519.SignatureSize {
+		return nil, doc, errors.New("proofValue is not a base58btc Ed25519 signature")
+	}
+	unsecured := map[string]any{}
+	for k, v := range doc {
+		if k != "proof" {
+			unsecured[k] = v
+		}
+	}
+	config := map[string]any{"@context": doc["@context"]}
+	for k, v := range proof {
+		if k != "proofValue" {
+			config[k] = v
+		}
+	}
+	if !ed25519.Verify(pub, hashData(unsecured, config), sig) {
+		return pub, doc, errors.New("the signature does not match the document")
+	}
+	return pub, doc, nil
+}
+
+// StatusListBits is the minimum length of a status list (W3C Bitstring
+// Status List §6.1: 131,072 bits, for herd privacy).
+const StatusListBits = 131072
+
+// EncodeStatusList returns the multibase (base64url, "u") GZIP bitstring
+// with the given indices set; bit 0 is the leftmost.
+func EncodeStatusList(revoked []int64) string {
+	size := StatusListBits
+	for _, i := range revoked {
+		for int(i) >= size {
+			size *= 2
+		}
+	}
+	bits := make([]byte, size/8)
+	for _, i := range revoked {
+		bits[i/8] |= 0x80 >> (i % 8)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write(bits)
+	_ = zw.Close()
+	return "u" + base64.RawURLEncoding.EncodeToString(buf.Bytes())
+}
+
+// StatusBit reads one index of an encoded status list.
+func StatusBit(encoded string, index int64) (bool, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(encoded, "u"))
+	if err != nil || !strings.HasPrefix(encoded, "u") {
+		return false, errors.New("encodedList is not multibase base64url")
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return false, err
+	}
+	bits, err := io.ReadAll(io.LimitReader(zr, 1<<24))
+	if err != nil {
+		return false, err
+	}
+	if index < 0 || index/8 >= int64(len(bits)) {
+		return false, errors.New("statusListIndex is outside the list")
+	}
+	return bits[index/8]&(0x80>>(index%8)) != 0, nil
+}
+
+// Contexts of the credentials.
+const (
+	contextVC = "https://www.w3.org/ns/credentials/v2"
+	contextOB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+)
+
+// StatusListCredential is the signed revocation list.
+func StatusListCredential(url string, revoked []int64, key Key, now time.Time) map[string]any {
+	doc := map[string]any{
+		"@context": []any{contextVC}, "id": url, "type": []any{"VerifiableCredential", "BitstringStatusListCredential"},
+		"issuer": DIDKey(key.Public), "validFrom": now.UTC().Format(time.RFC3339),
+		"credentialSubject": map[string]any{"id": url + "#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
+			"encodedList": EncodeStatusList(revoked)},
+	}
+	return Prove(doc, key, now)
+}
+
+// Badge is the certificate as an Open Badges 3.0 OpenBadgeCredential
+// (VC data model 2.0) with an eddsa-jcs-2022 proof.
+func Badge(c Certificate, baseURL string, key Key) map[string]any {
+	statusURL := baseURL + "/status/revocation"
+	role := "co-trainer"
+	if c.Role == "lead" {
+		role = "lead"
+	}
+	doc := map[string]any{
+		"@context":  []any{contextVC, contextOB},
+		"id":        baseURL + "/verify/" + c.Code,
+		"type":      []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"issuer":    map[string]any{"id": DIDKey(key.Public), "type": []any{"Profile"}, "name": c.Issuer},
+		"validFrom": c.IssuedAt.UTC().Format(time.RFC3339),
+		"name":      "Sertifikat " + c.RoleLabel() + ": " + c.CourseName,
+		"credentialSubject": map[string]any{
+			"type": []any{"AchievementSubject"},
+			"identifier": []any{map[string]any{"type": "IdentityObject", "identityType": "name", "hashed": false,
+				"identityHash": c.HolderName}},
+			"achievement": map[string]any{
+				"id":          fmt.Sprintf("%s/achievements/course-%d-%s", baseURL, c.CourseID, role),
+				"type":        []any{"Achievement"},
+				"name":        c.RoleLabel() + " " + c.CourseName,
+				"description": fmt.Sprintf("%s pada %s, %s s.d. %s, %d JP.", c.RoleLabel(), c.CourseName, Tanggal(c.StartDate), Tanggal(c.EndDate), c.JP),
+				"criteria":    map[string]any{"narrative": "Menyelesaikan sesi pelatihan sebagai " + c.RoleLabel() + " sebanyak " + strconv.Itoa(c.JP) + " JP."},
+			},
+		},
+		"credentialStatus": map[string]any{"id": fmt.Sprintf("%s#%d", statusURL, c.ID), "type": "BitstringStatusListEntry",
+			"statusPurpose": "revocation", "statusListIndex": strconv.FormatInt(c.ID, 10), "statusListCredential": statusURL},
+	}
+	return Prove(doc, key, c.IssuedAt)
+}

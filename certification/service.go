@@ -1,0 +1,211 @@
+package certification
+
+import (
+	"context"
+	"crypto/ed25519"
+	"strconv"
+	"strings"
+	"time"
+
+	"sinergi/errs"
+)
+
+// Settings are an institution's numbering template and signer.
+type Settings struct {
+	Template    string
+	SignerName  string
+	SignerTitle string
+}
+
+// DefaultTemplate numbers 0001/BPSDM-JABAR/CT/2026.
+const DefaultTemplate = "{seq:04}/{code}/CT/{year}"
+
+// Validate checks settings.
+func (s *Settings) Validate() error {
+	if err := ValidateTemplate(s.Template); err != nil {
+		return err
+	}
+	f := errs.Fields{}
+	s.SignerName, s.SignerTitle = strings.TrimSpace(s.SignerName), strings.TrimSpace(s.SignerTitle)
+	if s.SignerName == "" || len(s.SignerName) > 200 {
+		f.Add("signer_name", "is required (at most 200 characters)")
+	}
+	if s.SignerTitle == "" || len(s.SignerTitle) > 200 {
+		f.Add("signer_title", "is required (at most 200 characters)")
+	}
+	return f.Err()
+}
+
+// Keyring holds the signing keys.
+type Keyring interface {
+	// Active returns the key that signs new certificates, making one on
+	// first use.
+	Active(ctx context.Context) (Key, error)
+	// Keys returns every key, retired ones with their public half only.
+	Keys(ctx context.Context) ([]Key, error)
+	// Rotate retires the active key and makes a new one.
+	Rotate(ctx context.Context) (Key, error)
+}
+
+// Store keeps certificates.
+type Store interface {
+	// Draft fills a certificate from a person's completed bookings in a
+	// course: holder, course, dates and place in the venue zone, total JP.
+	Draft(ctx context.Context, inst, courseID, personID int64) (Certificate, error)
+	// Issue numbers c gaplessly for its institution and year, lets sign
+	// finish it, and stores it, all in one transaction.
+	Issue(ctx context.Context, c Certificate, template string, sign func(*Certificate)) (Certificate, error)
+	Certificate(ctx context.Context, inst, id int64) (Certificate, error)
+	ByCode(ctx context.Context, code string) (Certificate, error)
+	Revoke(ctx context.Context, inst, id int64, reason string) (Certificate, error)
+	RevokedIDs(ctx context.Context) ([]int64, error)
+	Holders(ctx context.Context, inst, courseID int64) ([]int64, error)
+	Settings(ctx context.Context, inst int64) (Settings, error)
+	PutSettings(ctx context.Context, inst int64, s Settings) error
+}
+
+// Service issues and checks certificates.
+type Service struct {
+	Store   Store
+	Keys    Keyring
+	Now     func() time.Time
+	BaseURL string
+}
+
+// VerifyURL is the public page of a certificate.
+func (s Service) VerifyURL(c Certificate) string { return s.BaseURL + "/verify/" + c.Code }
+
+// Issue certifies a person's completed bookings in a course. replaces
+// links a reissue to the certificate it replaces.
+func (s Service) Issue(ctx context.Context, inst, courseID, personID, replaces int64) (Certificate, error) {
+	c, err := s.Store.Draft(ctx, inst, courseID, personID)
+	if err != nil {
+		return Certificate{}, err
+	}
+	set, err := s.Store.Settings(ctx, inst)
+	if err != nil {
+		return Certificate{}, err
+	}
+	key, err := s.Keys.Active(ctx)
+	if err != nil {
+		return Certificate{}, err
+	}
+	c.SignerName, c.SignerTitle, c.ReplacesID = set.SignerName, set.SignerTitle, replaces
+	c.IssuedAt, c.Code, c.Status = s.Now().UTC().Truncate(time.Second), NewCode(), Valid
+	return s.Store.Issue(ctx, c, set.Template, func(c *Certificate) { Sign(c, key) })
+}
+
+// IssueCourse certifies everyone with completed bookings in a course who
+// holds no valid certificate for it yet.
+func (s Service) IssueCourse(ctx context.Context, inst, courseID int64) ([]Certificate, error) {
+	holders, err := s.Store.Holders(ctx, inst, courseID)
+	if err != nil {
+		return nil, err
+	}
+	if len(holders) == 0 {
+		return nil, ErrNothingCompleted.WithMessage("nobody in this course has a completed booking without a certificate")
+	}
+	var out []Certificate
+	for _, p := range holders {
+		c, err := s.Issue(ctx, inst, courseID, p, 0)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Reissue revokes a certificate and issues its replacement, linked to it.
+func (s Service) Reissue(ctx context.Context, inst, id int64, reason string) (Certificate, error) {
+	old, err := s.Store.Revoke(ctx, inst, id, "diterbitkan ulang: "+reason)
+	if err != nil {
+		return Certificate{}, err
+	}
+	return s.Issue(ctx, inst, old.CourseID, old.PersonID, old.ID)
+}
+
+// Check is the result of verifying a certificate.
+type Check struct {
+	Certificate    Certificate
+	SignatureValid bool
+}
+
+// Verify looks a certificate up by its public code and checks its
+// signature against the published keys.
+func (s Service) Verify(ctx context.Context, code string) (Check, error) {
+	if !ValidCode(code) {
+		return Check{}, errs.NotFoundf("no certificate with that code")
+	}
+	c, err := s.Store.ByCode(ctx, code)
+	if err != nil {
+		return Check{}, err
+	}
+	keys, err := s.Keys.Keys(ctx)
+	if err != nil {
+		return Check{}, err
+	}
+	var pub ed25519.PublicKey
+	for _, k := range keys {
+		if k.ID == c.KeyID {
+			pub = k.Public
+		}
+	}
+	return Check{Certificate: c, SignatureValid: Verify(c, pub)}, nil
+}
+
+// CredentialCheck is the result of verifying an Open Badges credential.
+type CredentialCheck struct {
+	ProofValid  bool
+	IssuerKnown bool
+	Status      string
+	Errors      []string
+}
+
+// VerifyCredential checks a credential file: its proof, whether the key is
+// one of ours, and its revocation status.
+func (s Service) VerifyCredential(ctx context.Context, raw []byte) (CredentialCheck, error) {
+	var out CredentialCheck
+	pub, doc, err := CheckProof(raw)
+	if err != nil {
+		out.Errors = append(out.Errors, err.Error())
+	} else {
+		out.ProofValid = true
+	}
+	if pub != nil {
+		keys, err := s.Keys.Keys(ctx)
+		if err != nil {
+			return out, err
+		}
+		for _, k := range keys {
+			out.IssuerKnown = out.IssuerKnown || k.Public.Equal(pub)
+		}
+		if !out.IssuerKnown {
+			out.Errors = append(out.Errors, "the key is not one of this service's keys")
+		}
+	}
+	out.Status = "unknown"
+	if st, ok := doc["credentialStatus"].(map[string]any); ok {
+		idx, _ := st["statusListIndex"].(string)
+		id, perr := parseIndex(idx)
+		revoked, err := s.Store.RevokedIDs(ctx)
+		if perr == nil && err == nil {
+			encoded := EncodeStatusList(revoked)
+			if bit, err := StatusBit(encoded, id); err == nil {
+				out.Status = "valid"
+				if bit {
+					out.Status = "revoked"
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func parseIndex(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, errs.Invalidf("statusListIndex", "is not an index")
+	}
+	return n, nil
+}
