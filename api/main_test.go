@@ -60,6 +60,7 @@ func newEnv(t testing.TB) *env {
 		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db},
 			Keys: postgres.KeyStore{DB: db, KEK: bytes.Repeat([]byte{7}, 32)}, Now: func() time.Time { return e.testTime },
 			BaseURL: "https://sinergi.example.id"},
+		Calendar: postgres.CalendarStore{DB: db}, Organizer: "jadwal@sinergi.example.id", BaseURL: "https://sinergi.example.id",
 		Now: func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: func(ctx context.Context) error { return postgres.Ping(ctx, db) }})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})

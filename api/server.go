@@ -34,6 +34,11 @@ type Deps struct {
 	Matching     matching.Service
 	Incentives   incentive.Service
 	Certificates certification.Service
+	Calendar     CalendarStore
+	// Organizer is the service mailbox that sends invites and reads replies.
+	Organizer string
+	// BaseURL is the public URL of the service, for links and feeds.
+	BaseURL string
 	// IncentiveSettings stores the yearly unpaid JP of internal widyaiswara.
 	IncentiveSettings interface {
 		SetMinimumJP(ctx context.Context, inst int64, jp int) error
@@ -105,6 +110,7 @@ func New(d Deps) *Server {
 	e.GET("/verify/:code", s.verify)
 	e.POST("/verify/credential", s.verifyCredential)
 	e.GET("/status/revocation", s.statusList)
+	e.GET("/feeds/:token", s.feed)
 	e.GET("/.well-known/sinergi-keys.json", s.publicKeys)
 
 	v1 := e.Group("/v1", s.authenticate, s.idempotent)
@@ -166,6 +172,10 @@ func New(d Deps) *Server {
 	v1.GET("/certificate-settings", s.only(tenant.Staff), s.getCertSettings)
 	v1.PUT("/certificate-settings", s.only(tenant.Staff), s.putCertSettings)
 	v1.POST("/signing-keys/rotate", s.only(tenant.Admin), s.rotateKey)
+
+	v1.GET("/bookings/:id/invite.ics", s.only(tenant.Staff, tenant.Trainer), s.invite)
+	v1.POST("/feed-tokens", s.only(tenant.Staff, tenant.Trainer), s.createFeedToken)
+	v1.POST("/feed-tokens/revoke", s.only(tenant.Staff, tenant.Trainer), s.revokeFeedToken)
 
 	v1.POST("/bookings", s.only(tenant.Staff), s.createBooking)
 	v1.GET("/bookings/:id", s.only(tenant.Staff, tenant.Trainer), s.getBooking)

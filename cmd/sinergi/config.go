@@ -28,6 +28,11 @@ type config struct {
 	SigningKEK string
 	// SigningKey optionally pins the signing key (base64 Ed25519 seed).
 	SigningKey string
+	// MailFrom is the service mailbox: ORGANIZER of invites, From of mail.
+	MailFrom string
+	// SMTPURL is where mail goes: smtp://user:pass@host:port (empty: mail
+	// waits in the outbox).
+	SMTPURL string
 }
 
 func envOr(name, def string) string {
@@ -68,6 +73,8 @@ func (c *config) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.BookingBuffer, "booking-buffer", buffer, "minimum gap between offline sessions of one person at different venues (env BOOKING_BUFFER)")
 	fs.StringVar(&c.SigningKEK, "signing-kek", envOr("SIGNING_KEK", ""), "base64 32-byte key that seals the certificate signing keys (env SIGNING_KEK)")
 	fs.StringVar(&c.SigningKey, "signing-key", envOr("SIGNING_KEY", ""), "optional base64 Ed25519 seed of the signing key (env SIGNING_KEY)")
+	fs.StringVar(&c.MailFrom, "mail-from", envOr("MAIL_FROM", "jadwal@sinergi.localhost"), "service mailbox: invite ORGANIZER and mail From (env MAIL_FROM)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", envOr("SMTP_URL", ""), "SMTP server, smtp://user:pass@host:port (env SMTP_URL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "grace period for in-flight requests on SIGTERM")
 }
 

@@ -1,0 +1,163 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"sinergi/calendar"
+	"sinergi/errs"
+	"sinergi/scheduling"
+	"sinergi/tenant"
+)
+
+// CalendarStore is what the calendar handlers need of storage.
+type CalendarStore interface {
+	BookingView(ctx context.Context, scope scheduling.Scope, id int64) (calendar.Booking, int64, error)
+	BookingByUID(ctx context.Context, uid string) (calendar.Booking, int64, error)
+	FeedBookings(ctx context.Context, inst, person int64) ([]calendar.Booking, error)
+	NewFeedToken(ctx context.Context, inst, person int64) (string, error)
+	RevokeFeedTokens(ctx context.Context, inst, person int64) error
+	FeedOwner(ctx context.Context, secret string) (int64, int64, error)
+}
+
+func writeICS(c *gin.Context, method string, body []byte) {
+	ct := "text/calendar; charset=utf-8"
+	if method != "" {
+		ct += "; method=" + method
+	}
+	c.Data(http.StatusOK, ct, body)
+}
+
+// invite answers the booking's current iTIP object (REQUEST or CANCEL).
+func (s *Server) invite(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	b, _, err := s.Calendar.BookingView(c.Request.Context(), bookingScope(principal(c)), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	body, err := calendar.Bytes(calendar.Invite(b, s.Organizer))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="invite.ics"`)
+	writeICS(c, b.Method(), body)
+}
+
+type feedTokenIn struct {
+	PersonID int64 `json:"person_id"`
+}
+
+// feedOwner decides whose feed a request is about: a trainer's own; for
+// staff, a person of their institution or (person_id 0) the institution.
+func (s *Server) feedOwner(c *gin.Context, person int64) (int64, int64, error) {
+	p := principal(c)
+	if p.Role == tenant.Trainer {
+		if person != 0 && person != p.PersonID {
+			return 0, 0, tenant.ErrForbidden.WithMessage("a trainer key manages only its own feed")
+		}
+		return p.InstitutionID, p.PersonID, nil
+	}
+	if person != 0 {
+		if _, err := s.People.Store.Person(c.Request.Context(), p.InstitutionID, person, false); err != nil {
+			return 0, 0, err
+		}
+	}
+	return p.InstitutionID, person, nil
+}
+
+// createFeedToken makes (or rotates) a feed URL, shown once.
+func (s *Server) createFeedToken(c *gin.Context) {
+	var in feedTokenIn
+	if c.Request.ContentLength != 0 {
+		if err := s.bind(c, &in); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	inst, person, err := s.feedOwner(c, in.PersonID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	secret, err := s.Calendar.NewFeedToken(c.Request.Context(), inst, person)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	url := s.BaseURL + "/feeds/" + secret + ".ics"
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, gin.H{"url": url, "webcal_url": "webcal://" + strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://"),
+		"person_id": person, "note": "shown once; creating a new one revokes this one"})
+}
+
+func (s *Server) revokeFeedToken(c *gin.Context) {
+	var in feedTokenIn
+	if c.Request.ContentLength != 0 {
+		if err := s.bind(c, &in); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	inst, person, err := s.feedOwner(c, in.PersonID)
+	if err == nil {
+		err = s.Calendar.RevokeFeedTokens(c.Request.Context(), inst, person)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// feed serves /feeds/{token}.ics: PUBLISH, no attendee addresses, with an
+// ETag. Unknown and revoked tokens are 404. The access log shows only the
+// route template, never the token.
+func (s *Server) feed(c *gin.Context) {
+	secret, ok := strings.CutSuffix(c.Param("token"), ".ics")
+	if !ok || len(secret) < 22 || len(secret) > 64 {
+		fail(c, errs.NotFoundf("no such feed"))
+		return
+	}
+	inst, person, err := s.Calendar.FeedOwner(c.Request.Context(), secret)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	bookings, err := s.Calendar.FeedBookings(c.Request.Context(), inst, person)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	name := "Sinergi"
+	if len(bookings) > 0 {
+		name = "Sinergi — " + bookings[0].Institution
+		if person != 0 {
+			name = "Sinergi — " + bookings[0].PersonName
+		}
+	}
+	body, err := calendar.Bytes(calendar.Feed(name, bookings))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	c.Header("ETag", etag)
+	c.Header("Cache-Control", "private, max-age=300")
+	if match := c.GetHeader("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	writeICS(c, "", body)
+}
