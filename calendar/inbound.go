@@ -190,6 +190,18 @@ func normalize(data []byte) [][]byte {
 	return objects
 }
 
+// decode runs go-ical's decoder, which can panic on malformed parameters
+// (for example a parameter without "=" at the end of a line); the panic
+// becomes an error.
+func decode(obj []byte) (cal *ical.Calendar, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cal, err = nil, fmt.Errorf("malformed content line: %v", r)
+		}
+	}()
+	return ical.NewDecoder(bytes.NewReader(obj)).Decode()
+}
+
 // ParseITIP reads every VCALENDAR in data.
 func ParseITIP(data []byte) ([]ITIP, error) {
 	objects := normalize(data)
@@ -198,7 +210,7 @@ func ParseITIP(data []byte) ([]ITIP, error) {
 	}
 	var out []ITIP
 	for i, obj := range objects {
-		cal, err := ical.NewDecoder(bytes.NewReader(obj)).Decode()
+		cal, err := decode(obj)
 		if err != nil {
 			return out, fmt.Errorf("VCALENDAR %d: %w", i+1, err)
 		}
