@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"sinergi/audit"
+	"sinergi/calendar"
 	"sinergi/certification"
 	"sinergi/incentive"
 	"sinergi/internal/pgtest"
@@ -40,6 +42,9 @@ type env struct {
 	tenants  tenant.Service
 	people   profile.Service
 	sched    scheduling.Service
+	outbox   postgres.OutboxStore
+	postman  calendar.Postman
+	dkimKeys map[string]string
 	testTime time.Time
 }
 
@@ -52,6 +57,10 @@ func newEnv(t testing.TB) *env {
 	e.sched = scheduling.Service{Store: postgres.SchedulingStore{DB: db}, People: e.people.Store,
 		Now: func() time.Time { return e.testTime }, Buffer: time.Hour}
 	ms := postgres.MatchingStore{DB: db}
+	e.outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
+	e.postman = calendar.Postman{Store: e.outbox, Organizer: "jadwal@sinergi.example.id", OrganizerName: "Sinergi",
+		BaseURL: "https://sinergi.example.id", Now: func() time.Time { return e.testTime }}
+	e.dkimKeys = map[string]string{}
 	e.srv = New(Deps{Tenants: e.tenants, People: e.people, Scheduling: e.sched, Idempotency: postgres.IdempotencyStore{DB: db},
 		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: e.sched.Store, Settings: ms, Proposals: ms, Buffer: time.Hour},
 		Incentives: incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: e.sched.Store, People: e.people.Store,
@@ -61,6 +70,16 @@ func newEnv(t testing.TB) *env {
 			Keys: postgres.KeyStore{DB: db, KEK: bytes.Repeat([]byte{7}, 32)}, Now: func() time.Time { return e.testTime },
 			BaseURL: "https://sinergi.example.id"},
 		Calendar: postgres.CalendarStore{DB: db}, Organizer: "jadwal@sinergi.example.id", BaseURL: "https://sinergi.example.id",
+		Outbox: e.outbox, Mailer: e.postman,
+		Replies: calendar.Processor{Store: e.outbox, Mailer: e.postman, LookupTXT: func(domain string) ([]string, error) {
+			if txt, ok := e.dkimKeys[domain]; ok {
+				return []string{txt}, nil
+			}
+			return nil, fmt.Errorf("no TXT record for %s", domain)
+		}, Transition: func(ctx context.Context, person, booking int64, status string) error {
+			_, err := e.sched.TransitionBooking(ctx, scheduling.Scope{PersonID: person}, booking, scheduling.Status(status), 0)
+			return err
+		}},
 		Now: func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: func(ctx context.Context) error { return postgres.Ping(ctx, db) }})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})

@@ -357,7 +357,9 @@ func (s *Server) patchSession(c *gin.Context) {
 	}
 	dto := sessionDTO(out, warnings)
 	for _, b := range bookings {
-		dto.Bookings = append(dto.Bookings, bookingDTO(b))
+		bo := bookingDTO(b)
+		bo.MailError = s.queueMail(c.Request.Context(), b) // the update or cancellation goes out
+		dto.Bookings = append(dto.Bookings, bo)
 	}
 	c.Header("ETag", etag(out.Version))
 	c.JSON(http.StatusOK, dto)
@@ -387,6 +389,7 @@ type bookingOut struct {
 	AllowedTransitions []string  `json:"allowed_transitions"`
 	HonorariumID       int64     `json:"honorarium_id,omitempty"`
 	HonorariumError    string    `json:"honorarium_error,omitempty"`
+	MailError          string    `json:"mail_error,omitempty"`
 	Version            int       `json:"version"`
 	CreatedAt          time.Time `json:"created_at"`
 	UpdatedAt          time.Time `json:"updated_at"`
@@ -468,6 +471,9 @@ func (s *Server) transitionBooking(c *gin.Context) {
 		return
 	}
 	out := bookingDTO(b)
+	if b.Status == scheduling.Invited || b.Status == scheduling.Cancelled {
+		out.MailError = s.queueMail(c.Request.Context(), b)
+	}
 	if b.Status == scheduling.Completed && s.Incentives.Store != nil {
 		// The booking is completed either way; a honorarium that cannot be
 		// drafted yet is reported, and POST /v1/honoraria/accrue retries.

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"sinergi/calendar"
 	"sinergi/certification"
 	"sinergi/idempotency"
 	"sinergi/incentive"
@@ -35,6 +36,10 @@ type Deps struct {
 	Incentives   incentive.Service
 	Certificates certification.Service
 	Calendar     CalendarStore
+	Outbox       Outbox
+	// Mailer queues invites, updates and cancellations; nil sends none.
+	Mailer  calendar.Mailer
+	Replies calendar.Processor
 	// Organizer is the service mailbox that sends invites and reads replies.
 	Organizer string
 	// BaseURL is the public URL of the service, for links and feeds.
@@ -111,6 +116,8 @@ func New(d Deps) *Server {
 	e.POST("/verify/credential", s.verifyCredential)
 	e.GET("/status/revocation", s.statusList)
 	e.GET("/feeds/:token", s.feed)
+	e.GET("/r/:token", s.answer)
+	e.POST("/r/:token", s.answer)
 	e.GET("/.well-known/sinergi-keys.json", s.publicKeys)
 
 	v1 := e.Group("/v1", s.authenticate, s.idempotent)
@@ -174,6 +181,9 @@ func New(d Deps) *Server {
 	v1.POST("/signing-keys/rotate", s.only(tenant.Admin), s.rotateKey)
 
 	v1.GET("/bookings/:id/invite.ics", s.only(tenant.Staff, tenant.Trainer), s.invite)
+	v1.POST("/itip/inbound", s.only(tenant.MailGateway), s.inbound)
+	v1.GET("/outbox", s.only(tenant.Staff), s.listOutbox)
+	v1.POST("/outbox/:id/retry", s.only(tenant.Staff), s.retryOutbox)
 	v1.POST("/feed-tokens", s.only(tenant.Staff, tenant.Trainer), s.createFeedToken)
 	v1.POST("/feed-tokens/revoke", s.only(tenant.Staff, tenant.Trainer), s.revokeFeedToken)
 

@@ -13,6 +13,7 @@ import (
 // Booking is what a calendar object says about one booking.
 type Booking struct {
 	ID            int64
+	PersonID      int64
 	UID           string
 	Sequence      int
 	Status        string // the booking's status

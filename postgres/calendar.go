@@ -50,7 +50,7 @@ const bookingViewSelect = `SELECT b.id, b.institution_id, b.person_id, b.uid, b.
 	JOIN people p ON p.id = b.person_id JOIN institutions i ON i.id = b.institution_id`
 
 func (v bookingView) toCalendar() calendar.Booking {
-	return calendar.Booking{ID: v.ID, UID: v.UID, Sequence: v.Sequence, Status: v.Status, SessionStatus: v.SessionStatus,
+	return calendar.Booking{ID: v.ID, PersonID: v.PersonID, UID: v.UID, Sequence: v.Sequence, Status: v.Status, SessionStatus: v.SessionStatus,
 		Start: v.Start.UTC(), End: v.End.UTC(), Zone: v.Zone, Topic: v.Topic, CourseName: v.CourseName, Venue: v.Venue, Mode: v.Mode,
 		Role: v.Role, PersonName: v.PersonName, PersonEmail: v.PersonEmail, LeadName: v.LeadName, Institution: v.Institution,
 		UpdatedAt: v.UpdatedAt.UTC().Truncate(time.Second)}

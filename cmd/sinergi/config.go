@@ -33,6 +33,10 @@ type config struct {
 	// SMTPURL is where mail goes: smtp://user:pass@host:port (empty: mail
 	// waits in the outbox).
 	SMTPURL string
+	// RunWorker runs the mail worker inside serve.
+	RunWorker bool
+	// RequireDKIM refuses calendar replies without a verified DKIM signature.
+	RequireDKIM bool
 }
 
 func envOr(name, def string) string {
@@ -75,6 +79,8 @@ func (c *config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.SigningKey, "signing-key", envOr("SIGNING_KEY", ""), "optional base64 Ed25519 seed of the signing key (env SIGNING_KEY)")
 	fs.StringVar(&c.MailFrom, "mail-from", envOr("MAIL_FROM", "jadwal@sinergi.localhost"), "service mailbox: invite ORGANIZER and mail From (env MAIL_FROM)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", envOr("SMTP_URL", ""), "SMTP server, smtp://user:pass@host:port (env SMTP_URL)")
+	fs.BoolVar(&c.RunWorker, "worker", envBool("RUN_WORKER", true), "run the mail worker inside serve (env RUN_WORKER)")
+	fs.BoolVar(&c.RequireDKIM, "require-dkim", envBool("REQUIRE_DKIM", false), "refuse calendar replies without a valid DKIM signature (env REQUIRE_DKIM)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "grace period for in-flight requests on SIGTERM")
 }
 

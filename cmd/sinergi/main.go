@@ -26,6 +26,7 @@ import (
 	"gorm.io/gorm"
 
 	"sinergi/api"
+	"sinergi/calendar"
 	"sinergi/certification"
 	"sinergi/incentive"
 	"sinergi/matching"
@@ -51,6 +52,7 @@ commands:
   migrate down     roll back the last migration
   migrate status   list migrations and whether they are applied
   seed             create a first admin key (--admin-key) and/or the demo roster (--demo)
+  worker           send queued mail (serve runs one too unless --worker=false)
   keys list|rotate list the certificate signing keys, or retire the active one and make a new one
   verify-credential FILE
                    check an Open Badges credential file: proof, issuer key and revocation status
@@ -87,6 +89,19 @@ func run(args []string) error {
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
 			return seedCmd(ctx, cfg, db, log, *demoFlag, *seed, *adminKey)
+		})
+	case "worker":
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+			w, err := mailWorker(cfg, postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}, log)
+			if err != nil {
+				return err
+			}
+			log.Info("mail worker running")
+			w.Run(ctx)
+			return nil
 		})
 	case "keys":
 		if err := fs.Parse(rest); err != nil {
@@ -166,20 +181,39 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	}
 	tenants, people := services(db)
 	sched := postgres.SchedulingStore{DB: db}
+	schedSvc := scheduling.Service{Store: sched, People: people.Store, Now: time.Now, Buffer: cfg.BookingBuffer}
 	ms := postgres.MatchingStore{DB: db}
+	outbox := postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
+	postman := calendar.Postman{Store: outbox, Organizer: cfg.MailFrom, OrganizerName: "Sinergi", BaseURL: cfg.BaseURL, Now: time.Now}
+	if cfg.SMTPURL != "" && cfg.RunWorker {
+		w, err := mailWorker(cfg, outbox, log)
+		if err != nil {
+			return err
+		}
+		go w.Run(ctx)
+	} else if cfg.SMTPURL == "" {
+		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")
+	}
 	handler := api.New(api.Deps{
 		Tenants:    tenants,
 		People:     people,
-		Scheduling: scheduling.Service{Store: sched, People: people.Store, Now: time.Now, Buffer: cfg.BookingBuffer},
+		Scheduling: schedSvc,
 		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
 			Buffer: cfg.BookingBuffer},
 		Incentives:        incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: sched, People: people.Store, Now: time.Now},
 		IncentiveSettings: postgres.IncentiveStore{DB: db},
 		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: keys, Now: time.Now,
 			BaseURL: cfg.BaseURL},
-		Calendar:    postgres.CalendarStore{DB: db},
-		Organizer:   cfg.MailFrom,
-		BaseURL:     cfg.BaseURL,
+		Calendar:  postgres.CalendarStore{DB: db},
+		Organizer: cfg.MailFrom,
+		BaseURL:   cfg.BaseURL,
+		Outbox:    outbox,
+		Mailer:    postman,
+		Replies: calendar.Processor{Store: outbox, Mailer: postman, RequireDKIM: cfg.RequireDKIM,
+			Transition: func(ctx context.Context, person, booking int64, status string) error {
+				_, err := schedSvc.TransitionBooking(ctx, scheduling.Scope{PersonID: person}, booking, scheduling.Status(status), 0)
+				return err
+			}},
 		Idempotency: postgres.IdempotencyStore{DB: db},
 		Ready:       func(ctx context.Context) error { return postgres.Ping(ctx, db) },
 		Log:         log,
@@ -241,4 +275,13 @@ func migrate(ctx context.Context, db *gorm.DB, log *slog.Logger, args []string) 
 	default:
 		return fmt.Errorf("unknown migrate command %q: use up, down or status", args[0])
 	}
+}
+
+// mailWorker sends the outbox through SMTP_URL.
+func mailWorker(cfg config, outbox postgres.OutboxStore, log *slog.Logger) (calendar.Worker, error) {
+	smtp, err := calendar.ParseSMTP(cfg.SMTPURL, cfg.MailFrom)
+	if err != nil {
+		return calendar.Worker{}, err
+	}
+	return calendar.Worker{Store: outbox, Send: smtp.Send, Interval: 5 * time.Second, Batch: 20, MaxAttempts: 10, Log: log}, nil
 }

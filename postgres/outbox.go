@@ -1,0 +1,145 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"sinergi/calendar"
+	"sinergi/errs"
+	"sinergi/scheduling"
+)
+
+// OutboxStore implements calendar.OutboxStore and calendar.ReplyStore.
+type OutboxStore struct {
+	CalendarStore
+}
+
+// BookingView implements calendar.OutboxStore.
+func (s OutboxStore) BookingView(ctx context.Context, inst, bookingID int64) (calendar.Booking, error) {
+	b, _, err := s.CalendarStore.BookingView(ctx, scheduling.Scope{InstitutionID: inst}, bookingID)
+	return b, err
+}
+
+// NewLinkToken implements calendar.OutboxStore: an answer-page token,
+// kept only as a hash.
+func (s OutboxStore) NewLinkToken(ctx context.Context, bookingID int64, ttl time.Duration) (string, error) {
+	secret, hash, err := newToken()
+	if err != nil {
+		return "", err
+	}
+	err = s.DB.WithContext(ctx).Exec(`INSERT INTO link_tokens (booking_id, expires_at, hash) VALUES (?, ?, ?)`,
+		bookingID, time.Now().Add(ttl), hash).Error
+	return secret, err
+}
+
+// LinkBooking resolves an answer-page token to its booking.
+func (s OutboxStore) LinkBooking(ctx context.Context, secret string) (calendar.Booking, int64, error) {
+	var id int64
+	err := s.DB.WithContext(ctx).Raw(`SELECT booking_id FROM link_tokens WHERE hash = ? AND expires_at > now()`, hashToken(secret)).Scan(&id).Error
+	if err != nil {
+		return calendar.Booking{}, 0, err
+	}
+	if id == 0 {
+		return calendar.Booking{}, 0, errs.NotFoundf("this link is unknown or has expired")
+	}
+	return s.CalendarStore.BookingView(ctx, scheduling.Scope{}, id)
+}
+
+// Enqueue implements calendar.OutboxStore.
+func (s OutboxStore) Enqueue(ctx context.Context, inst, bookingID int64, kind, recipient string, message []byte) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var id int64
+		if err := tx.Raw(`INSERT INTO outbox (institution_id, booking_id, kind, recipient, message) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			nullable(inst), nullable(bookingID), kind, recipient, message).Scan(&id).Error; err != nil {
+			return fmt.Errorf("queue mail: %w", err)
+		}
+		return writeAudit(ctx, tx, inst, "queue", "outbox", id, nil, map[string]any{"booking_id": bookingID, "kind": kind, "to": recipient})
+	})
+}
+
+// backoff is the wait before attempt n+1: one minute doubling, at most
+// six hours.
+func backoff(attempts int) time.Duration {
+	d := time.Minute << min(attempts, 9)
+	return min(d, 6*time.Hour)
+}
+
+// Deliver implements calendar.OutboxStore.
+func (s OutboxStore) Deliver(ctx context.Context, batch, maxAttempts int, send func(string, []byte) error) (int, int, error) {
+	sent, failed := 0, 0
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var due []struct {
+			ID        int64
+			Recipient string
+			Message   []byte
+			Attempts  int
+		}
+		if err := tx.Raw(`SELECT id, recipient, message, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
+			ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, batch).Scan(&due).Error; err != nil {
+			return fmt.Errorf("claim mail: %w", err)
+		}
+		for _, m := range due {
+			if err := send(m.Recipient, m.Message); err != nil {
+				failed++
+				status := "pending"
+				if m.Attempts+1 >= maxAttempts {
+					status = "dead"
+				}
+				if err := tx.Exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = ?, next_attempt_at = now() + make_interval(secs => ?)
+					WHERE id = ?`, err.Error(), status, backoff(m.Attempts).Seconds(), m.ID).Error; err != nil {
+					return err
+				}
+				continue
+			}
+			sent++
+			if err := tx.Exec(`UPDATE outbox SET attempts = attempts + 1, status = 'sent', sent_at = now(), last_error = '' WHERE id = ?`, m.ID).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return sent, failed, err
+}
+
+// Outbox lists an institution's queued mail, newest first.
+func (s OutboxStore) Outbox(ctx context.Context, inst int64, status string) ([]calendar.OutboxItem, error) {
+	q := s.DB.WithContext(ctx).Table("outbox").Select("id, coalesce(institution_id, 0) AS institution_id, coalesce(booking_id, 0) AS booking_id, kind, recipient, status, attempts, next_attempt_at, last_error, created_at, sent_at").
+		Where("institution_id = ?", inst)
+	if status != "" {
+		q = q.Where("status = ?", status)
+	}
+	var out []calendar.OutboxItem
+	err := q.Order("id DESC").Limit(500).Scan(&out).Error
+	return out, err
+}
+
+// RetryOutbox puts a dead or failed message back in the queue now.
+func (s OutboxStore) RetryOutbox(ctx context.Context, inst, id int64) error {
+	res := s.DB.WithContext(ctx).Exec(`UPDATE outbox SET status = 'pending', next_attempt_at = now() WHERE id = ? AND institution_id = ? AND status <> 'sent'`, id, inst)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return errs.NotFoundf("no unsent message %d", id)
+	}
+	return nil
+}
+
+// RecordMessage implements calendar.ReplyStore.
+func (s OutboxStore) RecordMessage(ctx context.Context, r calendar.Record) (int64, error) {
+	var id int64
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Raw(`INSERT INTO itip_messages (institution_id, booking_id, message_id, sender, method, uid, attendee, partstat, sequence,
+				outcome, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			nullable(r.InstitutionID), nullable(r.BookingID), r.MessageID, r.Sender, r.Method, r.UID, r.Attendee, r.PartStat, r.Sequence,
+			r.Outcome, r.Reason, r.Raw).Scan(&id).Error; err != nil {
+			return fmt.Errorf("record iTIP message: %w", err)
+		}
+		return writeAudit(ctx, tx, r.InstitutionID, "receive", "itip_message", id, nil, map[string]any{"booking_id": r.BookingID,
+			"outcome": r.Outcome, "reason": r.Reason, "partstat": r.PartStat})
+	})
+	return id, err
+}
