@@ -76,16 +76,21 @@ func (s *Server) feedOwner(c *gin.Context, person int64) (int64, int64, error) {
 	return p.InstitutionID, person, nil
 }
 
-// createFeedToken makes (or rotates) a feed URL, shown once.
-func (s *Server) createFeedToken(c *gin.Context) {
+// feedRequest reads the optional person_id of a feed-token request and
+// resolves whose feed it is.
+func (s *Server) feedRequest(c *gin.Context) (int64, int64, error) {
 	var in feedTokenIn
 	if c.Request.ContentLength != 0 {
 		if err := s.bind(c, &in); err != nil {
-			fail(c, err)
-			return
+			return 0, 0, err
 		}
 	}
-	inst, person, err := s.feedOwner(c, in.PersonID)
+	return s.feedOwner(c, in.PersonID)
+}
+
+// createFeedToken makes (or rotates) a feed URL, shown once.
+func (s *Server) createFeedToken(c *gin.Context) {
+	inst, person, err := s.feedRequest(c)
 	if err != nil {
 		fail(c, err)
 		return
@@ -102,14 +107,7 @@ func (s *Server) createFeedToken(c *gin.Context) {
 }
 
 func (s *Server) revokeFeedToken(c *gin.Context) {
-	var in feedTokenIn
-	if c.Request.ContentLength != 0 {
-		if err := s.bind(c, &in); err != nil {
-			fail(c, err)
-			return
-		}
-	}
-	inst, person, err := s.feedOwner(c, in.PersonID)
+	inst, person, err := s.feedRequest(c)
 	if err == nil {
 		err = s.Calendar.RevokeFeedTokens(c.Request.Context(), inst, person)
 	}

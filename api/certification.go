@@ -147,17 +147,23 @@ type reasonIn struct {
 	Reason string `json:"reason" validate:"required,max=500"`
 }
 
-func (s *Server) revokeCertificate(c *gin.Context) {
+// idAndReason reads the certificate id in the path and the reason in the body.
+func (s *Server) idAndReason(c *gin.Context) (int64, string, error) {
 	id, err := pathID(c, "id")
 	var in reasonIn
 	if err == nil {
 		err = s.bind(c, &in)
 	}
+	return id, strings.TrimSpace(in.Reason), err
+}
+
+func (s *Server) revokeCertificate(c *gin.Context) {
+	id, reason, err := s.idAndReason(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	cert, err := s.Certificates.Store.Revoke(c.Request.Context(), principal(c).InstitutionID, id, strings.TrimSpace(in.Reason))
+	cert, err := s.Certificates.Store.Revoke(c.Request.Context(), principal(c).InstitutionID, id, reason)
 	if err != nil {
 		fail(c, err)
 		return
@@ -166,16 +172,12 @@ func (s *Server) revokeCertificate(c *gin.Context) {
 }
 
 func (s *Server) reissueCertificate(c *gin.Context) {
-	id, err := pathID(c, "id")
-	var in reasonIn
-	if err == nil {
-		err = s.bind(c, &in)
-	}
+	id, reason, err := s.idAndReason(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	cert, err := s.Certificates.Reissue(c.Request.Context(), principal(c).InstitutionID, id, strings.TrimSpace(in.Reason))
+	cert, err := s.Certificates.Reissue(c.Request.Context(), principal(c).InstitutionID, id, reason)
 	if err != nil {
 		fail(c, err)
 		return

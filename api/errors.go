@@ -167,3 +167,13 @@ func describe(fe validator.FieldError) string {
 		return "is not valid (" + fe.Tag() + ")"
 	}
 }
+
+// writeList answers a whole list in the list envelope, each element mapped
+// to its DTO.
+func writeList[T, D any](c *gin.Context, list []T, dto func(T) D) {
+	items := make([]D, len(list))
+	for i, x := range list {
+		items[i] = dto(x)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+}

@@ -43,11 +43,7 @@ func (s *Server) listRates(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]rateIO, len(rates))
-	for i, r := range rates {
-		items[i] = rateDTO(r)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	writeList(c, rates, rateDTO)
 }
 
 // createRate adds a ceiling (admin) or an institution's own rate (staff).
@@ -151,11 +147,7 @@ func (s *Server) listHonoraria(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]honorariumOut, len(rows))
-	for i, h := range rows {
-		items[i] = honorariumDTO(h)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	writeList(c, rows, honorariumDTO)
 }
 
 type accrueIn struct {

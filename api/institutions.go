@@ -63,11 +63,7 @@ func (s *Server) listInstitutions(c *gin.Context) {
 		}
 		list = []tenant.Institution{in}
 	}
-	items := make([]institutionOut, len(list))
-	for i, in := range list {
-		items[i] = institutionDTO(in)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	writeList(c, list, institutionDTO)
 }
 
 func (s *Server) getInstitution(c *gin.Context) {
@@ -160,11 +156,7 @@ func (s *Server) listKeys(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]keyOut, len(keys))
-	for i, k := range keys {
-		items[i] = keyDTO(k)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	writeList(c, keys, keyDTO)
 }
 
 // revokeKey lets admins revoke any key, staff the keys of their

@@ -69,13 +69,18 @@ func limitParam(c *gin.Context, def, most int) (int, error) {
 	return n, nil
 }
 
-func (s *Server) candidates(c *gin.Context) {
+// sessionAndLimit reads the session id in the path and ?limit (10, at most 100).
+func sessionAndLimit(c *gin.Context) (int64, int, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		fail(c, err)
-		return
+		return 0, 0, err
 	}
 	limit, err := limitParam(c, 10, 100)
+	return id, limit, err
+}
+
+func (s *Server) candidates(c *gin.Context) {
+	id, limit, err := sessionAndLimit(c)
 	if err != nil {
 		fail(c, err)
 		return
@@ -102,12 +107,7 @@ func pairDTO(p matching.Pair) gin.H {
 }
 
 func (s *Server) pairs(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	limit, err := limitParam(c, 10, 100)
+	id, limit, err := sessionAndLimit(c)
 	if err != nil {
 		fail(c, err)
 		return

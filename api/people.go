@@ -381,11 +381,7 @@ func (s *Server) listCompetencies(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]taxonomyOut, len(list))
-	for i, x := range list {
-		items[i] = taxonomyDTO(x)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	writeList(c, list, taxonomyDTO)
 }
 
 type competencyIn struct {

@@ -502,11 +502,7 @@ func (s *Server) listHolidays(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]holidayOut, len(hs))
-	for i, h := range hs {
-		items[i] = holidayDTO(h)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	writeList(c, hs, holidayDTO)
 }
 
 type holidayIn struct {
