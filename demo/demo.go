@@ -8,14 +8,17 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"sinergi/profile"
+	"sinergi/scheduling"
 	"sinergi/tenant"
 )
 
 // Institution is one demo tenant with its roster.
 type Institution struct {
 	Tenant tenant.Institution
+	Region string
 	// Teknis are the institution's own technical competencies.
 	Teknis []profile.Competency
 	People []Person
@@ -81,7 +84,7 @@ func Generate(seed uint64) []Institution {
 	regions := []string{"Jawa Barat", "Sulawesi Selatan", "Papua"}
 	out := make([]Institution, len(tenants))
 	for i, t := range tenants {
-		inst := Institution{Tenant: t}
+		inst := Institution{Tenant: t, Region: regions[i]}
 		for _, tk := range teknis {
 			inst.Teknis = append(inst.Teknis, profile.Competency{Type: profile.Teknis, Code: tk[0], Name: tk[1]})
 		}
@@ -158,4 +161,37 @@ func nip(r *rand.Rand, used map[string]bool) string {
 			return s
 		}
 	}
+}
+
+// Course is a demo programme with its sessions.
+type Course struct {
+	Course   scheduling.Course
+	Sessions []scheduling.Session
+}
+
+// Courses returns each demo institution's course: ten morning sessions of
+// 4 JP over two weeks of February 2027 in the institution's zone, each
+// asking for a teknis and a manajerial competency.
+func Courses(in Institution) Course {
+	c := scheduling.Course{Name: "Pelatihan Kepemimpinan Pengawas (PKP) Angkatan I", OrganisingUnit: "Bidang Pengembangan Kompetensi",
+		Funding: scheduling.APBD, Region: in.Region, StartDate: time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC),
+		EndDate: time.Date(2027, 2, 26, 0, 0, 0, 0, time.UTC), LeadMinJenjang: profile.AhliMuda, PractitionerOutsideUnit: true}
+	topics := []struct{ topic, teknis, manajerial string }{
+		{"Manajemen Risiko Bencana di Daerah", "manajemen_bencana", "pengambilan_keputusan"},
+		{"Pengadaan Barang/Jasa yang Akuntabel", "pengadaan_barang_jasa", "integritas"},
+		{"Pelayanan Perizinan Terpadu", "pelayanan_perizinan", "pelayanan_publik"},
+		{"Transformasi Digital Layanan Publik", "transformasi_digital", "mengelola_perubahan"},
+		{"Perencanaan Pembangunan Berbasis Data", "perencanaan_pembangunan", "orientasi_hasil"},
+	}
+	loc, _ := time.LoadLocation(in.Tenant.Zone)
+	out := Course{Course: c}
+	for i := 0; i < 10; i++ {
+		day := c.StartDate.AddDate(0, 0, i+(i/5)*2) // weekdays of two weeks
+		start := time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, loc)
+		t := topics[i%len(topics)]
+		out.Sessions = append(out.Sessions, scheduling.Session{Topic: t.topic, Start: start, End: start.Add(3 * time.Hour), Zone: in.Tenant.Zone,
+			Mode: scheduling.Offline, Venue: "Aula " + in.Tenant.Name,
+			Requirements: []scheduling.Requirement{{Code: t.teknis, MinLevel: 3}, {Code: t.manajerial, MinLevel: 3}}})
+	}
+	return out
 }

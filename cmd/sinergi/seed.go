@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -12,6 +13,7 @@ import (
 	"sinergi/errs"
 	"sinergi/postgres"
 	"sinergi/profile"
+	"sinergi/scheduling"
 	"sinergi/tenant"
 )
 
@@ -45,6 +47,9 @@ func seedCmd(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger, wit
 		}
 		fmt.Printf("staff key of BPSDM-JABAR (shown once): %s\n", secret)
 		fmt.Printf("try: curl -s -H 'Authorization: Bearer %s' '%s/v1/people?kind=practitioner&limit=5'\n", secret, cfg.BaseURL)
+		var session int64
+		db.Raw("SELECT min(s.id) FROM sessions s WHERE s.institution_id = ?", firstInst).Scan(&session)
+		fmt.Printf("and:  curl -s -H 'Authorization: Bearer %s' '%s/v1/sessions/%d/candidates?role=co_trainer&limit=3'\n", secret, cfg.BaseURL, session)
 	}
 	return nil
 }
@@ -109,7 +114,23 @@ func loadInstitution(ctx context.Context, people profile.Service, db *gorm.DB, d
 				return fmt.Errorf("competencies of %s: %w", dp.Person.Email, err)
 			}
 		}
-		return nil
+		return loadCourse(ctx, tx, people, inst.ID, demo.Courses(d))
 	})
 	return instID, err
+}
+
+// loadCourse adds the demo course; a session that falls on a national
+// holiday is left out rather than forced.
+func loadCourse(ctx context.Context, tx *gorm.DB, people profile.Service, inst int64, d demo.Course) error {
+	svc := scheduling.Service{Store: postgres.SchedulingStore{DB: tx}, People: postgres.PeopleStore{DB: tx}, Now: people.Now}
+	course, err := svc.CreateCourse(ctx, inst, d.Course)
+	if err != nil {
+		return fmt.Errorf("demo course: %w", err)
+	}
+	for _, s := range d.Sessions {
+		if _, _, err := svc.CreateSession(ctx, inst, course.ID, s, false); err != nil && !errors.Is(err, scheduling.ErrHoliday) {
+			return fmt.Errorf("demo session %s: %w", s.Topic, err)
+		}
+	}
+	return nil
 }
