@@ -78,8 +78,15 @@ func (ix *Index) Assign(req AssignRequest) Proposal {
 	var people []*Person
 	personIdx := map[*Person]int{}
 	edges := make([][]edge, S)
+	scores := map[int64][]scored{} // by session: both roles share the scores
 	for j, sl := range req.Slots {
-		res := ix.Rank(Request{Session: sl.Session, Course: req.Course, Role: sl.Role, Limit: max(S, 1), Weights: req.Weights, Rules: req.Rules})
+		r := Request{Session: sl.Session, Course: req.Course, Role: sl.Role, Limit: max(S, 1), Weights: req.Weights, Rules: req.Rules}
+		all, ok := scores[sl.Session.ID]
+		if !ok || sl.Session.ID == 0 {
+			all = ix.poolScores(r)
+			scores[sl.Session.ID] = all
+		}
+		res := ix.rank(r, all)
 		for _, c := range res.Candidates {
 			k, ok := personIdx[c.Person]
 			if !ok {

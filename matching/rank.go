@@ -392,43 +392,65 @@ func (h *maxHeap) Pop() any {
 // constraint that excluded them. Time constraints, the costly ones, are
 // checked only for people who would rank.
 func (ix *Index) Rank(req Request) Result {
+	return ix.rank(req, ix.poolScores(req))
+}
+
+// period is the year (2026) and month (202612) of a session in its zone.
+func period(s scheduling.Session) (int, int) {
+	local := s.Start.In(s.Location())
+	return local.Year(), local.Year()*100 + int(local.Month())
+}
+
+// poolScores scores everyone a session may draw on. A score does not
+// depend on the role, so a course assignment scores each session once.
+func (ix *Index) poolScores(req Request) []scored {
+	ws := normalise(req.Weights)
+	year, month := period(req.Session)
+	pool := ix.pool(req.Session.InstitutionID)
+	out := make([]scored, len(pool))
+	for k, i := range pool {
+		_, total := points(ws, ix.values(&ix.people[i], &req, year, month))
+		out[k] = scored{i, total}
+	}
+	return out
+}
+
+func (ix *Index) rank(req Request, all []scored) Result {
 	if req.Limit <= 0 {
 		req.Limit = 10
 	}
 	ws := normalise(req.Weights)
-	local := req.Session.Start.In(req.Session.Location())
-	year, month := local.Year(), local.Year()*100+int(local.Month())
-	pool := ix.pool(req.Session.InstitutionID)
-	h := make(maxHeap, 0, len(pool))
+	year, month := period(req.Session)
+	h := make(maxHeap, 0, len(all))
 	var excluded maxHeap
-	for _, i := range pool {
-		p := &ix.people[i]
-		_, total := points(ws, ix.values(p, &req, year, month))
-		if code, _ := hardCheck(p, &req, month); code != "" {
-			excluded = append(excluded, scored{i, total})
+	for _, s := range all {
+		if code, _ := hardCheck(&ix.people[s.idx], &req, month); code != "" {
+			if req.ExcludedLimit > 0 {
+				excluded = append(excluded, s)
+			}
 			continue
 		}
-		h = append(h, scored{i, total})
+		h = append(h, s)
 	}
 	heap.Init(&h)
-	res := Result{Considered: len(pool)}
+	res := Result{Considered: len(all)}
 	for h.Len() > 0 && len(res.Candidates) < req.Limit {
 		s := heap.Pop(&h).(scored)
 		p := &ix.people[s.idx]
 		if !req.Untimed {
 			if code, _ := timeCheck(p, req.Session, req.Rules.Buffer); code != "" {
-				excluded = append(excluded, s)
+				if req.ExcludedLimit > 0 {
+					excluded = append(excluded, s)
+				}
 				continue
 			}
 		}
 		res.Candidates = append(res.Candidates, ix.explain(p, &req, ws, year, month))
 	}
 	// Explain the best excluded people who would have made the list.
-	sort.Sort(excluded)
-	for _, s := range excluded {
-		if len(res.Excluded) >= req.ExcludedLimit {
-			break
-		}
+	heap.Init(&excluded)
+	for excluded.Len() > 0 && len(res.Excluded) < req.ExcludedLimit {
+		s := heap.Pop(&excluded).(scored)
 		p := &ix.people[s.idx]
 		code, why := hardCheck(p, &req, month)
 		if code == "" {
@@ -441,8 +463,8 @@ func (ix *Index) Rank(req Request) Result {
 
 // Score returns the explained score of one person, ignoring constraints.
 func (ix *Index) Score(p *Person, req Request) Candidate {
-	local := req.Session.Start.In(req.Session.Location())
-	return ix.explain(p, &req, normalise(req.Weights), local.Year(), local.Year()*100+int(local.Month()))
+	year, month := period(req.Session)
+	return ix.explain(p, &req, normalise(req.Weights), year, month)
 }
 
 func (ix *Index) explain(p *Person, req *Request, ws [6]float64, year, month int) Candidate {
