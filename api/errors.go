@@ -169,8 +169,12 @@ func describe(fe validator.FieldError) string {
 }
 
 // writeList answers a whole list in the list envelope, each element mapped
-// to its DTO.
-func writeList[T, D any](c *gin.Context, list []T, dto func(T) D) {
+// to its DTO, or the error that loading it gave.
+func writeList[T, D any](c *gin.Context, list []T, err error, dto func(T) D) {
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	items := make([]D, len(list))
 	for i, x := range list {
 		items[i] = dto(x)

@@ -39,11 +39,7 @@ func rateDTO(r incentive.Rate) rateIO {
 
 func (s *Server) listRates(c *gin.Context) {
 	rates, err := s.Incentives.Store.Rates(c.Request.Context(), principal(c).InstitutionID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	writeList(c, rates, rateDTO)
+	writeList(c, rates, err, rateDTO)
 }
 
 // createRate adds a ceiling (admin) or an institution's own rate (staff).
@@ -143,11 +139,7 @@ func (s *Server) listHonoraria(c *gin.Context) {
 		return
 	}
 	rows, err := s.Incentives.Store.List(c.Request.Context(), principal(c).InstitutionID, f)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	writeList(c, rows, honorariumDTO)
+	writeList(c, rows, err, honorariumDTO)
 }
 
 type accrueIn struct {

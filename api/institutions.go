@@ -63,7 +63,7 @@ func (s *Server) listInstitutions(c *gin.Context) {
 		}
 		list = []tenant.Institution{in}
 	}
-	writeList(c, list, institutionDTO)
+	writeList(c, list, nil, institutionDTO)
 }
 
 func (s *Server) getInstitution(c *gin.Context) {
@@ -152,11 +152,7 @@ func (s *Server) listKeys(c *gin.Context) {
 		return
 	}
 	keys, err := s.Tenants.Store.ListKeys(c.Request.Context(), inst)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	writeList(c, keys, keyDTO)
+	writeList(c, keys, err, keyDTO)
 }
 
 // revokeKey lets admins revoke any key, staff the keys of their

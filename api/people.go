@@ -377,11 +377,7 @@ func taxonomyDTO(x profile.Competency) taxonomyOut {
 
 func (s *Server) listCompetencies(c *gin.Context) {
 	list, err := s.People.Store.Competencies(c.Request.Context(), principal(c).InstitutionID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	writeList(c, list, taxonomyDTO)
+	writeList(c, list, err, taxonomyDTO)
 }
 
 type competencyIn struct {

@@ -498,11 +498,7 @@ func (s *Server) listHolidays(c *gin.Context) {
 		year = y
 	}
 	hs, err := s.Scheduling.Store.Holidays(c.Request.Context(), time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	writeList(c, hs, holidayDTO)
+	writeList(c, hs, err, holidayDTO)
 }
 
 type holidayIn struct {
