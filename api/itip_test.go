@@ -19,6 +19,8 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
+
+	"sinergi/calendar"
 )
 
 // sink is a real SMTP server on loopback that keeps what arrives.
@@ -83,26 +85,14 @@ func invitedBooking(e *env) (int64, string, int64) {
 	return r.id(), r.Body["uid"].(string), s
 }
 
+// deliver runs one pass of the outbox through the service's own SMTP
+// sender, without TLS, to addr.
 func deliver(e *env, addr string) (int, int) {
 	e.t.Helper()
-	s := calendarSMTP(addr)
-	sent, failed, err := e.outbox.Deliver(context.Background(), 10, 3, s)
+	sender := calendar.SMTP{Addr: addr, Plain: true, From: "jadwal@sinergi.example.id"}
+	sent, failed, err := e.outbox.Deliver(context.Background(), 10, 3, sender.Send)
 	must(e.t, err)
 	return sent, failed
-}
-
-func calendarSMTP(addr string) func(string, []byte) error {
-	return func(to string, msg []byte) error {
-		c, err := smtp.Dial(addr)
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		if err := c.SendMail("jadwal@sinergi.example.id", []string{to}, bytes.NewReader(msg)); err != nil {
-			return err
-		}
-		return c.Quit()
-	}
 }
 
 func TestInvitationMail(t *testing.T) {
