@@ -70,7 +70,7 @@ func newEnv(t testing.TB) *env {
 			Keys: postgres.KeyStore{DB: db, KEK: bytes.Repeat([]byte{7}, 32)}, Now: func() time.Time { return e.testTime },
 			BaseURL: "https://sinergi.example.id"},
 		Calendar: postgres.CalendarStore{DB: db}, Organizer: "jadwal@sinergi.example.id", BaseURL: "https://sinergi.example.id",
-		Outbox: e.outbox, Mailer: e.postman,
+		Outbox: e.outbox, Mailer: e.postman, Evaluations: postgres.EvaluationStore{DB: db},
 		Replies: calendar.Processor{Store: e.outbox, Mailer: e.postman, LookupTXT: func(domain string) ([]string, error) {
 			if txt, ok := e.dkimKeys[domain]; ok {
 				return []string{txt}, nil

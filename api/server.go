@@ -19,6 +19,7 @@ import (
 
 	"sinergi/calendar"
 	"sinergi/certification"
+	"sinergi/evaluation"
 	"sinergi/idempotency"
 	"sinergi/incentive"
 	"sinergi/matching"
@@ -40,6 +41,8 @@ type Deps struct {
 	// Mailer queues invites, updates and cancellations; nil sends none.
 	Mailer  calendar.Mailer
 	Replies calendar.Processor
+	// Evaluations keeps participants' ratings of trainers.
+	Evaluations evaluation.Store
 	// Organizer is the service mailbox that sends invites and reads replies.
 	Organizer string
 	// BaseURL is the public URL of the service, for links and feeds.
@@ -116,6 +119,8 @@ func New(d Deps) *Server {
 	e.POST("/verify/credential", s.verifyCredential)
 	e.GET("/status/revocation", s.statusList)
 	e.GET("/feeds/:token", s.feed)
+	e.GET("/v1/evaluations/forms/:token", s.getEvaluationForm)
+	e.POST("/v1/evaluations/forms/:token", s.submitEvaluation)
 	e.GET("/r/:token", s.answer)
 	e.POST("/r/:token", s.answer)
 	e.GET("/.well-known/sinergi-keys.json", s.publicKeys)
@@ -151,6 +156,7 @@ func New(d Deps) *Server {
 	v1.GET("/sessions/:id", s.only(tenant.Staff), s.getSession)
 	v1.PATCH("/sessions/:id", s.only(tenant.Staff), s.patchSession)
 
+	v1.POST("/sessions/:id/evaluation-forms", s.only(tenant.Staff), s.createEvaluationForm)
 	v1.GET("/sessions/:id/candidates", s.only(tenant.Staff), s.candidates)
 	v1.GET("/sessions/:id/pairs", s.only(tenant.Staff), s.pairs)
 	v1.GET("/sessions/:id/slots", s.only(tenant.Staff), s.slots)

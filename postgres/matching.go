@@ -120,6 +120,19 @@ func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error
 	for id, av := range declared {
 		people[at[id]].Free = av.Covers
 	}
+	var ratings []struct {
+		PersonID int64
+		Mean     float64
+		N        int
+	}
+	if err := db.Raw(`SELECT person_id, avg(mean)::float8 AS mean, count(*) AS n FROM evaluations GROUP BY person_id`).Scan(&ratings).Error; err != nil {
+		return nil, fmt.Errorf("load ratings: %w", err)
+	}
+	for _, r := range ratings {
+		if i, ok := at[r.PersonID]; ok {
+			people[i].RatingMean, people[i].RatingCount = r.Mean, r.N
+		}
+	}
 	return people, nil
 }
 

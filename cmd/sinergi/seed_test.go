@@ -61,7 +61,7 @@ func TestImportRules(t *testing.T) {
 		t.Skipf("go list unavailable: %v", err)
 	}
 	domain := map[string]bool{"sinergi/profile": true, "sinergi/tenant": true, "sinergi/matching": true, "sinergi/scheduling": true,
-		"sinergi/incentive": true, "sinergi/certification": true, "sinergi/errs": true, "sinergi/tz": true, "sinergi/audit": true}
+		"sinergi/incentive": true, "sinergi/certification": true, "sinergi/evaluation": true, "sinergi/errs": true, "sinergi/tz": true, "sinergi/audit": true}
 	forbidden := []string{"github.com/gin-gonic", "gorm.io", "net/http", "github.com/jackc"}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		pkg, imports, _ := strings.Cut(line, ":")
