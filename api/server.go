@@ -59,14 +59,19 @@ type Deps struct {
 	MaxBody int64
 	// Registry collects metrics; nil makes a fresh one.
 	Registry *prometheus.Registry
+	// KeyRate and ClientRate are requests per second allowed per API key
+	// and per client address (bursts of twice that); 0 turns a limit off.
+	KeyRate, ClientRate float64
 }
 
 // Server holds the router and its dependencies.
 type Server struct {
 	Deps
-	validate *validator.Validate
-	engine   *gin.Engine
-	metrics  *metrics
+	validate      *validator.Validate
+	engine        *gin.Engine
+	metrics       *metrics
+	keyLimiter    *limiter
+	clientLimiter *limiter
 }
 
 //go:embed openapi.yaml
@@ -95,11 +100,12 @@ func New(d Deps) *Server {
 		}
 		return name
 	})
-	s := &Server{Deps: d, validate: v, metrics: newMetrics(d.Registry)}
+	s := &Server{Deps: d, validate: v, metrics: newMetrics(d.Registry),
+		keyLimiter: newLimiter(d.KeyRate, int(2*d.KeyRate)), clientLimiter: newLimiter(d.ClientRate, int(2*d.ClientRate))}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.limitBody)
+	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.limitClient(), s.limitBody)
 	e.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
 	e.NoMethod(func(c *gin.Context) {
 		c.Status(http.StatusMethodNotAllowed)
@@ -125,7 +131,7 @@ func New(d Deps) *Server {
 	e.POST("/r/:token", s.answer)
 	e.GET("/.well-known/sinergi-keys.json", s.publicKeys)
 
-	v1 := e.Group("/v1", s.authenticate, s.idempotent)
+	v1 := e.Group("/v1", s.authenticate, s.limitKey(), s.idempotent)
 	v1.POST("/institutions", s.only(tenant.Admin), s.createInstitution)
 	v1.GET("/institutions", s.only(tenant.Admin, tenant.Staff), s.listInstitutions)
 	v1.GET("/institutions/:id", s.only(tenant.Admin, tenant.Staff), s.getInstitution)

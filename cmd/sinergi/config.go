@@ -37,6 +37,9 @@ type config struct {
 	RunWorker bool
 	// RequireDKIM refuses calendar replies without a verified DKIM signature.
 	RequireDKIM bool
+	// KeyRate and ClientRate limit requests per second per API key and per
+	// client address.
+	KeyRate, ClientRate float64
 }
 
 func envOr(name, def string) string {
@@ -48,6 +51,14 @@ func envOr(name, def string) string {
 
 func envBool(name string, def bool) bool {
 	v, err := strconv.ParseBool(envOr(name, strconv.FormatBool(def)))
+	if err != nil {
+		return def
+	}
+	return v
+}
+
+func envFloat(name string, def float64) float64 {
+	v, err := strconv.ParseFloat(envOr(name, strconv.FormatFloat(def, 'f', -1, 64)), 64)
 	if err != nil {
 		return def
 	}
@@ -81,6 +92,8 @@ func (c *config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", envOr("SMTP_URL", ""), "SMTP server, smtp://user:pass@host:port (env SMTP_URL)")
 	fs.BoolVar(&c.RunWorker, "worker", envBool("RUN_WORKER", true), "run the mail worker inside serve (env RUN_WORKER)")
 	fs.BoolVar(&c.RequireDKIM, "require-dkim", envBool("REQUIRE_DKIM", false), "refuse calendar replies without a valid DKIM signature (env REQUIRE_DKIM)")
+	fs.Float64Var(&c.KeyRate, "rate-per-key", envFloat("RATE_PER_KEY", 50), "requests per second per API key, 0 for no limit (env RATE_PER_KEY)")
+	fs.Float64Var(&c.ClientRate, "rate-per-client", envFloat("RATE_PER_CLIENT", 100), "requests per second per client address, 0 for no limit (env RATE_PER_CLIENT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "grace period for in-flight requests on SIGTERM")
 }
 
@@ -116,6 +129,9 @@ func (c *config) validate() error {
 		if b, err := base64.StdEncoding.DecodeString(c.SigningKey); err != nil || len(b) != 32 {
 			problems = append(problems, "SIGNING_KEY must be a 32-byte Ed25519 seed in base64")
 		}
+	}
+	if c.KeyRate < 0 || c.ClientRate < 0 {
+		problems = append(problems, "RATE_PER_KEY and RATE_PER_CLIENT must not be negative")
 	}
 	if len(problems) > 0 {
 		return errors.New("bad configuration: " + strings.Join(problems, "; "))

@@ -217,6 +217,8 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		Idempotency: postgres.IdempotencyStore{DB: db},
 		Ready:       func(ctx context.Context) error { return postgres.Ping(ctx, db) },
 		Log:         log,
+		KeyRate:     cfg.KeyRate,
+		ClientRate:  cfg.ClientRate,
 	})
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
