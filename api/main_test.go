@@ -62,7 +62,8 @@ func newEnv(t testing.TB) *env {
 		BaseURL: "https://sinergi.example.id", Now: func() time.Time { return e.testTime }}
 	e.dkimKeys = map[string]string{}
 	e.srv = New(Deps{Tenants: e.tenants, People: e.people, Scheduling: e.sched, Idempotency: postgres.IdempotencyStore{DB: db},
-		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: e.sched.Store, Settings: ms, Proposals: ms, Buffer: time.Hour},
+		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: e.sched.Store, Settings: ms, Proposals: ms, Buffer: time.Hour,
+			Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: db})},
 		Incentives: incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: e.sched.Store, People: e.people.Store,
 			Now: func() time.Time { return e.testTime }},
 		IncentiveSettings: postgres.IncentiveStore{DB: db},

@@ -114,6 +114,36 @@ func TestCandidatesEndpoint(t *testing.T) {
 			t.Fatalf("weights had no effect: %v / %v", before[0]["score"], after[0]["score"])
 		}
 	})
+	t.Run("cost is priced from the rate tables against the budget", func(t *testing.T) {
+		for _, r := range []map[string]any{
+			{"regulation": "Pergub Sulsel", "fiscal_year": 2026, "funding": "APBD", "region": "Sulawesi Selatan", "class": "penceramah",
+				"unit": "per_jp", "amount": 900000, "source": "Pergub"},
+			{"regulation": "Pergub Sulsel", "fiscal_year": 2026, "funding": "APBD", "region": "Sulawesi Selatan", "class": "widyaiswara_internal",
+				"unit": "per_jp", "amount": 300000, "source": "Pergub"},
+		} {
+			e.expect(e.do("POST", "/v1/rate-tables", e.admin, r), http.StatusCreated, "")
+		}
+		e.expect(e.do("PUT", "/v1/matching/settings", e.staffA, map[string]any{"weights": map[string]any{"cost": 1}, "budget_per_jp": 1000000}),
+			http.StatusOK, "")
+		r := e.do("GET", fmt.Sprintf("/v1/sessions/%d/candidates?role=co_trainer", m.s3), e.staffA, nil)
+		items := r.items()
+		first := items[0]["person"].(map[string]any)
+		if first["kind"] != "widyaiswara" {
+			t.Fatalf("with cost alone the cheaper widyaiswara should lead: %s", r.Raw)
+		}
+		explained := map[string]bool{}
+		for _, it := range items {
+			for _, p := range it["breakdown"].([]any) {
+				if part := p.(map[string]any); part["criterion"] == "cost" {
+					explained[part["explanation"].(string)] = true
+				}
+			}
+		}
+		if !explained["Rp900000 per JP against a budget of Rp1000000"] || !explained["Rp300000 per JP against a budget of Rp1000000"] {
+			t.Fatalf("cost explanations %v", explained)
+		}
+		e.expect(e.do("PUT", "/v1/matching/settings", e.staffA, map[string]any{"weights": map[string]any{"level": 1}}), http.StatusOK, "")
+	})
 	t.Run("bad role and other institutions", func(t *testing.T) {
 		e.expect(e.do("GET", fmt.Sprintf("/v1/sessions/%d/candidates?role=boss", m.s1), e.staffA, nil), http.StatusUnprocessableEntity, "validation_failed")
 		e.expect(e.do("GET", fmt.Sprintf("/v1/sessions/%d/candidates?role=lead", m.s1), e.staffB, nil), http.StatusNotFound, "not_found")

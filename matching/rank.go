@@ -78,6 +78,17 @@ type Rules struct {
 	// one 4/4 does not beat fifty 3.8s.
 	PriorMean   float64
 	PriorWeight float64
+	// CostPerJP prices a person for the session (the rate in force for
+	// their class); nil uses Person.RatePerJP.
+	CostPerJP func(p *Person) int64
+}
+
+// cost is what a person would be paid per JP under r.
+func (r Rules) cost(p *Person) int64 {
+	if r.CostPerJP != nil {
+		return r.CostPerJP(p)
+	}
+	return p.RatePerJP
 }
 
 // DefaultRules have no cap or budget, an hour of buffer and a prior of ten
@@ -266,10 +277,10 @@ func (ix *Index) values(p *Person, req *Request, year, month int) raw {
 		r.load *= 1 - 0.5*float64(p.JPMonth[month])/float64(rules.MonthlyCapJP)
 	}
 	r.cost = 1
-	if rules.BudgetPerJP > 0 && p.RatePerJP > 0 {
-		r.cost = clamp01(1 - float64(p.RatePerJP-rules.BudgetPerJP)/float64(rules.BudgetPerJP))
-		if p.RatePerJP <= rules.BudgetPerJP {
-			r.cost = 1 - 0.5*float64(p.RatePerJP)/float64(rules.BudgetPerJP)
+	if rate := rules.cost(p); rules.BudgetPerJP > 0 && rate > 0 {
+		r.cost = clamp01(1 - float64(rate-rules.BudgetPerJP)/float64(rules.BudgetPerJP))
+		if rate <= rules.BudgetPerJP {
+			r.cost = 1 - 0.5*float64(rate)/float64(rules.BudgetPerJP)
 		}
 	}
 	r.travel = travel(p.Zone, req.Session)
@@ -527,10 +538,11 @@ func explainRating(p *Person, r Rules) string {
 }
 
 func explainCost(p *Person, r Rules) string {
-	if r.BudgetPerJP == 0 || p.RatePerJP == 0 {
-		return "no budget per JP is set; cost is neutral"
+	rate := r.cost(p)
+	if r.BudgetPerJP == 0 || rate == 0 {
+		return "no budget per JP is set, or no rate applies; cost is neutral"
 	}
-	return fmt.Sprintf("Rp%d per JP against a budget of Rp%d", p.RatePerJP, r.BudgetPerJP)
+	return fmt.Sprintf("Rp%d per JP against a budget of Rp%d", rate, r.BudgetPerJP)
 }
 
 func explainTravel(p *Person, s scheduling.Session) string {

@@ -112,6 +112,22 @@ type Service struct {
 	Proposals  ProposalStore
 	Buffer     time.Duration
 	NewUID     func() string
+	// Costs prices people for a session of a course (from the rate tables
+	// in force); nil leaves cost to Person.RatePerJP.
+	Costs func(ctx context.Context, inst int64, c scheduling.Course, s scheduling.Session) (func(p *Person) int64, error)
+}
+
+// rules are an institution's rules for a session, priced when Costs is set.
+func (s Service) rules(ctx context.Context, inst int64, set Settings, c scheduling.Course, sess scheduling.Session) (Rules, error) {
+	r := set.Rules(s.Buffer)
+	if s.Costs != nil && set.BudgetPerJP > 0 {
+		cost, err := s.Costs(ctx, inst, c, sess)
+		if err != nil {
+			return r, err
+		}
+		r.CostPerJP = cost
+	}
+	return r, nil
 }
 
 func (s Service) request(ctx context.Context, inst, sessionID int64, role scheduling.Role) (*Index, Request, error) {
@@ -131,7 +147,11 @@ func (s Service) request(ctx context.Context, inst, sessionID int64, role schedu
 	if err != nil {
 		return nil, Request{}, err
 	}
-	return ix, Request{Session: sess, Course: course, Role: role, Weights: set.Weights, Rules: set.Rules(s.Buffer)}, nil
+	rules, err := s.rules(ctx, inst, set, course, sess)
+	if err != nil {
+		return nil, Request{}, err
+	}
+	return ix, Request{Session: sess, Course: course, Role: role, Weights: set.Weights, Rules: rules}, nil
 }
 
 // Candidates ranks people for a role of a session.
@@ -239,7 +259,11 @@ func (s Service) Assign(ctx context.Context, inst, courseID int64, o AssignOptio
 	if err != nil {
 		return 0, Proposal{}, err
 	}
-	p := ix.Assign(AssignRequest{Course: course, Slots: slots, Weights: set.Weights, Rules: set.Rules(s.Buffer),
+	rules, err := s.rules(ctx, inst, set, course, slots[0].Session) // rates go by the course's year
+	if err != nil {
+		return 0, Proposal{}, err
+	}
+	p := ix.Assign(AssignRequest{Course: course, Slots: slots, Weights: set.Weights, Rules: rules,
 		MaxSlotsPerPerson: o.MaxSlotsPerPerson})
 	id, err := s.Proposals.SaveProposal(ctx, inst, courseID, p)
 	return id, p, err

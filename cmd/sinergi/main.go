@@ -199,7 +199,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		People:     people,
 		Scheduling: schedSvc,
 		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
-			Buffer: cfg.BookingBuffer},
+			Buffer: cfg.BookingBuffer, Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: db})},
 		Incentives:        incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: sched, People: people.Store, Now: time.Now},
 		IncentiveSettings: postgres.IncentiveStore{DB: db},
 		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: keys, Now: time.Now,
