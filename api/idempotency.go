@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sinergi/errs"
+	"sinergi/idempotency"
 )
 
 // idempotencyTTL is how long a key is remembered.
@@ -75,6 +76,9 @@ func (s *Server) idempotent(c *gin.Context) {
 		fail(c, errKeyRunning)
 		return
 	case !started:
+		for k, v := range prev.Headers {
+			c.Header(k, v)
+		}
 		c.Header("Idempotent-Replayed", "true")
 		c.Data(prev.Status, prev.ContentType, prev.Body)
 		c.Abort()
@@ -95,7 +99,14 @@ func (s *Server) idempotent(c *gin.Context) {
 		_ = s.Idempotency.Abandon(context.WithoutCancel(ctx), scope, key)
 		return
 	}
-	if err := s.Idempotency.Finish(context.WithoutCancel(ctx), scope, key, status, rec.Header().Get("Content-Type"), rec.buf.Bytes()); err != nil {
+	headers := map[string]string{}
+	for _, h := range []string{"Location", "ETag"} {
+		if v := rec.Header().Get(h); v != "" {
+			headers[h] = v
+		}
+	}
+	if err := s.Idempotency.Finish(context.WithoutCancel(ctx), scope, key, idempotency.Response{Status: status,
+		ContentType: rec.Header().Get("Content-Type"), Headers: headers, Body: rec.buf.Bytes()}); err != nil {
 		s.Log.Error("record idempotent response", "request_id", requestID(c), "err", err)
 	}
 }

@@ -381,7 +381,8 @@ func TestIdempotencyKeys(t *testing.T) {
 	first := e.do("POST", "/v1/bookings", e.staffA, body, "Idempotency-Key", "book-1")
 	e.expect(first, http.StatusCreated, "")
 	again := e.do("POST", "/v1/bookings", e.staffA, body, "Idempotency-Key", "book-1")
-	if again.Status != http.StatusCreated || !bytes.Equal(first.Raw, again.Raw) || again.Header.Get("Idempotent-Replayed") != "true" {
+	if again.Status != http.StatusCreated || !bytes.Equal(first.Raw, again.Raw) || again.Header.Get("Idempotent-Replayed") != "true" ||
+		again.Header.Get("Location") != first.Header.Get("Location") || again.Header.Get("Location") == "" {
 		t.Fatalf("replay differs:\n%s\n%s", first.Raw, again.Raw)
 	}
 	var n int64

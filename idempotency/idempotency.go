@@ -14,7 +14,10 @@ type Response struct {
 	RequestHash []byte
 	Status      int
 	ContentType string
-	Body        []byte
+	// Headers are the response headers replayed with the body (Location,
+	// ETag).
+	Headers map[string]string
+	Body    []byte
 }
 
 // Store remembers responses per institution and key.
@@ -24,7 +27,7 @@ type Store interface {
 	// first); otherwise prev is what the first request left.
 	Begin(ctx context.Context, inst int64, key string, hash []byte, ttl time.Duration) (prev Response, started bool, err error)
 	// Finish records the response to a claimed key.
-	Finish(ctx context.Context, inst int64, key string, status int, contentType string, body []byte) error
+	Finish(ctx context.Context, inst int64, key string, r Response) error
 	// Abandon releases a claim whose request failed on the server's side.
 	Abandon(ctx context.Context, inst int64, key string) error
 }

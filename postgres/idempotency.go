@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -33,9 +34,10 @@ func (s IdempotencyStore) Begin(ctx context.Context, inst int64, key string, has
 		RequestHash []byte
 		Status      *int
 		ContentType *string
+		Headers     []byte
 		Body        []byte
 	}
-	if err := db.Raw(`SELECT state, request_hash, status, content_type, body FROM idempotency_keys WHERE institution_id = ? AND key = ?`,
+	if err := db.Raw(`SELECT state, request_hash, status, content_type, headers, body FROM idempotency_keys WHERE institution_id = ? AND key = ?`,
 		inst, key).Scan(&row).Error; err != nil {
 		return prev, false, fmt.Errorf("read idempotency key: %w", err)
 	}
@@ -46,13 +48,14 @@ func (s IdempotencyStore) Begin(ctx context.Context, inst int64, key string, has
 	if row.ContentType != nil {
 		prev.ContentType = *row.ContentType
 	}
+	_ = json.Unmarshal(row.Headers, &prev.Headers)
 	return prev, false, nil
 }
 
 // Finish implements idempotency.Store.
-func (s IdempotencyStore) Finish(ctx context.Context, inst int64, key string, status int, contentType string, body []byte) error {
-	return s.DB.WithContext(ctx).Exec(`UPDATE idempotency_keys SET state = 'done', status = ?, content_type = ?, body = ?
-		WHERE institution_id = ? AND key = ?`, status, contentType, body, inst, key).Error
+func (s IdempotencyStore) Finish(ctx context.Context, inst int64, key string, r idempotency.Response) error {
+	return s.DB.WithContext(ctx).Exec(`UPDATE idempotency_keys SET state = 'done', status = ?, content_type = ?, headers = ?, body = ?
+		WHERE institution_id = ? AND key = ?`, r.Status, r.ContentType, jsonOrNil(r.Headers), r.Body, inst, key).Error
 }
 
 // Abandon implements idempotency.Store.
