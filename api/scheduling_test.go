@@ -337,6 +337,26 @@ func TestMovingAndCancellingSessions(t *testing.T) {
 	})
 }
 
+func TestMovingIntoTheTravelBuffer(t *testing.T) {
+	e := newEnv(t)
+	c := e.course(e.staffA)
+	a := e.mustSession(c, "2026-12-07T09:00", "2026-12-07T10:30", "Asia/Makassar", "venue", "Aula BPSDM")
+	b := e.mustSession(c, "2026-12-07T13:00", "2026-12-07T14:30", "Asia/Makassar", "venue", "Kantor Bupati Gowa")
+	p := e.createPerson(e.staffA, practitionerJSON("p@example.id"))
+	e.book(a, p, "co_trainer")
+	e.book(b, p, "co_trainer")
+	r := e.do("PATCH", fmt.Sprintf("/v1/sessions/%d", b), e.staffA, map[string]any{"start": "2026-12-07T11:00", "end": "2026-12-07T12:30"})
+	e.expect(r, http.StatusConflict, "booking_conflict")
+	if d := r.Body["error"].(map[string]any)["details"].(map[string]any); d["buffer_minutes"] != float64(60) || d["venue"] != "Aula BPSDM" {
+		t.Fatalf("details %v", d)
+	}
+	if got := e.do("GET", fmt.Sprintf("/v1/sessions/%d", b), e.staffA, nil).Body["start"]; got != "2026-12-07T13:00:00+08:00" {
+		t.Fatalf("session moved anyway: %v", got)
+	}
+	e.expect(e.do("PATCH", fmt.Sprintf("/v1/sessions/%d", b), e.staffA, map[string]any{"start": "2026-12-07T11:30", "end": "2026-12-07T13:00"}),
+		http.StatusOK, "")
+}
+
 func TestFreeBusyEndpoint(t *testing.T) {
 	e := newEnv(t)
 	body := practitionerJSON("p@example.id") // Asia/Jayapura

@@ -119,21 +119,7 @@ func (s SchedulingStore) CreateBooking(ctx context.Context, b scheduling.Booking
 			return fmt.Errorf("lock person: %w", err)
 		}
 		if buffer > 0 && sess.Mode != scheduling.Online {
-			var near struct {
-				BookingID, SessionID int64
-				Venue                string
-			}
-			err := tx.Raw(`SELECT b.id AS booking_id, s.id AS session_id, s.venue FROM bookings b JOIN sessions s ON s.id = b.session_id
-				WHERE b.person_id = ? AND b.status NOT IN ('declined', 'cancelled') AND s.mode <> 'online'
-				AND lower(s.venue) <> lower(?) AND b.during && tstzrange(?, ?, '[)') LIMIT 1`,
-				b.PersonID, sess.Venue, b.During.Start.Add(-buffer), b.During.End.Add(buffer)).Scan(&near).Error
-			if err != nil {
-				return fmt.Errorf("check travel buffer: %w", err)
-			}
-			if near.BookingID != 0 {
-				conflict = scheduling.ErrDoubleBooked.WithMessage("the person has an offline session at %q within %s of this one",
-					near.Venue, buffer).WithDetails(map[string]any{"booking_id": near.BookingID, "session_id": near.SessionID,
-					"venue": near.Venue, "buffer_minutes": int(buffer / time.Minute)})
+			if conflict = bufferClash(tx, b.PersonID, 0, sess.Venue, b.During, buffer); conflict != nil {
 				return conflict
 			}
 		}

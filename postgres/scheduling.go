@@ -146,7 +146,7 @@ func (s SchedulingStore) Session(ctx context.Context, inst, id int64) (schedulin
 }
 
 // UpdateSession implements scheduling.Store.
-func (s SchedulingStore) UpdateSession(ctx context.Context, sess scheduling.Session) (scheduling.Session, []scheduling.Booking, error) {
+func (s SchedulingStore) UpdateSession(ctx context.Context, sess scheduling.Session, buffer time.Duration) (scheduling.Session, []scheduling.Booking, error) {
 	var out scheduling.Session
 	var changed []scheduling.Booking
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -172,6 +172,9 @@ func (s SchedulingStore) UpdateSession(ctx context.Context, sess scheduling.Sess
 			changed, err = updateSessionBookings(ctx, tx, sess.ID, `status = 'cancelled', sequence = sequence + 1`)
 		case moved:
 			changed, err = updateSessionBookings(ctx, tx, sess.ID, `during = tstzrange(?, ?, '[)'), sequence = sequence + 1`, row.StartsAt, row.EndsAt)
+			if err == nil {
+				err = checkMovedBuffer(tx, sess, changed, buffer)
+			}
 		}
 		if err != nil {
 			return err
@@ -213,6 +216,45 @@ func updateSessionBookings(ctx context.Context, tx *gorm.DB, sessionID int64, se
 		out = append(out, after)
 	}
 	return out, nil
+}
+
+// checkMovedBuffer refuses a move that brings an offline session within
+// buffer of another offline booking of the same person at another venue.
+func checkMovedBuffer(tx *gorm.DB, sess scheduling.Session, moved []scheduling.Booking, buffer time.Duration) error {
+	if buffer <= 0 || sess.Mode == scheduling.Online {
+		return nil
+	}
+	for _, b := range moved {
+		if err := tx.Exec("SELECT 1 FROM people WHERE id = ? FOR UPDATE", b.PersonID).Error; err != nil {
+			return fmt.Errorf("lock person: %w", err)
+		}
+		if err := bufferClash(tx, b.PersonID, b.ID, sess.Venue, b.During, buffer); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bufferClash reports an active offline booking of person at another venue
+// within buffer of during, other than booking except.
+func bufferClash(tx *gorm.DB, person, except int64, venue string, during scheduling.Interval, buffer time.Duration) error {
+	var near struct {
+		BookingID, SessionID int64
+		Venue                string
+	}
+	err := tx.Raw(`SELECT b.id AS booking_id, s.id AS session_id, s.venue FROM bookings b JOIN sessions s ON s.id = b.session_id
+		WHERE b.person_id = ? AND b.id <> ? AND b.status NOT IN ('declined', 'cancelled') AND s.mode <> 'online'
+		AND lower(s.venue) <> lower(?) AND b.during && tstzrange(?, ?, '[)') LIMIT 1`,
+		person, except, venue, during.Start.Add(-buffer), during.End.Add(buffer)).Scan(&near).Error
+	if err != nil {
+		return fmt.Errorf("check travel buffer: %w", err)
+	}
+	if near.BookingID == 0 {
+		return nil
+	}
+	return scheduling.ErrDoubleBooked.WithMessage("person %d has an offline session at %q within %s of this one", person, near.Venue, buffer).
+		WithDetails(map[string]any{"booking_id": near.BookingID, "session_id": near.SessionID, "venue": near.Venue,
+			"person_id": person, "buffer_minutes": int(buffer / time.Minute)})
 }
 
 // SessionBookings implements scheduling.Store.

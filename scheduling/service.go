@@ -34,9 +34,11 @@ type Store interface {
 	CreateSession(ctx context.Context, s Session) (Session, error)
 	Session(ctx context.Context, inst, id int64) (Session, error)
 	// UpdateSession saves s if its stored version is s.Version; when the
-	// time moved it moves the active bookings (bumping their SEQUENCE), and
-	// when the session is cancelled it cancels them, in one transaction.
-	UpdateSession(ctx context.Context, s Session) (Session, []Booking, error)
+	// time moved it moves the active bookings (bumping their SEQUENCE),
+	// refusing overlaps and, for offline sessions, other venues within
+	// buffer; when the session is cancelled it cancels them; all in one
+	// transaction.
+	UpdateSession(ctx context.Context, s Session, buffer time.Duration) (Session, []Booking, error)
 	SessionBookings(ctx context.Context, inst, sessionID int64) ([]Booking, error)
 	CourseSessions(ctx context.Context, inst, courseID int64) ([]Session, error)
 
@@ -169,7 +171,7 @@ func (s Service) UpdateSession(ctx context.Context, inst, id int64, version int,
 			return Session{}, nil, nil, err
 		}
 	}
-	out, bookings, err := s.Store.UpdateSession(ctx, sess)
+	out, bookings, err := s.Store.UpdateSession(ctx, sess, s.Buffer)
 	return out, warnings, bookings, err
 }
 
