@@ -194,6 +194,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	} else if cfg.SMTPURL == "" {
 		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")
 	}
+	go purgeIdempotencyKeys(ctx, postgres.IdempotencyStore{DB: db}, log)
 	handler := api.New(api.Deps{
 		Tenants:    tenants,
 		People:     people,
@@ -286,4 +287,22 @@ func mailWorker(cfg config, outbox postgres.OutboxStore, log *slog.Logger) (cale
 		return calendar.Worker{}, err
 	}
 	return calendar.Worker{Store: outbox, Send: smtp.Send, Interval: 5 * time.Second, Batch: 20, MaxAttempts: 10, Log: log}, nil
+}
+
+// purgeIdempotencyKeys drops remembered responses older than a day, hourly.
+func purgeIdempotencyKeys(ctx context.Context, store postgres.IdempotencyStore, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := store.Purge(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
+			log.Warn("purge idempotency keys", "err", err)
+		} else if n > 0 {
+			log.Info("purged idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
