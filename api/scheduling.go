@@ -714,3 +714,86 @@ func (s *Server) freeBusy(c *gin.Context) {
 	out["free"], out["busy"] = freeOut, busyOut
 	c.JSON(http.StatusOK, out)
 }
+
+// idCursor reads ?limit and ?cursor for listings paged by id; the cursor
+// is the last id of the previous page.
+func idCursor(c *gin.Context) (int, int64, error) {
+	limit, cursor, err := listQuery(c)
+	if err != nil || cursor == "" {
+		return limit, 0, err
+	}
+	after, perr := strconv.ParseInt(cursor, 36, 64)
+	if perr != nil || after < 0 {
+		return 0, 0, errs.Invalidf("cursor", "is not a cursor from this listing; start again without it")
+	}
+	return limit, after, nil
+}
+
+// writePage answers one page; a full page gets the cursor of its last row.
+func writePage[T, D any](c *gin.Context, list []T, limit int, id func(T) int64, dto func(T) D) {
+	items := make([]D, len(list))
+	for i, x := range list {
+		items[i] = dto(x)
+	}
+	next := ""
+	if len(list) == limit && limit > 0 {
+		next = strconv.FormatInt(id(list[len(list)-1]), 36)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+}
+
+func (s *Server) listCourses(c *gin.Context) {
+	limit, after, err := idCursor(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	list, err := s.Scheduling.Store.ListCourses(c.Request.Context(), principal(c).InstitutionID, after, limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	writePage(c, list, limit, func(x scheduling.Course) int64 { return x.ID },
+		func(x scheduling.Course) courseOut { return courseDTO(x, nil) })
+}
+
+// listBookings lists staff their institution's bookings (by session,
+// person or status) and a trainer their own.
+func (s *Server) listBookings(c *gin.Context) {
+	limit, after, err := idCursor(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	f := scheduling.BookingFilter{After: after, Limit: limit, Status: c.Query("status")}
+	bad := errs.Fields{}
+	for name, dst := range map[string]*int64{"session_id": &f.SessionID, "person_id": &f.PersonID} {
+		if v := c.Query(name); v != "" {
+			n, perr := strconv.ParseInt(v, 10, 64)
+			if perr != nil || n < 1 {
+				bad.Add(name, "must be an id")
+			}
+			*dst = n
+		}
+	}
+	if f.Status != "" {
+		known := false
+		for _, st := range []scheduling.Status{scheduling.Proposed, scheduling.Invited, scheduling.Accepted, scheduling.Declined,
+			scheduling.Tentative, scheduling.Confirmed, scheduling.Completed, scheduling.Cancelled} {
+			known = known || string(st) == f.Status
+		}
+		if !known {
+			bad.Add("status", "is not a booking status")
+		}
+	}
+	if err := bad.Err(); err != nil {
+		fail(c, err)
+		return
+	}
+	list, err := s.Scheduling.Store.ListBookings(c.Request.Context(), bookingScope(principal(c)), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	writePage(c, list, limit, func(x scheduling.Booking) int64 { return x.ID }, bookingDTO)
+}

@@ -474,3 +474,53 @@ func TestConcurrentBookingsNeverDoubleBook(t *testing.T) {
 		}
 	}
 }
+
+func TestListingCoursesAndBookings(t *testing.T) {
+	e := newEnv(t)
+	c := e.course(e.staffA)
+	e.course(e.staffA)
+	e.course(e.staffB)
+	s := e.mustSession(c, "2026-12-07T09:00", "2026-12-07T10:30", "Asia/Makassar")
+	var people []int64
+	for i := 0; i < 3; i++ {
+		p := e.createPerson(e.staffA, practitionerJSON(fmt.Sprintf("p%d@example.id", i)))
+		people = append(people, p)
+		e.book(s, p, "co_trainer")
+	}
+	r := e.do("GET", "/v1/courses?limit=1", e.staffA, nil)
+	if len(r.items()) != 1 || r.Body["next_cursor"] == "" {
+		t.Fatalf("%s", r.Raw)
+	}
+	r = e.do("GET", "/v1/courses?limit=1&cursor="+r.Body["next_cursor"].(string), e.staffA, nil)
+	if len(r.items()) != 1 {
+		t.Fatalf("page 2 %s", r.Raw)
+	}
+	if n := len(e.do("GET", "/v1/courses", e.staffB, nil).items()); n != 1 {
+		t.Fatalf("B sees %d courses", n)
+	}
+	var seen []float64
+	cursor := ""
+	for page := 0; page < 5; page++ {
+		r := e.do("GET", fmt.Sprintf("/v1/bookings?session_id=%d&limit=2&cursor=%s", s, cursor), e.staffA, nil)
+		e.expect(r, http.StatusOK, "")
+		for _, b := range r.items() {
+			seen = append(seen, b["person_id"].(float64))
+		}
+		if cursor = r.Body["next_cursor"].(string); cursor == "" {
+			break
+		}
+	}
+	if len(seen) != 3 {
+		t.Fatalf("paged bookings %v", seen)
+	}
+	trainer := e.key("trainer", e.instA, people[1])
+	mine := e.do("GET", "/v1/bookings", trainer, nil).items()
+	if len(mine) != 1 || int64(mine[0]["person_id"].(float64)) != people[1] {
+		t.Fatalf("trainer sees %v", mine)
+	}
+	if n := len(e.do("GET", "/v1/bookings", e.staffB, nil).items()); n != 0 {
+		t.Fatalf("B sees %d bookings", n)
+	}
+	e.expect(e.do("GET", "/v1/bookings?status=maybe", e.staffA, nil), http.StatusUnprocessableEntity, "validation_failed")
+	e.expect(e.do("GET", "/v1/bookings?cursor=!!", e.staffA, nil), http.StatusUnprocessableEntity, "validation_failed")
+}

@@ -157,6 +157,7 @@ func New(d Deps) *Server {
 	v1.DELETE("/holidays/:date", s.only(tenant.Admin), s.deleteHoliday)
 
 	v1.POST("/courses", s.only(tenant.Staff), s.createCourse)
+	v1.GET("/courses", s.only(tenant.Staff), s.listCourses)
 	v1.GET("/courses/:id", s.only(tenant.Staff), s.getCourse)
 	v1.POST("/courses/:id/sessions", s.only(tenant.Staff), s.createSession)
 	v1.GET("/sessions/:id", s.only(tenant.Staff), s.getSession)
@@ -200,6 +201,7 @@ func New(d Deps) *Server {
 	v1.POST("/feed-tokens/revoke", s.only(tenant.Staff, tenant.Trainer), s.revokeFeedToken)
 
 	v1.POST("/bookings", s.only(tenant.Staff), s.createBooking)
+	v1.GET("/bookings", s.only(tenant.Staff, tenant.Trainer), s.listBookings)
 	v1.GET("/bookings/:id", s.only(tenant.Staff, tenant.Trainer), s.getBooking)
 	v1.POST("/bookings/:id/transitions", s.only(tenant.Staff, tenant.Trainer), s.transitionBooking)
 

@@ -425,3 +425,43 @@ func (s SchedulingStore) Booked(ctx context.Context, personID int64, from, to ti
 	}
 	return out, nil
 }
+
+// ListCourses implements scheduling.Store.
+func (s SchedulingStore) ListCourses(ctx context.Context, inst, after int64, limit int) ([]scheduling.Course, error) {
+	var rows []courseRow
+	if err := s.DB.WithContext(ctx).Where("institution_id = ? AND id > ?", inst, after).Order("id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list courses: %w", err)
+	}
+	out := make([]scheduling.Course, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// ListBookings implements scheduling.Store.
+func (s SchedulingStore) ListBookings(ctx context.Context, scope scheduling.Scope, f scheduling.BookingFilter) ([]scheduling.Booking, error) {
+	where, args := scopeWhere(" WHERE id > ?", scope)
+	args = append([]any{f.After}, args...)
+	if f.SessionID != 0 {
+		where += " AND session_id = ?"
+		args = append(args, f.SessionID)
+	}
+	if f.PersonID != 0 {
+		where += " AND person_id = ?"
+		args = append(args, f.PersonID)
+	}
+	if f.Status != "" {
+		where += " AND status = ?"
+		args = append(args, f.Status)
+	}
+	var rows []bookingRow
+	if err := s.DB.WithContext(ctx).Raw(bookingSelect+where+" ORDER BY id LIMIT ?", append(args, f.Limit)...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list bookings: %w", err)
+	}
+	out := make([]scheduling.Booking, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}

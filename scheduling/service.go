@@ -40,6 +40,11 @@ type Store interface {
 	// transaction.
 	UpdateSession(ctx context.Context, s Session, buffer time.Duration) (Session, []Booking, error)
 	SessionBookings(ctx context.Context, inst, sessionID int64) ([]Booking, error)
+	// ListCourses lists an institution's courses with ids above after,
+	// oldest first.
+	ListCourses(ctx context.Context, inst, after int64, limit int) ([]Course, error)
+	// ListBookings lists bookings within scope with ids above f.After.
+	ListBookings(ctx context.Context, scope Scope, f BookingFilter) ([]Booking, error)
 	CourseSessions(ctx context.Context, inst, courseID int64) ([]Session, error)
 
 	Holidays(ctx context.Context, from, to time.Time) ([]Holiday, error)
@@ -56,6 +61,13 @@ type Store interface {
 	Booking(ctx context.Context, scope Scope, id int64) (Booking, error)
 	// UpdateBooking locks the booking, applies change and saves it.
 	UpdateBooking(ctx context.Context, scope Scope, id int64, change func(*Booking) error) (Booking, error)
+}
+
+// BookingFilter narrows a booking listing.
+type BookingFilter struct {
+	SessionID, PersonID, After int64
+	Status                     string
+	Limit                      int
 }
 
 // People is what scheduling needs of the roster.
