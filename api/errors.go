@@ -175,9 +175,5 @@ func writeList[T, D any](c *gin.Context, list []T, err error, dto func(T) D) {
 		fail(c, err)
 		return
 	}
-	items := make([]D, len(list))
-	for i, x := range list {
-		items[i] = dto(x)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	writePage(c, list, 0, nil, dto)
 }

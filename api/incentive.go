@@ -100,15 +100,7 @@ func honorariumDTO(h incentive.Honorarium) honorariumOut {
 func ledgerFilter(c *gin.Context) (incentive.Filter, error) {
 	var f incentive.Filter
 	bad := errs.Fields{}
-	for name, dst := range map[string]*int64{"course_id": &f.CourseID, "person_id": &f.PersonID} {
-		if v := c.Query(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 1 {
-				bad.Add(name, "must be an id")
-			}
-			*dst = n
-		}
-	}
+	queryIDs(c, bad, map[string]*int64{"course_id": &f.CourseID, "person_id": &f.PersonID})
 	switch st := incentive.Status(c.Query("status")); st {
 	case "", incentive.Draft, incentive.Approved, incentive.Paid:
 		f.Status = st

@@ -729,6 +729,20 @@ func idCursor(c *gin.Context) (int, int64, error) {
 	return limit, after, nil
 }
 
+// queryIDs reads optional id query parameters into their destinations,
+// noting malformed ones in bad.
+func queryIDs(c *gin.Context, bad errs.Fields, into map[string]*int64) {
+	for name, dst := range into {
+		if v := c.Query(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 {
+				bad.Add(name, "must be an id")
+			}
+			*dst = n
+		}
+	}
+}
+
 // writePage answers one page; a full page gets the cursor of its last row.
 func writePage[T, D any](c *gin.Context, list []T, limit int, id func(T) int64, dto func(T) D) {
 	items := make([]D, len(list))
@@ -767,15 +781,7 @@ func (s *Server) listBookings(c *gin.Context) {
 	}
 	f := scheduling.BookingFilter{After: after, Limit: limit, Status: c.Query("status")}
 	bad := errs.Fields{}
-	for name, dst := range map[string]*int64{"session_id": &f.SessionID, "person_id": &f.PersonID} {
-		if v := c.Query(name); v != "" {
-			n, perr := strconv.ParseInt(v, 10, 64)
-			if perr != nil || n < 1 {
-				bad.Add(name, "must be an id")
-			}
-			*dst = n
-		}
-	}
+	queryIDs(c, bad, map[string]*int64{"session_id": &f.SessionID, "person_id": &f.PersonID})
 	if f.Status != "" {
 		known := false
 		for _, st := range []scheduling.Status{scheduling.Proposed, scheduling.Invited, scheduling.Accepted, scheduling.Declined,
