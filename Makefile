@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 GO ?= go
 PKGS := ./...
-TEST_FLAGS ?= -count=1 -timeout 20m
+TEST_FLAGS ?= -race -count=1 -timeout 40m
 LISTEN_ADDR ?= :8080
 BASE_URL ?= http://localhost:8080
 
