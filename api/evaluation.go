@@ -1,11 +1,16 @@
 package api
 
 import (
+	"fmt"
+	"html/template"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"sinergi/errs"
 	"sinergi/evaluation"
 	"sinergi/tz"
 )
@@ -55,10 +60,52 @@ func (s *Server) evaluationForm(c *gin.Context) (evaluation.Form, bool) {
 	return f, true
 }
 
-// getEvaluationForm shows participants what to rate.
+// wantsHTML reports whether a browser asked for the page.
+func wantsHTML(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept"), "text/html")
+}
+
+var evaluationPage = template.Must(template.New("evaluation").Parse(`<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Penilaian pengajar: {{.F.Topic}}</title>
+<style>body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b2733}main{max-width:34rem;margin:0 auto;padding:1.25rem}
+fieldset{background:#fff;border:0;border-radius:10px;margin:1rem 0;padding:1rem 1.25rem}legend{font-weight:700;padding:0}
+.item{margin:.7rem 0}.scale{display:flex;gap:.4rem;flex-wrap:wrap}.scale label{border:1px solid #c7ced6;border-radius:6px;padding:.35rem .6rem}
+textarea{width:100%;min-height:4rem}button{font-size:1.05rem;padding:.8rem 1.2rem;border:0;border-radius:8px;background:#14467a;color:#fff}
+.msg{padding:.8rem 1rem;border-radius:8px;background:#e3f6e8}.err{background:#fdeaea}</style></head>
+<body><main><h1>Penilaian pengajar</h1><p>{{.F.Topic}}<br><small>{{.F.CourseName}}</small></p>
+{{if .Done}}<p class="msg" id="result">{{.Done}}</p>{{else}}
+{{if .Error}}<p class="msg err">{{.Error}}</p>{{end}}
+<form method="post">{{range .F.Trainers}}{{$b := .BookingID}}
+<fieldset><legend>{{.Name}}</legend>{{range $.Items}}
+<div class="item">{{.Label}}<div class="scale">{{$code := .Code}}{{range $.Scale}}
+<label><input type="radio" required name="r_{{$b}}_{{$code}}" value="{{.Value}}"> {{.Value}} {{.Label}}</label>{{end}}</div></div>{{end}}
+<div class="item">Komentar (opsional)<textarea name="c_{{$b}}" maxlength="2000"></textarea></div></fieldset>{{end}}
+<button type="submit">Kirim penilaian</button></form>{{end}}
+</main></body></html>`))
+
+type scalePoint struct {
+	Value int
+	Label string
+}
+
+func (s *Server) renderEvaluation(c *gin.Context, f evaluation.Form, status int, done, problem string) {
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(status)
+	_ = evaluationPage.Execute(c.Writer, map[string]any{"F": f, "Items": evaluation.Items(), "Done": done, "Error": problem,
+		"Scale": []scalePoint{{1, "kurang"}, {2, "cukup"}, {3, "baik"}, {4, "sangat baik"}}})
+}
+
+// getEvaluationForm shows participants what to rate: an HTML form for a
+// browser, JSON otherwise.
 func (s *Server) getEvaluationForm(c *gin.Context) {
 	f, ok := s.evaluationForm(c)
 	if !ok {
+		return
+	}
+	if wantsHTML(c) {
+		s.renderEvaluation(c, f, http.StatusOK, "", "")
 		return
 	}
 	trainers := make([]gin.H, len(f.Trainers))
@@ -91,26 +138,53 @@ func (s *Server) submitEvaluation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var in submissionIn
-	if err := s.bind(c, &in); err != nil {
-		fail(c, err)
-		return
-	}
 	allowed := map[int64]bool{}
 	for _, t := range f.Trainers {
 		allowed[t.BookingID] = true
 	}
-	ratings := make([]evaluation.Rating, len(in.Ratings))
-	for i, r := range in.Ratings {
-		ratings[i] = evaluation.Rating{BookingID: r.BookingID, Scores: r.Scores, Comment: r.Comment}
+	form := strings.HasPrefix(c.ContentType(), "application/x-www-form-urlencoded")
+	var ratings []evaluation.Rating
+	if form {
+		ratings = formRatings(c, f)
+	} else {
+		var in submissionIn
+		if err := s.bind(c, &in); err != nil {
+			fail(c, err)
+			return
+		}
+		for _, r := range in.Ratings {
+			ratings = append(ratings, evaluation.Rating{BookingID: r.BookingID, Scores: r.Scores, Comment: r.Comment})
+		}
 	}
-	if err := evaluation.Validate(ratings, allowed); err != nil {
+	err := evaluation.Validate(ratings, allowed)
+	if err == nil {
+		err = s.Evaluations.Submit(c.Request.Context(), f, ratings)
+	}
+	const thanks = "Terima kasih atas penilaian Anda."
+	switch {
+	case form && err != nil && errs.KindOf(err) == errs.Invalid:
+		s.renderEvaluation(c, f, http.StatusUnprocessableEntity, "", "Lengkapi semua penilaian (1 sampai 4) lalu kirim lagi.")
+	case err != nil:
 		fail(c, err)
-		return
+	case form:
+		s.renderEvaluation(c, f, http.StatusCreated, thanks, "")
+	default:
+		c.JSON(http.StatusCreated, gin.H{"received": len(ratings), "message": thanks})
 	}
-	if err := s.Evaluations.Submit(c.Request.Context(), f, ratings); err != nil {
-		fail(c, err)
-		return
+}
+
+// formRatings reads the HTML form: r_{booking}_{item} = 1..4 and
+// c_{booking} comments, for every trainer on the form.
+func formRatings(c *gin.Context, f evaluation.Form) []evaluation.Rating {
+	var out []evaluation.Rating
+	for _, t := range f.Trainers {
+		r := evaluation.Rating{BookingID: t.BookingID, Scores: map[string]int{}, Comment: c.PostForm(fmt.Sprintf("c_%d", t.BookingID))}
+		for _, it := range evaluation.Items() {
+			if v, err := strconv.Atoi(c.PostForm(fmt.Sprintf("r_%d_%s", t.BookingID, it.Code))); err == nil {
+				r.Scores[it.Code] = v
+			}
+		}
+		out = append(out, r)
 	}
-	c.JSON(http.StatusCreated, gin.H{"received": len(ratings), "message": "Terima kasih atas penilaian Anda."})
+	return out
 }

@@ -75,6 +75,26 @@ func TestEvaluationsFeedRatings(t *testing.T) {
 		e.expect(e.do("GET", "/v1/evaluations/forms/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "", nil), http.StatusNotFound, "not_found")
 		e.expect(e.do("POST", fmt.Sprintf("/v1/sessions/%d/evaluation-forms", s), e.staffB, nil), http.StatusNotFound, "not_found")
 	})
+	t.Run("a participant can use the HTML form on a phone", func(t *testing.T) {
+		page := e.do("GET", path, "", nil, "Accept", "text/html")
+		if page.Status != 200 || !strings.Contains(string(page.Raw), `name="r_`) {
+			t.Fatalf("%d %s", page.Status, page.Raw)
+		}
+		var fields []string
+		for _, b := range bookings {
+			for _, item := range []string{"penampilan", "metode", "komunikasi", "media", "penguasaan_materi"} {
+				fields = append(fields, fmt.Sprintf("r_%d_%s=3", b, item))
+			}
+		}
+		r := e.do("POST", path, "", strings.Join(fields, "&")+fmt.Sprintf("&c_%d=Bagus", bookings[0]), "Content-Type", "application/x-www-form-urlencoded")
+		if r.Status != http.StatusCreated || !strings.Contains(string(r.Raw), "Terima kasih") {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		r = e.do("POST", path, "", fields[0], "Content-Type", "application/x-www-form-urlencoded")
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Raw), "Lengkapi") {
+			t.Fatalf("incomplete form: %d", r.Status)
+		}
+	})
 	var n int64
 	must(t, e.db.Raw("SELECT count(*) FROM evaluations WHERE normalised = 100 AND person_id = ?", good).Scan(&n).Error)
 	if n != 30 {
