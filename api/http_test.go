@@ -1,13 +1,13 @@
 package api
 
 import (
-	"bufio"
 	"bytes"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"github.com/goccy/go-yaml"
 )
 
 func TestHTTPBasics(t *testing.T) {
@@ -58,28 +58,25 @@ func TestHTTPBasics(t *testing.T) {
 	})
 }
 
-// TestOpenAPIListsEveryRoute fails when a route is missing from the spec.
+// TestOpenAPIListsEveryRoute parses api/openapi.yaml and fails when a
+// route is missing from it or a $ref points nowhere.
 func TestOpenAPIListsEveryRoute(t *testing.T) {
 	e := newEnv(t)
+	var spec struct {
+		OpenAPI    string                            `yaml:"openapi"`
+		Paths      map[string]map[string]any         `yaml:"paths"`
+		Components map[string]map[string]interface{} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(openapiSpec, &spec); err != nil {
+		t.Fatalf("openapi.yaml does not parse: %v", err)
+	}
+	if spec.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi %q", spec.OpenAPI)
+	}
 	documented := map[string]bool{}
-	path := ""
-	sc := bufio.NewScanner(bytes.NewReader(openapiSpec))
-	pathRe := regexp.MustCompile(`^  (/\S*):\s*$`)
-	methodRe := regexp.MustCompile(`^    (get|post|put|patch|delete):`)
-	inPaths := false
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "paths:" {
-			inPaths = true
-			continue
-		}
-		if !inPaths {
-			continue
-		}
-		if m := pathRe.FindStringSubmatch(line); m != nil {
-			path = m[1]
-		} else if m := methodRe.FindStringSubmatch(line); m != nil {
-			documented[strings.ToUpper(m[1])+" "+path] = true
+	for path, ops := range spec.Paths {
+		for method := range ops {
+			documented[strings.ToUpper(method)+" "+path] = true
 		}
 	}
 	param := regexp.MustCompile(`:([a-z_]+)`)
@@ -89,7 +86,12 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 			t.Errorf("route %s %s is not in api/openapi.yaml", r[0], p)
 		}
 	}
-	if len(documented) < 10 {
+	for _, m := range regexp.MustCompile(`\$ref: '#/components/([a-zA-Z]+)/([a-zA-Z]+)'`).FindAllStringSubmatch(string(openapiSpec), -1) {
+		if _, ok := spec.Components[m[1]][m[2]]; !ok {
+			t.Errorf("$ref to missing #/components/%s/%s", m[1], m[2])
+		}
+	}
+	if len(documented) < 50 {
 		t.Fatalf("parsed only %d operations", len(documented))
 	}
 }
