@@ -77,13 +77,21 @@ func (s *Server) recoverPanics(c *gin.Context) {
 	c.Next()
 }
 
+// inboundMaxBody is the cap for raw e-mail from the mail gateway, which
+// may carry signatures and attachments beside the calendar part.
+const inboundMaxBody = 10 << 20
+
 // limitBody caps request bodies; bind reports an oversized body as 413.
 func (s *Server) limitBody(c *gin.Context) {
-	if c.Request.ContentLength > s.MaxBody {
+	limit := s.MaxBody
+	if c.Request.URL.Path == "/v1/itip/inbound" {
+		limit = inboundMaxBody
+	}
+	if c.Request.ContentLength > limit {
 		fail(c, errTooLarge)
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.MaxBody)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }
 

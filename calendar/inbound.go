@@ -18,7 +18,7 @@ import (
 
 // Limits on what an inbound message may hold.
 const (
-	MaxMessageBytes  = 5 << 20
+	MaxMessageBytes  = 10 << 20
 	maxCalendarParts = 8
 	maxPartBytes     = 1 << 20
 )
