@@ -19,6 +19,29 @@ type Outbox interface {
 	Outbox(ctx context.Context, inst int64, status string) ([]calendar.OutboxItem, error)
 	RetryOutbox(ctx context.Context, inst, id int64) error
 	LinkBooking(ctx context.Context, secret string) (calendar.Booking, int64, error)
+	Messages(ctx context.Context, inst int64, outcome string, limit int) ([]calendar.Received, error)
+}
+
+// listMessages shows staff the calendar replies received and what became
+// of each, newest first.
+func (s *Server) listMessages(c *gin.Context) {
+	outcome := c.Query("outcome")
+	switch outcome {
+	case "", calendar.Applied, calendar.Unchanged, calendar.Ignored, calendar.Rejected:
+	default:
+		fail(c, errs.Invalidf("outcome", "must be applied, unchanged, ignored or rejected"))
+		return
+	}
+	limit, _, err := listQuery(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	list, err := s.Outbox.Messages(c.Request.Context(), principal(c).InstitutionID, outcome, limit)
+	writeList(c, list, err, func(m calendar.Received) gin.H {
+		return gin.H{"id": m.ID, "received_at": m.ReceivedAt, "booking_id": m.BookingID, "message_id": m.MessageID, "sender": m.Sender,
+			"method": m.Method, "uid": m.UID, "attendee": m.Attendee, "partstat": m.PartStat, "outcome": m.Outcome, "reason": m.Reason}
+	})
 }
 
 // inbound takes a raw RFC 5322 message from the mail gateway. A message

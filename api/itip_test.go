@@ -358,6 +358,17 @@ func TestReplies(t *testing.T) {
 			t.Fatalf("%d stored, want %d", n, len(steps))
 		}
 	})
+	t.Run("staff see each message with its outcome", func(t *testing.T) {
+		r := e.do("GET", "/v1/itip/messages?outcome=rejected", e.staffA, nil)
+		e.expect(r, http.StatusOK, "")
+		items := r.items()
+		if len(items) != 4 || items[0]["reason"] == "" {
+			t.Fatalf("rejected messages %s", r.Raw)
+		}
+		if n := len(e.do("GET", "/v1/itip/messages", e.staffB, nil).items()); n != 0 {
+			t.Fatalf("B sees %d messages", n)
+		}
+	})
 	t.Run("the envelope sender must match too", func(t *testing.T) {
 		rp := base
 		rp.partstat = "DECLINED"

@@ -195,6 +195,7 @@ func New(d Deps) *Server {
 
 	v1.GET("/bookings/:id/invite.ics", s.only(tenant.Staff, tenant.Trainer), s.invite)
 	v1.POST("/itip/inbound", s.only(tenant.MailGateway), s.inbound)
+	v1.GET("/itip/messages", s.only(tenant.Staff), s.listMessages)
 	v1.GET("/outbox", s.only(tenant.Staff), s.listOutbox)
 	v1.POST("/outbox/:id/retry", s.only(tenant.Staff), s.retryOutbox)
 	v1.POST("/feed-tokens", s.only(tenant.Staff, tenant.Trainer), s.createFeedToken)

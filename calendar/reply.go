@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
 
@@ -34,6 +35,21 @@ type Record struct {
 	Outcome       string
 	Reason        string
 	Raw           []byte
+}
+
+// Received is a stored inbound message, without its raw text.
+type Received struct {
+	ID         int64
+	ReceivedAt time.Time
+	BookingID  int64
+	MessageID  string
+	Sender     string
+	Method     string
+	UID        string
+	Attendee   string
+	PartStat   string
+	Outcome    string
+	Reason     string
 }
 
 // ReplyStore is what reply processing needs of storage.

@@ -143,3 +143,16 @@ func (s OutboxStore) RecordMessage(ctx context.Context, r calendar.Record) (int6
 	})
 	return id, err
 }
+
+// Messages lists the iTIP messages received for an institution, newest
+// first, optionally of one outcome.
+func (s OutboxStore) Messages(ctx context.Context, inst int64, outcome string, limit int) ([]calendar.Received, error) {
+	q := s.DB.WithContext(ctx).Table("itip_messages").Select(`id, received_at, coalesce(booking_id, 0) AS booking_id, message_id, sender,
+		method, uid, attendee, partstat, outcome, reason`).Where("institution_id = ?", inst)
+	if outcome != "" {
+		q = q.Where("outcome = ?", outcome)
+	}
+	var out []calendar.Received
+	err := q.Order("id DESC").Limit(limit).Scan(&out).Error
+	return out, err
+}
