@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
-
-	"sinergi/tz"
 )
 
 // Booking is what a calendar object says about one booking.
@@ -68,9 +66,8 @@ func (b Booking) Event(organizer string) Event {
 	if orgName == "" {
 		orgName = b.Institution
 	}
-	loc := tz.MustLoad(b.Zone)
-	desc := fmt.Sprintf("%s — %s\n%s: %s\nWaktu: %s–%s %s\n%s", b.CourseName, b.Institution, role, b.PersonName,
-		b.Start.In(loc).Format("Mon 2 Jan 2006 15:04"), b.End.In(loc).Format("15:04"), tz.Label(b.Zone), b.location())
+	desc := fmt.Sprintf("%s — %s\n%s: %s\nWaktu: %s\nTempat: %s", b.CourseName, b.Institution, role, b.PersonName,
+		When(b), b.location())
 	return Event{UID: b.UID, Sequence: b.Sequence, Stamp: b.UpdatedAt, Start: b.Start, End: b.End, Zone: b.Zone,
 		Summary: b.Topic + " (" + b.CourseName + ")", Description: strings.TrimSpace(desc), Location: b.location(), Status: status,
 		Organizer: Party{Email: organizer, Name: orgName},
