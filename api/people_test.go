@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestCreatePersonValidation(t *testing.T) {
@@ -276,5 +278,50 @@ func TestAuditLog(t *testing.T) {
 	must(t, e.db.Raw(`SELECT after->>'Unit' FROM audit_log WHERE entity = 'person' AND action = 'update' AND entity_id = ?`, id).Scan(&unit).Error)
 	if unit != "Gudang" {
 		t.Errorf("after.Unit = %q", unit)
+	}
+}
+
+// zero blanks generated ids and timestamps so a response compares whole.
+func zero(m map[string]any) map[string]any {
+	for _, k := range []string{"id", "institution_id", "created_at", "updated_at", "competency_id"} {
+		if _, ok := m[k]; ok {
+			m[k] = nil
+		}
+	}
+	for _, v := range m {
+		if list, ok := v.([]any); ok {
+			for _, x := range list {
+				if sub, ok := x.(map[string]any); ok {
+					zero(sub)
+				}
+			}
+		}
+	}
+	return m
+}
+
+func TestPersonResponseIsWhole(t *testing.T) {
+	e := newEnv(t)
+	id := e.createPerson(e.staffA, widyaiswaraJSON("dewi@bpsdm-a.go.id", "198503102010012003"))
+	var integritas float64
+	for _, c := range e.do("GET", "/v1/competencies", e.staffA, nil).items() {
+		if c["code"] == "integritas" {
+			integritas = c["id"].(float64)
+		}
+	}
+	e.expect(e.do("PUT", fmt.Sprintf("/v1/people/%d/competencies", id), e.staffA, map[string]any{"competencies": []any{
+		map[string]any{"competency_id": integritas, "level": 4, "years": 6, "sessions_taught": 30, "evidence": "Sertifikat TOT"}}}), http.StatusOK, "")
+	got := zero(e.do("GET", fmt.Sprintf("/v1/people/%d", id), e.staffA, nil).Body)
+	want := map[string]any{
+		"id": nil, "institution_id": nil, "created_at": nil, "updated_at": nil,
+		"kind": "widyaiswara", "name": "Dewi Lestari", "email": "dewi@bpsdm-a.go.id", "phone": "+6281234567890",
+		"nip": "198503102010012003", "jenjang": "ahli_madya", "golongan": "IV/b", "organisation": "BPSDM Provinsi A",
+		"unit": "Bidang PKM", "employment": "pns", "tax_id_status": "npwp", "expertise": []any{}, "experience_years": float64(0),
+		"zone": "Asia/Makassar", "zone_label": "WITA", "share_profile": false, "version": float64(2), "archived": false,
+		"competencies": []any{map[string]any{"competency_id": nil, "code": "integritas", "name": "Integritas", "type": "manajerial",
+			"level": float64(4), "years": float64(6), "sessions_taught": float64(30), "evidence": "Sertifikat TOT"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("person response (-want +got):\n%s", diff)
 	}
 }
