@@ -47,6 +47,12 @@ func TestHTTPBasics(t *testing.T) {
 			t.Fatal(r.Header)
 		}
 	})
+	t.Run("docs list every operation", func(t *testing.T) {
+		r := e.do("GET", "/docs", "", nil)
+		if r.Status != 200 || !strings.Contains(string(r.Raw), "/v1/sessions/{id}/candidates") || !strings.Contains(string(r.Raw), "Ranked candidates") {
+			t.Fatalf("docs %d", r.Status)
+		}
+	})
 	t.Run("readyz pings the database", func(t *testing.T) {
 		e.expect(e.do("GET", "/readyz", "", nil), 200, "")
 	})

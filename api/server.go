@@ -119,7 +119,8 @@ func New(d Deps) *Server {
 	e.GET("/readyz", s.ready)
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 	e.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", openapiSpec) })
-	e.GET("/docs", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(docsPage)) })
+	docs := renderDocs()
+	e.GET("/docs", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", docs) })
 
 	e.GET("/verify/:code", s.verify)
 	e.POST("/verify/credential", s.verifyCredential)
@@ -235,13 +236,3 @@ func (s *Server) ready(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "database": "ok"})
 }
-
-const docsPage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sinergi API</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}pre{white-space:pre-wrap;background:#f6f8fa;padding:1rem;border-radius:6px}</style>
-</head><body><h1>Sinergi API</h1>
-<p>The OpenAPI 3.1 description: <a href="/openapi.yaml">/openapi.yaml</a>. Load it into any OpenAPI viewer, or read it below.</p>
-<pre id="spec">loading…</pre>
-<script>fetch('/openapi.yaml').then(r=>r.text()).then(t=>{document.getElementById('spec').textContent=t})</script>
-</body></html>`
