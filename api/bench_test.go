@@ -73,13 +73,16 @@ func BenchmarkCandidatesHTTP(b *testing.B) {
 		SELECT p.id, c.id, 1 + ((p.id * 7 + c.id * 13) % 5) FROM people p CROSS JOIN competencies c
 		WHERE c.institution_id IS NULL AND (p.id + c.id) % 3 = 0`).Error)
 	path := fmt.Sprintf("/v1/sessions/%d/candidates?role=co_trainer&limit=10", s)
+	start := time.Now()
 	if r := e.do("GET", path, e.staffA, nil); r.Status != http.StatusOK || len(r.items()) != 10 {
 		b.Fatalf("warm-up: %d %s", r.Status, r.Raw[:min(len(r.Raw), 300)])
 	}
+	build := time.Since(start) // the first request builds the index from the database
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if r := e.do("GET", path, e.staffA, nil); r.Status != http.StatusOK {
 			b.Fatal(r.Status)
 		}
 	}
+	b.ReportMetric(float64(build.Milliseconds()), "index-build-ms")
 }
