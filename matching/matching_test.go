@@ -343,3 +343,53 @@ func BenchmarkAssignCourse(b *testing.B) {
 		b.ReportMetric(float64(p.Gap), "gap")
 	}
 }
+
+func TestPatchEqualsRebuild(t *testing.T) {
+	ix := population(200, 800)
+	people := append([]Person(nil), ix.people...)
+	r := rand.New(rand.NewPCG(21, 22))
+	var changed []int64
+	var fresh []Person
+	for k := 0; k < 50; k++ {
+		p := people[r.IntN(len(people))]
+		p.Levels = map[string]int{"bencana": 5, "komunikasi": 5}
+		p.JPYear = map[int]int{2026: r.IntN(50)}
+		changed = append(changed, p.ID)
+		fresh = append(fresh, p)
+	}
+	added := person(99999, profile.Practitioner, map[string]int{"bencana": 5, "komunikasi": 4})
+	changed, fresh = append(changed, added.ID), append(fresh, added)
+	changed = append(changed, people[0].ID) // not in fresh: dropped
+	patched := ix.Patch(changed, fresh)
+
+	want := map[int64]Person{}
+	for _, p := range people {
+		want[p.ID] = p
+	}
+	delete(want, people[0].ID)
+	for _, p := range fresh {
+		want[p.ID] = p
+	}
+	var all []Person
+	for _, p := range want {
+		all = append(all, p)
+	}
+	rebuilt := NewIndex(all)
+	req := Request{Session: session(1, 1, 3), Course: testCourse, Role: scheduling.CoTrainer, Limit: 30, Rules: DefaultRules()}
+	a, b := patched.Rank(req), rebuilt.Rank(req)
+	if patched.Len() != rebuilt.Len() || len(a.Candidates) != len(b.Candidates) {
+		t.Fatalf("sizes %d/%d, %d/%d", patched.Len(), rebuilt.Len(), len(a.Candidates), len(b.Candidates))
+	}
+	for i := range a.Candidates {
+		if a.Candidates[i].Person.ID != b.Candidates[i].Person.ID || a.Candidates[i].Score != b.Candidates[i].Score {
+			t.Fatalf("rank %d: patched %d (%d), rebuilt %d (%d)", i, a.Candidates[i].Person.ID, a.Candidates[i].Score,
+				b.Candidates[i].Person.ID, b.Candidates[i].Score)
+		}
+	}
+	if _, ok := patched.Person(people[0].ID); ok {
+		t.Fatal("a person that no longer loads is still indexed")
+	}
+	if ix.Len() != 1000 {
+		t.Fatal("patching changed the old index")
+	}
+}

@@ -134,6 +134,35 @@ func NewIndex(people []Person) *Index {
 	return ix
 }
 
+// Patch returns a new index with the given people reloaded: changed ids
+// take their fresh data, new ones are added, and ids that no longer load
+// are dropped. The receiver is left as it was for requests still using it.
+func (ix *Index) Patch(changed []int64, fresh []Person) *Index {
+	byID := make(map[int64]Person, len(fresh))
+	for _, p := range fresh {
+		byID[p.ID] = p
+	}
+	gone := make(map[int64]bool, len(changed))
+	for _, id := range changed {
+		gone[id] = true
+	}
+	people := make([]Person, 0, len(ix.people)+len(fresh))
+	for _, p := range ix.people {
+		if !gone[p.ID] {
+			people = append(people, p)
+		} else if q, ok := byID[p.ID]; ok {
+			people = append(people, q)
+			delete(byID, p.ID)
+		}
+	}
+	for _, id := range changed {
+		if q, ok := byID[id]; ok {
+			people = append(people, q)
+		}
+	}
+	return NewIndex(people)
+}
+
 // Len is the number of people indexed.
 func (ix *Index) Len() int { return len(ix.people) }
 
@@ -375,9 +404,12 @@ func timeCheck(p *Person, s scheduling.Session, buffer time.Duration) (string, s
 	return "", ""
 }
 
+// scored is a person's score; equal scores rank by person id, so the
+// order does not depend on where people sit in the index.
 type scored struct {
 	idx   int32
 	score int
+	id    int64
 }
 
 type maxHeap []scored
@@ -387,7 +419,7 @@ func (h maxHeap) Less(a, b int) bool {
 	if h[a].score != h[b].score {
 		return h[a].score > h[b].score
 	}
-	return h[a].idx < h[b].idx
+	return h[a].id < h[b].id
 }
 func (h maxHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
 func (h *maxHeap) Push(x any)   { *h = append(*h, x.(scored)) }
@@ -421,7 +453,7 @@ func (ix *Index) poolScores(req Request) []scored {
 	out := make([]scored, len(pool))
 	for k, i := range pool {
 		_, total := points(ws, ix.values(&ix.people[i], &req, year, month))
-		out[k] = scored{i, total}
+		out[k] = scored{i, total, ix.people[i].ID}
 	}
 	return out
 }

@@ -14,11 +14,21 @@ type Loader interface {
 	// Epoch changes whenever anything the index holds changes.
 	Epoch(ctx context.Context) (int64, error)
 	LoadPeople(ctx context.Context) ([]Person, error)
+	// Changed lists the people that epochs (from, to] changed.
+	Changed(ctx context.Context, from, to int64) ([]int64, error)
+	LoadPeopleByID(ctx context.Context, ids []int64) ([]Person, error)
 }
 
-// Cache keeps one Index and rebuilds it when the store's epoch moves, so a
-// request costs one tiny query unless data changed; replicas stay in step
-// because the epoch lives in the database.
+// Limits beyond which the cache rebuilds instead of patching.
+const (
+	maxPatchPeople = 5000
+	maxPatchEpochs = 100000
+)
+
+// Cache keeps one Index. A request costs one tiny query (the epoch) while
+// nothing changed; after changes the index is patched with just the people
+// they touched, and rebuilt whole only when too much changed. Replicas
+// stay in step because the epoch and the change log live in the database.
 type Cache struct {
 	Loader Loader
 	mu     sync.Mutex
@@ -36,6 +46,16 @@ func (c *Cache) Index(ctx context.Context) (*Index, error) {
 	defer c.mu.Unlock()
 	if c.ix != nil && c.epoch == epoch {
 		return c.ix, nil
+	}
+	if c.ix != nil && epoch > c.epoch && epoch-c.epoch <= maxPatchEpochs {
+		ids, err := c.Loader.Changed(ctx, c.epoch, epoch)
+		if err == nil && len(ids) <= maxPatchPeople {
+			people, err := c.Loader.LoadPeopleByID(ctx, ids)
+			if err == nil {
+				c.ix, c.epoch = c.ix.Patch(ids, people), epoch
+				return c.ix, nil
+			}
+		}
 	}
 	people, err := c.Loader.LoadPeople(ctx)
 	if err != nil {

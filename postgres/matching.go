@@ -29,9 +29,47 @@ func (s MatchingStore) Epoch(ctx context.Context) (int64, error) {
 // active bookings, booked JP per year and month, and availability, in a few
 // set-wise queries.
 func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error) {
+	return s.loadPeople(ctx, nil)
+}
+
+// LoadPeopleByID implements matching.Loader: the same data for some people.
+func (s MatchingStore) LoadPeopleByID(ctx context.Context, ids []int64) ([]matching.Person, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return s.loadPeople(ctx, ids)
+}
+
+// Changed implements matching.Loader: the people changed in epochs
+// (from, to].
+func (s MatchingStore) Changed(ctx context.Context, from, to int64) ([]int64, error) {
+	var ids []int64
+	err := s.DB.WithContext(ctx).Raw(`SELECT DISTINCT person_id FROM matching_changes WHERE epoch > ? AND epoch <= ? ORDER BY 1`, from, to).
+		Scan(&ids).Error
+	return ids, err
+}
+
+// PurgeChanges drops change records more than keep epochs old.
+func (s MatchingStore) PurgeChanges(ctx context.Context, keep int64) error {
+	return s.DB.WithContext(ctx).Exec(`DELETE FROM matching_changes WHERE epoch < (SELECT epoch FROM matching_epoch) - ?`, keep).Error
+}
+
+// loadPeople loads everyone (ids nil) or the given people.
+func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.Person, error) {
 	db := s.DB.WithContext(ctx)
+	// only narrows a query to the people asked for.
+	only := func(col string) (string, []any) {
+		if ids == nil {
+			return "", nil
+		}
+		return " AND " + col + " IN ?", []any{ids}
+	}
 	var rows []personRow
-	if err := db.Order("id").Find(&rows).Error; err != nil {
+	q := db.Order("id")
+	if ids != nil {
+		q = q.Where("id IN ?", ids)
+	}
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load people: %w", err)
 	}
 	people := make([]matching.Person, len(rows))
@@ -47,7 +85,8 @@ func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error
 		Code     string
 		Level    int
 	}
-	if err := db.Raw(`SELECT pc.person_id, c.code, pc.level FROM person_competencies pc JOIN competencies c ON c.id = pc.competency_id`).
+	w, args := only("pc.person_id")
+	if err := db.Raw(`SELECT pc.person_id, c.code, pc.level FROM person_competencies pc JOIN competencies c ON c.id = pc.competency_id WHERE true`+w, args...).
 		Scan(&levels).Error; err != nil {
 		return nil, fmt.Errorf("load levels: %w", err)
 	}
@@ -56,6 +95,7 @@ func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error
 			people[i].Levels[l.Code] = l.Level
 		}
 	}
+	bw, bargs := only("b.person_id")
 	var booked []struct {
 		PersonID, SessionID int64
 		Start, End          time.Time
@@ -65,7 +105,7 @@ func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error
 	if err := db.Raw(`SELECT b.person_id, b.session_id, lower(b.during) AS start, upper(b.during) AS "end", s.mode, s.venue, s.zone,
 			coalesce(b.actual_jp, s.jp) AS jp
 		FROM bookings b JOIN sessions s ON s.id = b.session_id
-		WHERE b.status NOT IN ('declined', 'cancelled') ORDER BY b.person_id, lower(b.during)`).Scan(&booked).Error; err != nil {
+		WHERE b.status NOT IN ('declined', 'cancelled')`+bw+` ORDER BY b.person_id, lower(b.during)`, bargs...).Scan(&booked).Error; err != nil {
 		return nil, fmt.Errorf("load bookings: %w", err)
 	}
 	for _, b := range booked {
@@ -84,7 +124,8 @@ func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error
 		PersonID int64
 		Windows  []windowJSON `gorm:"serializer:json"`
 	}
-	if err := db.Raw(`SELECT person_id, windows FROM availability WHERE jsonb_array_length(windows) > 0`).Scan(&avail).Error; err != nil {
+	w, args = only("person_id")
+	if err := db.Raw(`SELECT person_id, windows FROM availability WHERE jsonb_array_length(windows) > 0`+w, args...).Scan(&avail).Error; err != nil {
 		return nil, fmt.Errorf("load availability: %w", err)
 	}
 	declared := map[int64]*scheduling.Availability{}
@@ -102,7 +143,7 @@ func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error
 		Start, End time.Time
 	}
 	if err := db.Raw(`SELECT person_id, lower(during) AS start, upper(during) AS "end" FROM unavailable_periods
-		WHERE upper(during) > now() - interval '1 day'`).Scan(&periods).Error; err != nil {
+		WHERE upper(during) > now() - interval '1 day'`+w, args...).Scan(&periods).Error; err != nil {
 		return nil, fmt.Errorf("load unavailable periods: %w", err)
 	}
 	for _, p := range periods {
@@ -125,7 +166,7 @@ func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error
 		Mean     float64
 		N        int
 	}
-	if err := db.Raw(`SELECT person_id, avg(mean)::float8 AS mean, count(*) AS n FROM evaluations GROUP BY person_id`).Scan(&ratings).Error; err != nil {
+	if err := db.Raw(`SELECT person_id, avg(mean)::float8 AS mean, count(*) AS n FROM evaluations WHERE true`+w+` GROUP BY person_id`, args...).Scan(&ratings).Error; err != nil {
 		return nil, fmt.Errorf("load ratings: %w", err)
 	}
 	for _, r := range ratings {

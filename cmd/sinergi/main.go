@@ -194,7 +194,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	} else if cfg.SMTPURL == "" {
 		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")
 	}
-	go purgeIdempotencyKeys(ctx, postgres.IdempotencyStore{DB: db}, log)
+	go purge(ctx, postgres.IdempotencyStore{DB: db}, ms, log)
 	handler := api.New(api.Deps{
 		Tenants:    tenants,
 		People:     people,
@@ -289,8 +289,9 @@ func mailWorker(cfg config, outbox postgres.OutboxStore, log *slog.Logger) (cale
 	return calendar.Worker{Store: outbox, Send: smtp.Send, Interval: 5 * time.Second, Batch: 20, MaxAttempts: 10, Log: log}, nil
 }
 
-// purgeIdempotencyKeys drops remembered responses older than a day, hourly.
-func purgeIdempotencyKeys(ctx context.Context, store postgres.IdempotencyStore, log *slog.Logger) {
+// purge drops, hourly, remembered responses older than a day and matching
+// change records too old for any replica to patch from.
+func purge(ctx context.Context, store postgres.IdempotencyStore, ms postgres.MatchingStore, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -298,6 +299,9 @@ func purgeIdempotencyKeys(ctx context.Context, store postgres.IdempotencyStore, 
 			log.Warn("purge idempotency keys", "err", err)
 		} else if n > 0 {
 			log.Info("purged idempotency keys", "count", n)
+		}
+		if err := ms.PurgeChanges(ctx, 200000); err != nil && ctx.Err() == nil {
+			log.Warn("purge matching changes", "err", err)
 		}
 		select {
 		case <-ctx.Done():
