@@ -92,12 +92,18 @@ type personOut struct {
 	UpdatedAt       time.Time       `json:"updated_at"`
 }
 
-func personDTO(p profile.Person) personOut {
-	comps := make([]competencyOut, len(p.Competencies))
-	for i, c := range p.Competencies {
-		comps[i] = competencyOut{CompetencyID: c.CompetencyID, Code: c.Code, Name: c.Name, Type: string(c.Type),
+// competenciesDTO shows a person's competencies.
+func competenciesDTO(cs []profile.PersonCompetency) []competencyOut {
+	out := make([]competencyOut, len(cs))
+	for i, c := range cs {
+		out[i] = competencyOut{CompetencyID: c.CompetencyID, Code: c.Code, Name: c.Name, Type: string(c.Type),
 			Level: c.Level, Years: c.Years, SessionsTaught: c.SessionsTaught, Evidence: c.Evidence}
 	}
+	return out
+}
+
+func personDTO(p profile.Person) personOut {
+	comps := competenciesDTO(p.Competencies)
 	expertise := p.Expertise
 	if expertise == nil {
 		expertise = []string{}
@@ -263,16 +269,9 @@ func (s *Server) archivePerson(c *gin.Context) {
 }
 
 // listQuery parses limit and cursor, common to every listing.
-func listQuery(c *gin.Context) (limit int, cursor string, err error) {
-	limit = 50
-	if v := c.Query("limit"); v != "" {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < 1 || n > 500 {
-			return 0, "", errs.Invalidf("limit", "must be a whole number from 1 to 500")
-		}
-		limit = n
-	}
-	return limit, c.Query("cursor"), nil
+func listQuery(c *gin.Context) (int, string, error) {
+	limit, err := limitParam(c, 50, 500)
+	return limit, c.Query("cursor"), err
 }
 
 func (s *Server) listPeople(c *gin.Context) {
@@ -353,12 +352,7 @@ func (s *Server) putCompetencies(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]competencyOut, len(out))
-	for i, x := range out {
-		items[i] = competencyOut{CompetencyID: x.CompetencyID, Code: x.Code, Name: x.Name, Type: string(x.Type),
-			Level: x.Level, Years: x.Years, SessionsTaught: x.SessionsTaught, Evidence: x.Evidence}
-	}
-	c.JSON(http.StatusOK, gin.H{"competencies": items})
+	c.JSON(http.StatusOK, gin.H{"competencies": competenciesDTO(out)})
 }
 
 type taxonomyOut struct {

@@ -160,16 +160,22 @@ func CheckProof(raw []byte) (ed25519.PublicKey, map[string]any, error) {
 // Status List §6.1: 131,072 bits, for herd privacy).
 const StatusListBits = 131072
 
-// EncodeStatusList returns the multibase (base64url, "u") GZIP bitstring
-// with the given indices set; bit 0 is the leftmost.
-func EncodeStatusList(revoked []int64) string {
-	size := StatusListBits
+// statusListSize is the length in bits of the list holding revoked: the
+// minimum, doubled until every index fits.
+func statusListSize(revoked []int64) int64 {
+	size := int64(StatusListBits)
 	for _, i := range revoked {
-		for int(i) >= size {
+		for i >= size {
 			size *= 2
 		}
 	}
-	bits := make([]byte, size/8)
+	return size
+}
+
+// EncodeStatusList returns the multibase (base64url, "u") GZIP bitstring
+// with the given indices set; bit 0 is the leftmost.
+func EncodeStatusList(revoked []int64) string {
+	bits := make([]byte, statusListSize(revoked)/8)
 	for _, i := range revoked {
 		bits[i/8] |= 0x80 >> (i % 8)
 	}

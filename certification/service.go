@@ -3,6 +3,7 @@ package certification
 import (
 	"context"
 	"crypto/ed25519"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -187,15 +188,15 @@ func (s Service) VerifyCredential(ctx context.Context, raw []byte) (CredentialCh
 	out.Status = "unknown"
 	if st, ok := doc["credentialStatus"].(map[string]any); ok {
 		idx, _ := st["statusListIndex"].(string)
-		id, perr := parseIndex(idx)
 		revoked, err := s.Store.RevokedIDs(ctx)
-		if perr == nil && err == nil {
-			encoded := EncodeStatusList(revoked)
-			if bit, err := StatusBit(encoded, id); err == nil {
-				out.Status = "valid"
-				if bit {
-					out.Status = "revoked"
-				}
+		if err != nil {
+			return out, err
+		}
+		// The index is read as the published list would give it.
+		if id, perr := parseIndex(idx); perr == nil && id < statusListSize(revoked) {
+			out.Status = "valid"
+			if slices.Contains(revoked, id) {
+				out.Status = "revoked"
 			}
 		}
 	}
