@@ -90,22 +90,15 @@ func (s SchedulingStore) Booking(ctx context.Context, scope scheduling.Scope, id
 
 // clash describes the active booking of a person that [start, end) hits.
 func clash(tx *gorm.DB, personID int64, start, end time.Time) error {
-	var c struct {
-		BookingID, SessionID int64
-		Topic                string
-		Start, End           time.Time
-	}
-	err := tx.Raw(`SELECT b.id AS booking_id, b.session_id, s.topic, lower(b.during) AS start, upper(b.during) AS "end"
-		FROM bookings b JOIN sessions s ON s.id = b.session_id
-		WHERE b.person_id = ? AND b.status NOT IN ('declined', 'cancelled') AND b.during && tstzrange(?, ?, '[)')
-		ORDER BY lower(b.during) LIMIT 1`, personID, start, end).Scan(&c).Error
-	if err != nil || c.BookingID == 0 {
+	booked, err := SchedulingStore{DB: tx}.Booked(tx.Statement.Context, personID, start, end)
+	if err != nil || len(booked) == 0 {
 		return scheduling.ErrDoubleBooked
 	}
+	c := booked[0]
 	return scheduling.ErrDoubleBooked.WithMessage("the person is already booked on session %d (%q) from %s to %s",
-		c.SessionID, c.Topic, c.Start.UTC().Format(time.RFC3339), c.End.UTC().Format(time.RFC3339)).
+		c.SessionID, c.Topic, c.Start.Format(time.RFC3339), c.End.Format(time.RFC3339)).
 		WithDetails(map[string]any{"booking_id": c.BookingID, "session_id": c.SessionID, "topic": c.Topic,
-			"start": c.Start.UTC(), "end": c.End.UTC()})
+			"start": c.Start, "end": c.End})
 }
 
 // CreateBooking implements scheduling.Store. The person's row is locked so
