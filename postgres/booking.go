@@ -85,7 +85,7 @@ func loadBooking(db *gorm.DB, scope scheduling.Scope, id int64, lock ...bool) (s
 
 // Booking implements scheduling.Store.
 func (s SchedulingStore) Booking(ctx context.Context, scope scheduling.Scope, id int64) (scheduling.Booking, error) {
-	return loadBooking(s.DB.WithContext(ctx), scope, id)
+	return loadBooking(conn(ctx, s.DB), scope, id)
 }
 
 // clash describes the active booking of a person that [start, end) hits.
@@ -107,7 +107,7 @@ func clash(tx *gorm.DB, personID int64, start, end time.Time) error {
 func (s SchedulingStore) CreateBooking(ctx context.Context, b scheduling.Booking, sess scheduling.Session, buffer time.Duration) (scheduling.Booking, error) {
 	var out scheduling.Booking
 	var conflict error
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec("SELECT 1 FROM people WHERE id = ? FOR UPDATE", b.PersonID).Error; err != nil {
 			return fmt.Errorf("lock person: %w", err)
 		}
@@ -136,7 +136,7 @@ func (s SchedulingStore) CreateBooking(ctx context.Context, b scheduling.Booking
 	case conflict != nil:
 		return scheduling.Booking{}, conflict
 	case isCode(err, exclusionViolation):
-		return scheduling.Booking{}, clash(s.DB.WithContext(ctx), b.PersonID, b.During.Start, b.During.End)
+		return scheduling.Booking{}, clash(conn(ctx, s.DB), b.PersonID, b.During.Start, b.During.End)
 	case isCode(err, uniqueViolation) && constraintOf(err) == "bookings_one_lead":
 		return scheduling.Booking{}, scheduling.ErrLeadTaken
 	default:
@@ -148,7 +148,7 @@ func (s SchedulingStore) CreateBooking(ctx context.Context, b scheduling.Booking
 func (s SchedulingStore) UpdateBooking(ctx context.Context, scope scheduling.Scope, id int64, change func(*scheduling.Booking) error) (scheduling.Booking, error) {
 	var out, before scheduling.Booking
 	var domainErr error
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var err error
 		before, err = loadBooking(tx, scope, id, true)
 		if err != nil {
@@ -180,7 +180,7 @@ func (s SchedulingStore) UpdateBooking(ctx context.Context, scope scheduling.Sco
 	case domainErr != nil:
 		return scheduling.Booking{}, domainErr
 	case isCode(err, exclusionViolation):
-		return scheduling.Booking{}, clash(s.DB.WithContext(ctx), before.PersonID, before.During.Start, before.During.End)
+		return scheduling.Booking{}, clash(conn(ctx, s.DB), before.PersonID, before.During.Start, before.During.End)
 	case isCode(err, uniqueViolation) && constraintOf(err) == "bookings_one_lead":
 		return scheduling.Booking{}, scheduling.ErrLeadTaken
 	default:

@@ -69,7 +69,7 @@ func (s CalendarStore) BookingView(ctx context.Context, scope scheduling.Scope, 
 		args = append(args, scope.PersonID)
 	}
 	var rows []bookingView
-	if err := s.DB.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := conn(ctx, s.DB).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return calendar.Booking{}, 0, fmt.Errorf("load booking: %w", err)
 	}
 	if len(rows) == 0 {
@@ -81,7 +81,7 @@ func (s CalendarStore) BookingView(ctx context.Context, scope scheduling.Scope, 
 // BookingByUID finds the booking a calendar UID belongs to.
 func (s CalendarStore) BookingByUID(ctx context.Context, uid string) (calendar.Booking, int64, error) {
 	var rows []bookingView
-	if err := s.DB.WithContext(ctx).Raw(bookingViewSelect+` WHERE b.uid = ?`, uid).Scan(&rows).Error; err != nil {
+	if err := conn(ctx, s.DB).Raw(bookingViewSelect+` WHERE b.uid = ?`, uid).Scan(&rows).Error; err != nil {
 		return calendar.Booking{}, 0, fmt.Errorf("load booking: %w", err)
 	}
 	if len(rows) == 0 {
@@ -105,7 +105,7 @@ func (s CalendarStore) FeedBookings(ctx context.Context, inst, person int64) ([]
 		args = append(args, inst)
 	}
 	var rows []bookingView
-	if err := s.DB.WithContext(ctx).Raw(q+` ORDER BY lower(b.during), b.id LIMIT 5000`, args...).Scan(&rows).Error; err != nil {
+	if err := conn(ctx, s.DB).Raw(q+` ORDER BY lower(b.during), b.id LIMIT 5000`, args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load feed: %w", err)
 	}
 	out := make([]calendar.Booking, len(rows))
@@ -137,7 +137,7 @@ func (s CalendarStore) NewFeedToken(ctx context.Context, inst, person int64) (st
 	if err != nil {
 		return "", err
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := revokeFeeds(tx, inst, person); err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func revokeFeeds(tx *gorm.DB, inst, person int64) error {
 
 // RevokeFeedTokens revokes the feed of a person (or the institution).
 func (s CalendarStore) RevokeFeedTokens(ctx context.Context, inst, person int64) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := revokeFeeds(tx, inst, person); err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (s CalendarStore) FeedOwner(ctx context.Context, secret string) (int64, int
 		InstitutionID int64
 		PersonID      *int64
 	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT institution_id, person_id FROM feed_tokens WHERE hash = ? AND revoked_at IS NULL`,
+	err := conn(ctx, s.DB).Raw(`SELECT institution_id, person_id FROM feed_tokens WHERE hash = ? AND revoked_at IS NULL`,
 		hashToken(secret)).Scan(&row).Error
 	if err != nil {
 		return 0, 0, err

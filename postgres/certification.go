@@ -74,7 +74,7 @@ func (r certificateRow) toDomain() certification.Certificate {
 
 // Draft implements certification.Store.
 func (s CertificateStore) Draft(ctx context.Context, inst, courseID, personID int64) (certification.Certificate, error) {
-	db := s.DB.WithContext(ctx)
+	db := conn(ctx, s.DB)
 	var head struct {
 		CourseName, Region, Issuer, IssuerCode string
 		Name, NIP, Organisation                string
@@ -142,7 +142,7 @@ func (s CertificateStore) Draft(ctx context.Context, inst, courseID, personID in
 // Issue implements certification.Store.
 func (s CertificateStore) Issue(ctx context.Context, c certification.Certificate, template string, sign func(*certification.Certificate)) (certification.Certificate, error) {
 	var out certificateRow
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		c.Year = c.IssuedAt.Year()
 		if err := tx.Raw(`INSERT INTO certificate_sequences (institution_id, year, last) VALUES (?, ?, 1)
 			ON CONFLICT (institution_id, year) DO UPDATE SET last = certificate_sequences.last + 1 RETURNING last`,
@@ -166,7 +166,7 @@ func (s CertificateStore) Issue(ctx context.Context, c certification.Certificate
 
 // Certificate implements certification.Store; inst 0 means any.
 func (s CertificateStore) Certificate(ctx context.Context, inst, id int64) (certification.Certificate, error) {
-	q := s.DB.WithContext(ctx).Where("id = ?", id)
+	q := conn(ctx, s.DB).Where("id = ?", id)
 	if inst != 0 {
 		q = q.Where("institution_id = ?", inst)
 	}
@@ -178,7 +178,7 @@ func (s CertificateStore) Certificate(ctx context.Context, inst, id int64) (cert
 // ByCode implements certification.Store.
 func (s CertificateStore) ByCode(ctx context.Context, code string) (certification.Certificate, error) {
 	var row certificateRow
-	err := s.DB.WithContext(ctx).Where("code = ?", code).Take(&row).Error
+	err := conn(ctx, s.DB).Where("code = ?", code).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return certification.Certificate{}, errs.NotFoundf("no certificate with that code")
 	}
@@ -188,7 +188,7 @@ func (s CertificateStore) ByCode(ctx context.Context, code string) (certificatio
 // Revoke implements certification.Store.
 func (s CertificateStore) Revoke(ctx context.Context, inst, id int64, reason string) (certification.Certificate, error) {
 	var out certificateRow
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", id, inst).Take(&out).Error; err != nil {
 			return notFound(err, "certificate", id)
 		}
@@ -210,7 +210,7 @@ func (s CertificateStore) Revoke(ctx context.Context, inst, id int64, reason str
 // RevokedIDs implements certification.Store.
 func (s CertificateStore) RevokedIDs(ctx context.Context) ([]int64, error) {
 	var ids []int64
-	err := s.DB.WithContext(ctx).Raw("SELECT id FROM certificates WHERE status = 'revoked' ORDER BY id").Scan(&ids).Error
+	err := conn(ctx, s.DB).Raw("SELECT id FROM certificates WHERE status = 'revoked' ORDER BY id").Scan(&ids).Error
 	return ids, err
 }
 
@@ -218,7 +218,7 @@ func (s CertificateStore) RevokedIDs(ctx context.Context) ([]int64, error) {
 // in the course and no valid certificate for it.
 func (s CertificateStore) Holders(ctx context.Context, inst, courseID int64) ([]int64, error) {
 	var ids []int64
-	err := s.DB.WithContext(ctx).Raw(`SELECT DISTINCT b.person_id FROM bookings b JOIN sessions s ON s.id = b.session_id
+	err := conn(ctx, s.DB).Raw(`SELECT DISTINCT b.person_id FROM bookings b JOIN sessions s ON s.id = b.session_id
 		WHERE b.institution_id = ? AND s.course_id = ? AND b.status = 'completed'
 		AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.course_id = s.course_id AND c.person_id = b.person_id AND c.status = 'valid')
 		ORDER BY b.person_id`, inst, courseID).Scan(&ids).Error
@@ -231,7 +231,7 @@ func (s CertificateStore) Settings(ctx context.Context, inst int64) (certificati
 	var row struct {
 		NumberTemplate, SignerName, SignerTitle string
 	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT number_template, signer_name, signer_title FROM certificate_settings WHERE institution_id = ?`, inst).
+	err := conn(ctx, s.DB).Raw(`SELECT number_template, signer_name, signer_title FROM certificate_settings WHERE institution_id = ?`, inst).
 		Scan(&row).Error
 	if err != nil {
 		return certification.Settings{}, err
@@ -244,7 +244,7 @@ func (s CertificateStore) Settings(ctx context.Context, inst int64) (certificati
 
 // PutSettings implements certification.Store.
 func (s CertificateStore) PutSettings(ctx context.Context, inst int64, set certification.Settings) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		before, err := CertificateStore{DB: tx}.Settings(ctx, inst)
 		if err != nil {
 			return err
@@ -319,7 +319,7 @@ func (k KeyStore) Add(ctx context.Context, key certification.Key) error {
 	if err != nil {
 		return err
 	}
-	return k.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, k.DB).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		tx.Raw("SELECT count(*) FROM signing_keys WHERE kid = ?", key.ID).Scan(&n)
 		if n > 0 {
@@ -339,7 +339,7 @@ func (k KeyStore) Add(ctx context.Context, key certification.Key) error {
 // Active implements certification.Keyring.
 func (k KeyStore) Active(ctx context.Context) (certification.Key, error) {
 	var rows []keyRow
-	if err := k.DB.WithContext(ctx).Raw("SELECT * FROM signing_keys WHERE active").Scan(&rows).Error; err != nil {
+	if err := conn(ctx, k.DB).Raw("SELECT * FROM signing_keys WHERE active").Scan(&rows).Error; err != nil {
 		return certification.Key{}, err
 	}
 	if len(rows) == 0 {
@@ -365,7 +365,7 @@ func (k KeyStore) Active(ctx context.Context) (certification.Key, error) {
 // Keys implements certification.Keyring: public halves only.
 func (k KeyStore) Keys(ctx context.Context) ([]certification.Key, error) {
 	var rows []keyRow
-	if err := k.DB.WithContext(ctx).Raw("SELECT kid, public_key, active, created_at, retired_at FROM signing_keys ORDER BY created_at").
+	if err := conn(ctx, k.DB).Raw("SELECT kid, public_key, active, created_at, retired_at FROM signing_keys ORDER BY created_at").
 		Scan(&rows).Error; err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func (s EvaluationStore) NewForm(ctx context.Context, inst, sessionID int64, ttl
 		return "", time.Time{}, err
 	}
 	expires := time.Now().Add(ttl).UTC().Truncate(time.Second)
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		tx.Raw("SELECT count(*) FROM sessions WHERE id = ? AND institution_id = ?", sessionID, inst).Scan(&n)
 		if n == 0 {
@@ -39,7 +39,7 @@ func (s EvaluationStore) NewForm(ctx context.Context, inst, sessionID int64, ttl
 
 // Form resolves a form link.
 func (s EvaluationStore) Form(ctx context.Context, secret string) (evaluation.Form, error) {
-	db := s.DB.WithContext(ctx)
+	db := conn(ctx, s.DB)
 	var row struct {
 		ID, InstitutionID, SessionID int64
 		Topic, CourseName, Zone      string
@@ -67,7 +67,7 @@ func (s EvaluationStore) Submit(ctx context.Context, f evaluation.Form, ratings 
 	for _, t := range f.Trainers {
 		person[t.BookingID] = t.PersonID
 	}
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		for _, r := range ratings {
 			mean, norm := r.Mean()
 			if err := tx.Exec(`INSERT INTO evaluations (form_id, booking_id, person_id, scores, mean, normalised, comment) VALUES (?, ?, ?, ?, ?, ?, ?)`,

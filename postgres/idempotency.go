@@ -16,7 +16,7 @@ type IdempotencyStore struct{ DB *gorm.DB }
 
 // Begin implements idempotency.Store.
 func (s IdempotencyStore) Begin(ctx context.Context, inst int64, key string, hash []byte, ttl time.Duration) (prev idempotency.Response, started bool, err error) {
-	db := s.DB.WithContext(ctx)
+	db := conn(ctx, s.DB)
 	if err := db.Exec(`DELETE FROM idempotency_keys WHERE institution_id = ? AND key = ? AND created_at < now() - make_interval(secs => ?)`,
 		inst, key, ttl.Seconds()).Error; err != nil {
 		return prev, false, fmt.Errorf("expire idempotency key: %w", err)
@@ -54,17 +54,17 @@ func (s IdempotencyStore) Begin(ctx context.Context, inst int64, key string, has
 
 // Finish implements idempotency.Store.
 func (s IdempotencyStore) Finish(ctx context.Context, inst int64, key string, r idempotency.Response) error {
-	return s.DB.WithContext(ctx).Exec(`UPDATE idempotency_keys SET state = 'done', status = ?, content_type = ?, headers = ?, body = ?
+	return conn(ctx, s.DB).Exec(`UPDATE idempotency_keys SET state = 'done', status = ?, content_type = ?, headers = ?, body = ?
 		WHERE institution_id = ? AND key = ?`, r.Status, r.ContentType, jsonOrNil(r.Headers), r.Body, inst, key).Error
 }
 
 // Abandon implements idempotency.Store.
 func (s IdempotencyStore) Abandon(ctx context.Context, inst int64, key string) error {
-	return s.DB.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE institution_id = ? AND key = ?`, inst, key).Error
+	return conn(ctx, s.DB).Exec(`DELETE FROM idempotency_keys WHERE institution_id = ? AND key = ?`, inst, key).Error
 }
 
 // Purge deletes claims older than ttl.
 func (s IdempotencyStore) Purge(ctx context.Context, ttl time.Duration) (int64, error) {
-	res := s.DB.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ?)`, ttl.Seconds())
+	res := conn(ctx, s.DB).Exec(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ?)`, ttl.Seconds())
 	return res.RowsAffected, res.Error
 }

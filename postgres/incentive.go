@@ -40,7 +40,7 @@ func (r rateRow) toDomain() incentive.Rate {
 // Rates implements incentive.Store: the ceilings and inst's own lines.
 func (s IncentiveStore) Rates(ctx context.Context, inst int64) ([]incentive.Rate, error) {
 	var rows []rateRow
-	if err := s.DB.WithContext(ctx).Where("institution_id IS NULL OR institution_id = ?", inst).
+	if err := conn(ctx, s.DB).Where("institution_id IS NULL OR institution_id = ?", inst).
 		Order("fiscal_year, class, institution_id NULLS FIRST, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list rates: %w", err)
 	}
@@ -55,7 +55,7 @@ func (s IncentiveStore) Rates(ctx context.Context, inst int64) ([]incentive.Rate
 func (s IncentiveStore) CreateRate(ctx context.Context, r incentive.Rate) (incentive.Rate, error) {
 	row := rateRow{InstitutionID: nullable(r.InstitutionID), Regulation: r.Regulation, FiscalYear: r.FiscalYear,
 		Funding: string(r.Funding), Region: r.Region, Class: string(r.Class), Unit: string(r.Unit), Amount: r.Amount, Source: r.Source}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			if isCode(err, uniqueViolation) {
 				return errs.New(errs.Conflict, "duplicate", "a line for this year, funding, region and class exists; rate tables are versioned by fiscal year")
@@ -76,7 +76,7 @@ func (s IncentiveStore) TaxRules(ctx context.Context, year int) (incentive.TaxRu
 		Upper  *int64
 		RateBP int `gorm:"column:rate_bp"`
 	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT rule, key, upper, rate_bp FROM tax_rules t
+	err := conn(ctx, s.DB).Raw(`SELECT rule, key, upper, rate_bp FROM tax_rules t
 		WHERE year_from = (SELECT max(year_from) FROM tax_rules u WHERE u.rule = t.rule AND u.year_from <= ?)
 		ORDER BY rule, upper NULLS LAST`, year).Scan(&rows).Error
 	if err != nil {
@@ -108,13 +108,13 @@ func (s IncentiveStore) TaxRules(ctx context.Context, year int) (incentive.TaxRu
 // MinimumJP implements incentive.Store.
 func (s IncentiveStore) MinimumJP(ctx context.Context, inst int64) (int, error) {
 	var n int
-	err := s.DB.WithContext(ctx).Raw("SELECT coalesce((SELECT minimum_jp FROM incentive_settings WHERE institution_id = ?), 0)", inst).Scan(&n).Error
+	err := conn(ctx, s.DB).Raw("SELECT coalesce((SELECT minimum_jp FROM incentive_settings WHERE institution_id = ?), 0)", inst).Scan(&n).Error
 	return n, err
 }
 
 // SetMinimumJP stores the yearly JP an internal widyaiswara teaches unpaid.
 func (s IncentiveStore) SetMinimumJP(ctx context.Context, inst int64, jp int) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		before, _ := IncentiveStore{DB: tx}.MinimumJP(ctx, inst)
 		if err := tx.Exec(`INSERT INTO incentive_settings (institution_id, minimum_jp) VALUES (?, ?)
 			ON CONFLICT (institution_id) DO UPDATE SET minimum_jp = EXCLUDED.minimum_jp, updated_at = now()`, inst, jp).Error; err != nil {
@@ -130,7 +130,7 @@ func (s IncentiveStore) YearToDate(ctx context.Context, personID int64, year int
 		JP   int
 		Base int64
 	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT coalesce(sum(jp) FILTER (WHERE class = ?), 0) AS jp, coalesce(sum(tax_base), 0) AS base
+	err := conn(ctx, s.DB).Raw(`SELECT coalesce(sum(jp) FILTER (WHERE class = ?), 0) AS jp, coalesce(sum(tax_base), 0) AS base
 		FROM honoraria WHERE person_id = ? AND fiscal_year = ? AND booking_id <> ?`, string(class), personID, year, exceptBooking).Scan(&r).Error
 	return r.JP, r.Base, err
 }
@@ -185,7 +185,7 @@ func (r honorariumRow) toDomain() incentive.Honorarium {
 // SaveDraft implements incentive.Store.
 func (s IncentiveStore) SaveDraft(ctx context.Context, h incentive.Honorarium) (incentive.Honorarium, error) {
 	var out honorariumRow
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var existing []honorariumRow
 		if err := tx.Clauses(forUpdate()).Where("booking_id = ? AND reverses_id IS NULL", h.BookingID).Find(&existing).Error; err != nil {
 			return fmt.Errorf("load honorarium: %w", err)
@@ -216,14 +216,14 @@ func (s IncentiveStore) SaveDraft(ctx context.Context, h incentive.Honorarium) (
 // Honorarium implements incentive.Store.
 func (s IncentiveStore) Honorarium(ctx context.Context, inst, id int64) (incentive.Honorarium, error) {
 	var row honorariumRow
-	err := s.DB.WithContext(ctx).Where("id = ? AND institution_id = ?", id, inst).Take(&row).Error
+	err := conn(ctx, s.DB).Where("id = ? AND institution_id = ?", id, inst).Take(&row).Error
 	return row.toDomain(), notFound(err, "honorarium", id)
 }
 
 // UpdateHonorarium implements incentive.Store.
 func (s IncentiveStore) UpdateHonorarium(ctx context.Context, inst, id int64, change func(*incentive.Honorarium) error) (incentive.Honorarium, error) {
 	var out incentive.Honorarium
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var before honorariumRow
 		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", id, inst).Take(&before).Error; err != nil {
 			return notFound(err, "honorarium", id)
@@ -249,7 +249,7 @@ func (s IncentiveStore) UpdateHonorarium(ctx context.Context, inst, id int64, ch
 // InsertReversal implements incentive.Store.
 func (s IncentiveStore) InsertReversal(ctx context.Context, inst, id int64) (incentive.Honorarium, error) {
 	var out honorariumRow
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var orig honorariumRow
 		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", id, inst).Take(&orig).Error; err != nil {
 			return notFound(err, "honorarium", id)
@@ -272,7 +272,7 @@ func (s IncentiveStore) InsertReversal(ctx context.Context, inst, id int64) (inc
 
 // List implements incentive.Store.
 func (s IncentiveStore) List(ctx context.Context, inst int64, f incentive.Filter) ([]incentive.Honorarium, error) {
-	q := s.DB.WithContext(ctx).Where("institution_id = ?", inst)
+	q := conn(ctx, s.DB).Where("institution_id = ?", inst)
 	if f.CourseID != 0 {
 		q = q.Where("course_id = ?", f.CourseID)
 	}
@@ -303,7 +303,7 @@ func (s IncentiveStore) List(ctx context.Context, inst int64, f incentive.Filter
 // course without a ledger row.
 func (s IncentiveStore) CompletedBookings(ctx context.Context, inst, courseID int64) ([]int64, error) {
 	var ids []int64
-	err := s.DB.WithContext(ctx).Raw(`SELECT b.id FROM bookings b JOIN sessions s ON s.id = b.session_id
+	err := conn(ctx, s.DB).Raw(`SELECT b.id FROM bookings b JOIN sessions s ON s.id = b.session_id
 		WHERE b.institution_id = ? AND s.course_id = ? AND b.status = 'completed'
 		AND NOT EXISTS (SELECT 1 FROM honoraria h WHERE h.booking_id = b.id) ORDER BY lower(b.during), b.id`, inst, courseID).Scan(&ids).Error
 	return ids, err

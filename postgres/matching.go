@@ -21,7 +21,7 @@ type MatchingStore struct{ DB *gorm.DB }
 // Epoch implements matching.Loader.
 func (s MatchingStore) Epoch(ctx context.Context) (int64, error) {
 	var e int64
-	err := s.DB.WithContext(ctx).Raw("SELECT epoch FROM matching_epoch").Scan(&e).Error
+	err := conn(ctx, s.DB).Raw("SELECT epoch FROM matching_epoch").Scan(&e).Error
 	return e, err
 }
 
@@ -44,19 +44,19 @@ func (s MatchingStore) LoadPeopleByID(ctx context.Context, ids []int64) ([]match
 // (from, to].
 func (s MatchingStore) Changed(ctx context.Context, from, to int64) ([]int64, error) {
 	var ids []int64
-	err := s.DB.WithContext(ctx).Raw(`SELECT DISTINCT person_id FROM matching_changes WHERE epoch > ? AND epoch <= ? ORDER BY 1`, from, to).
+	err := conn(ctx, s.DB).Raw(`SELECT DISTINCT person_id FROM matching_changes WHERE epoch > ? AND epoch <= ? ORDER BY 1`, from, to).
 		Scan(&ids).Error
 	return ids, err
 }
 
 // PurgeChanges drops change records more than keep epochs old.
 func (s MatchingStore) PurgeChanges(ctx context.Context, keep int64) error {
-	return s.DB.WithContext(ctx).Exec(`DELETE FROM matching_changes WHERE epoch < (SELECT epoch FROM matching_epoch) - ?`, keep).Error
+	return conn(ctx, s.DB).Exec(`DELETE FROM matching_changes WHERE epoch < (SELECT epoch FROM matching_epoch) - ?`, keep).Error
 }
 
 // loadPeople loads everyone (ids nil) or the given people.
 func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.Person, error) {
-	db := s.DB.WithContext(ctx)
+	db := conn(ctx, s.DB)
 	// only narrows a query to the people asked for.
 	only := func(col string) (string, []any) {
 		if ids == nil {
@@ -201,7 +201,7 @@ func (s MatchingStore) Settings(ctx context.Context, inst int64) (matching.Setti
 		MonthlyCapJP int `gorm:"column:monthly_cap_jp"`
 		BudgetPerJP  int64
 	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT weights, monthly_cap_jp, budget_per_jp FROM matching_settings WHERE institution_id = ?`, inst).
+	err := conn(ctx, s.DB).Raw(`SELECT weights, monthly_cap_jp, budget_per_jp FROM matching_settings WHERE institution_id = ?`, inst).
 		Scan(&row).Error
 	if err != nil {
 		return matching.Settings{}, fmt.Errorf("load matching settings: %w", err)
@@ -218,7 +218,7 @@ func (s MatchingStore) Settings(ctx context.Context, inst int64) (matching.Setti
 
 // PutSettings implements matching.SettingsStore.
 func (s MatchingStore) PutSettings(ctx context.Context, inst int64, set matching.Settings) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		before, err := MatchingStore{DB: tx}.Settings(ctx, inst)
 		if err != nil {
 			return err
@@ -258,7 +258,7 @@ func (s MatchingStore) SaveProposal(ctx context.Context, inst, courseID int64, p
 		}
 	}
 	var id int64
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Raw(`INSERT INTO assignment_proposals (institution_id, course_id, proposal) VALUES (?, ?, ?) RETURNING id`,
 			inst, courseID, jsonOrNil(doc)).Scan(&id).Error; err != nil {
 			return fmt.Errorf("save proposal: %w", err)
@@ -292,7 +292,7 @@ func loadProposal(db *gorm.DB, inst, courseID, id int64, lock bool) (proposalJSO
 
 // ProposalSlots implements matching.ProposalStore.
 func (s MatchingStore) ProposalSlots(ctx context.Context, inst, courseID, id int64) ([]matching.ProposalSlot, error) {
-	doc, applied, err := loadProposal(s.DB.WithContext(ctx), inst, courseID, id, false)
+	doc, applied, err := loadProposal(conn(ctx, s.DB), inst, courseID, id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ func (s MatchingStore) ProposalSlots(ctx context.Context, inst, courseID, id int
 func (s MatchingStore) ApplyProposal(ctx context.Context, inst, courseID, id int64, bookings []scheduling.Booking) ([]scheduling.Booking, error) {
 	var out []scheduling.Booking
 	var failed error
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if _, applied, err := loadProposal(tx, inst, courseID, id, true); err != nil {
 			return err
 		} else if applied {

@@ -30,7 +30,7 @@ func (s OutboxStore) NewLinkToken(ctx context.Context, bookingID int64, ttl time
 	if err != nil {
 		return "", err
 	}
-	err = s.DB.WithContext(ctx).Exec(`INSERT INTO link_tokens (booking_id, expires_at, hash) VALUES (?, ?, ?)`,
+	err = conn(ctx, s.DB).Exec(`INSERT INTO link_tokens (booking_id, expires_at, hash) VALUES (?, ?, ?)`,
 		bookingID, time.Now().Add(ttl), hash).Error
 	return secret, err
 }
@@ -38,7 +38,7 @@ func (s OutboxStore) NewLinkToken(ctx context.Context, bookingID int64, ttl time
 // LinkBooking resolves an answer-page token to its booking.
 func (s OutboxStore) LinkBooking(ctx context.Context, secret string) (calendar.Booking, int64, error) {
 	var id int64
-	err := s.DB.WithContext(ctx).Raw(`SELECT booking_id FROM link_tokens WHERE hash = ? AND expires_at > now()`, hashToken(secret)).Scan(&id).Error
+	err := conn(ctx, s.DB).Raw(`SELECT booking_id FROM link_tokens WHERE hash = ? AND expires_at > now()`, hashToken(secret)).Scan(&id).Error
 	if err != nil {
 		return calendar.Booking{}, 0, err
 	}
@@ -50,7 +50,7 @@ func (s OutboxStore) LinkBooking(ctx context.Context, secret string) (calendar.B
 
 // Enqueue implements calendar.OutboxStore.
 func (s OutboxStore) Enqueue(ctx context.Context, inst, bookingID int64, kind, recipient string, message []byte) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var id int64
 		if err := tx.Raw(`INSERT INTO outbox (institution_id, booking_id, kind, recipient, message) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 			nullable(inst), nullable(bookingID), kind, recipient, message).Scan(&id).Error; err != nil {
@@ -70,7 +70,7 @@ func backoff(attempts int) time.Duration {
 // Deliver implements calendar.OutboxStore.
 func (s OutboxStore) Deliver(ctx context.Context, batch, maxAttempts int, send func(string, []byte) error) (int, int, error) {
 	sent, failed := 0, 0
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var due []struct {
 			ID        int64
 			Recipient string
@@ -106,7 +106,7 @@ func (s OutboxStore) Deliver(ctx context.Context, batch, maxAttempts int, send f
 
 // Outbox lists an institution's queued mail, newest first.
 func (s OutboxStore) Outbox(ctx context.Context, inst int64, status string) ([]calendar.OutboxItem, error) {
-	q := s.DB.WithContext(ctx).Table("outbox").Select("id, coalesce(institution_id, 0) AS institution_id, coalesce(booking_id, 0) AS booking_id, kind, recipient, status, attempts, next_attempt_at, last_error, created_at, sent_at").
+	q := conn(ctx, s.DB).Table("outbox").Select("id, coalesce(institution_id, 0) AS institution_id, coalesce(booking_id, 0) AS booking_id, kind, recipient, status, attempts, next_attempt_at, last_error, created_at, sent_at").
 		Where("institution_id = ?", inst)
 	if status != "" {
 		q = q.Where("status = ?", status)
@@ -118,7 +118,7 @@ func (s OutboxStore) Outbox(ctx context.Context, inst int64, status string) ([]c
 
 // RetryOutbox puts a dead or failed message back in the queue now.
 func (s OutboxStore) RetryOutbox(ctx context.Context, inst, id int64) error {
-	res := s.DB.WithContext(ctx).Exec(`UPDATE outbox SET status = 'pending', next_attempt_at = now() WHERE id = ? AND institution_id = ? AND status <> 'sent'`, id, inst)
+	res := conn(ctx, s.DB).Exec(`UPDATE outbox SET status = 'pending', next_attempt_at = now() WHERE id = ? AND institution_id = ? AND status <> 'sent'`, id, inst)
 	if res.Error != nil {
 		return res.Error
 	}
@@ -131,7 +131,7 @@ func (s OutboxStore) RetryOutbox(ctx context.Context, inst, id int64) error {
 // RecordMessage implements calendar.ReplyStore.
 func (s OutboxStore) RecordMessage(ctx context.Context, r calendar.Record) (int64, error) {
 	var id int64
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Raw(`INSERT INTO itip_messages (institution_id, booking_id, message_id, sender, method, uid, attendee, partstat, sequence,
 				outcome, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			nullable(r.InstitutionID), nullable(r.BookingID), r.MessageID, r.Sender, r.Method, r.UID, r.Attendee, r.PartStat, r.Sequence,
@@ -147,7 +147,7 @@ func (s OutboxStore) RecordMessage(ctx context.Context, r calendar.Record) (int6
 // Messages lists the iTIP messages received for an institution, newest
 // first, optionally of one outcome.
 func (s OutboxStore) Messages(ctx context.Context, inst int64, outcome string, limit int) ([]calendar.Received, error) {
-	q := s.DB.WithContext(ctx).Table("itip_messages").Select(`id, received_at, coalesce(booking_id, 0) AS booking_id, message_id, sender,
+	q := conn(ctx, s.DB).Table("itip_messages").Select(`id, received_at, coalesce(booking_id, 0) AS booking_id, message_id, sender,
 		method, uid, attendee, partstat, outcome, reason`).Where("institution_id = ?", inst)
 	if outcome != "" {
 		q = q.Where("outcome = ?", outcome)

@@ -89,7 +89,7 @@ func duplicatePerson(err error) error {
 // CreatePerson implements profile.Store.
 func (s PeopleStore) CreatePerson(ctx context.Context, p profile.Person) (profile.Person, error) {
 	row := personToRow(p)
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			if isCode(err, uniqueViolation) {
 				return duplicatePerson(err)
@@ -111,7 +111,7 @@ const sharedClause = "(share_profile AND kind = 'practitioner' AND archived_at I
 
 // Person implements profile.Store.
 func (s PeopleStore) Person(ctx context.Context, inst, id int64, shared bool) (profile.Person, error) {
-	q := s.DB.WithContext(ctx).Where("id = ?", id)
+	q := conn(ctx, s.DB).Where("id = ?", id)
 	if shared {
 		q = q.Where("(institution_id = ? OR "+sharedClause+")", inst)
 	} else {
@@ -133,7 +133,7 @@ func (s PeopleStore) Person(ctx context.Context, inst, id int64, shared bool) (p
 // UpdatePerson implements profile.Store with optimistic locking on version.
 func (s PeopleStore) UpdatePerson(ctx context.Context, p profile.Person) (profile.Person, error) {
 	var out profile.Person
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var before personRow
 		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", p.ID, p.InstitutionID).Take(&before).Error; err != nil {
 			return notFound(err, "person", p.ID)
@@ -167,7 +167,7 @@ func (s PeopleStore) UpdatePerson(ctx context.Context, p profile.Person) (profil
 
 // ArchivePerson implements profile.Store; archiving twice is harmless.
 func (s PeopleStore) ArchivePerson(ctx context.Context, inst, id int64) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var before personRow
 		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", id, inst).Take(&before).Error; err != nil {
 			return notFound(err, "person", id)
@@ -226,7 +226,7 @@ func (s PeopleStore) ListPeople(ctx context.Context, inst int64, f profile.Filte
 	if !ok {
 		return profile.Page{}, errs.Invalidf("sort", "must be name, -name, created_at or -created_at")
 	}
-	q := s.DB.WithContext(ctx).Model(&personRow{})
+	q := conn(ctx, s.DB).Model(&personRow{})
 	if f.IncludeShared {
 		q = q.Where("(institution_id = ? OR "+sharedClause+")", inst)
 	} else {
@@ -343,7 +343,7 @@ func (s PeopleStore) competenciesOf(ctx context.Context, db *gorm.DB, ids []int6
 // ReplaceCompetencies implements profile.Store. Every competency must be
 // national or the person's institution's own.
 func (s PeopleStore) ReplaceCompetencies(ctx context.Context, inst, personID int64, cs []profile.PersonCompetency) ([]profile.PersonCompetency, error) {
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var p personRow
 		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", personID, inst).Take(&p).Error; err != nil {
 			return notFound(err, "person", personID)
@@ -419,7 +419,7 @@ func (r competencyRow) toDomain() profile.Competency {
 // Competencies implements profile.Store: the national taxonomy plus inst's own.
 func (s PeopleStore) Competencies(ctx context.Context, inst int64) ([]profile.Competency, error) {
 	var rows []competencyRow
-	err := s.DB.WithContext(ctx).Where("institution_id IS NULL OR institution_id = ?", inst).
+	err := conn(ctx, s.DB).Where("institution_id IS NULL OR institution_id = ?", inst).
 		Order("CASE type WHEN 'manajerial' THEN 1 WHEN 'sosial_kultural' THEN 2 ELSE 3 END, id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list competencies: %w", err)
@@ -434,7 +434,7 @@ func (s PeopleStore) Competencies(ctx context.Context, inst int64) ([]profile.Co
 // CreateCompetency implements profile.Store.
 func (s PeopleStore) CreateCompetency(ctx context.Context, c profile.Competency) (profile.Competency, error) {
 	row := competencyRow{InstitutionID: nullable(c.InstitutionID), Type: string(c.Type), Code: c.Code, Name: c.Name, Description: c.Description}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var clash int64
 		tx.Raw("SELECT count(*) FROM competencies WHERE code = ? AND institution_id IS NULL", c.Code).Scan(&clash)
 		if clash > 0 {

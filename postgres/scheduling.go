@@ -96,7 +96,7 @@ func (s SchedulingStore) CreateCourse(ctx context.Context, c scheduling.Course) 
 	row := courseRow{InstitutionID: c.InstitutionID, Name: c.Name, OrganisingUnit: c.OrganisingUnit, Funding: string(c.Funding),
 		Region: c.Region, StartDate: c.StartDate, EndDate: c.EndDate, LeadMinJenjang: optional(string(c.LeadMinJenjang)),
 		PractitionerOutsideUnit: c.PractitionerOutsideUnit, Version: 1}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("insert course: %w", err)
 		}
@@ -108,14 +108,14 @@ func (s SchedulingStore) CreateCourse(ctx context.Context, c scheduling.Course) 
 // Course implements scheduling.Store.
 func (s SchedulingStore) Course(ctx context.Context, inst, id int64) (scheduling.Course, error) {
 	var row courseRow
-	err := s.DB.WithContext(ctx).Where("id = ? AND institution_id = ?", id, inst).Take(&row).Error
+	err := conn(ctx, s.DB).Where("id = ? AND institution_id = ?", id, inst).Take(&row).Error
 	return row.toDomain(), notFound(err, "course", id)
 }
 
 // CourseSessions lists a course's sessions in time order.
 func (s SchedulingStore) CourseSessions(ctx context.Context, inst, courseID int64) ([]scheduling.Session, error) {
 	var rows []sessionRow
-	if err := s.DB.WithContext(ctx).Where("course_id = ? AND institution_id = ?", courseID, inst).
+	if err := conn(ctx, s.DB).Where("course_id = ? AND institution_id = ?", courseID, inst).
 		Order("starts_at, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}
@@ -129,7 +129,7 @@ func (s SchedulingStore) CourseSessions(ctx context.Context, inst, courseID int6
 // CreateSession implements scheduling.Store.
 func (s SchedulingStore) CreateSession(ctx context.Context, sess scheduling.Session) (scheduling.Session, error) {
 	row := sessionToRow(sess)
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("insert session: %w", err)
 		}
@@ -141,7 +141,7 @@ func (s SchedulingStore) CreateSession(ctx context.Context, sess scheduling.Sess
 // Session implements scheduling.Store.
 func (s SchedulingStore) Session(ctx context.Context, inst, id int64) (scheduling.Session, error) {
 	var row sessionRow
-	err := s.DB.WithContext(ctx).Where("id = ? AND institution_id = ?", id, inst).Take(&row).Error
+	err := conn(ctx, s.DB).Where("id = ? AND institution_id = ?", id, inst).Take(&row).Error
 	return row.toDomain(), notFound(err, "session", id)
 }
 
@@ -149,7 +149,7 @@ func (s SchedulingStore) Session(ctx context.Context, inst, id int64) (schedulin
 func (s SchedulingStore) UpdateSession(ctx context.Context, sess scheduling.Session, buffer time.Duration) (scheduling.Session, []scheduling.Booking, error) {
 	var out scheduling.Session
 	var changed []scheduling.Booking
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var before sessionRow
 		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", sess.ID, sess.InstitutionID).Take(&before).Error; err != nil {
 			return notFound(err, "session", sess.ID)
@@ -260,7 +260,7 @@ func bufferClash(tx *gorm.DB, person, except int64, venue string, during schedul
 // SessionBookings implements scheduling.Store.
 func (s SchedulingStore) SessionBookings(ctx context.Context, inst, sessionID int64) ([]scheduling.Booking, error) {
 	var rows []bookingRow
-	err := s.DB.WithContext(ctx).Raw(bookingSelect+` WHERE session_id = ? AND institution_id = ? ORDER BY id`, sessionID, inst).Scan(&rows).Error
+	err := conn(ctx, s.DB).Raw(bookingSelect+` WHERE session_id = ? AND institution_id = ? ORDER BY id`, sessionID, inst).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list bookings: %w", err)
 	}
@@ -290,7 +290,7 @@ func (r holidayRow) toDomain() scheduling.Holiday {
 // Holidays implements scheduling.Store: the dates from from to to inclusive.
 func (s SchedulingStore) Holidays(ctx context.Context, from, to time.Time) ([]scheduling.Holiday, error) {
 	var rows []holidayRow
-	err := s.DB.WithContext(ctx).Where("date BETWEEN ?::date AND ?::date", from.Format(time.DateOnly), to.Format(time.DateOnly)).
+	err := conn(ctx, s.DB).Where("date BETWEEN ?::date AND ?::date", from.Format(time.DateOnly), to.Format(time.DateOnly)).
 		Order("date").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list holidays: %w", err)
@@ -305,7 +305,7 @@ func (s SchedulingStore) Holidays(ctx context.Context, from, to time.Time) ([]sc
 // PutHoliday implements scheduling.Store: it adds or replaces the date.
 func (s SchedulingStore) PutHoliday(ctx context.Context, h scheduling.Holiday) (scheduling.Holiday, error) {
 	row := holidayRow{Date: h.Date, Kind: string(h.Kind), NameID: h.NameID, NameEN: h.NameEN, Status: h.Status, Source: h.Source}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var before *holidayRow
 		var old holidayRow
 		if err := tx.Where("date = ?", h.Date.Format(time.DateOnly)).Take(&old).Error; err == nil {
@@ -324,7 +324,7 @@ func (s SchedulingStore) PutHoliday(ctx context.Context, h scheduling.Holiday) (
 
 // DeleteHoliday implements scheduling.Store.
 func (s SchedulingStore) DeleteHoliday(ctx context.Context, date time.Time) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var old holidayRow
 		if err := tx.Where("date = ?", date.Format(time.DateOnly)).Take(&old).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -358,7 +358,7 @@ func (s SchedulingStore) Availability(ctx context.Context, personID int64) (sche
 	var raw struct {
 		Windows []windowJSON `gorm:"serializer:json"`
 	}
-	err := s.DB.WithContext(ctx).Raw("SELECT windows FROM availability WHERE person_id = ?", personID).Scan(&raw).Error
+	err := conn(ctx, s.DB).Raw("SELECT windows FROM availability WHERE person_id = ?", personID).Scan(&raw).Error
 	if err != nil {
 		return a, fmt.Errorf("load availability: %w", err)
 	}
@@ -366,7 +366,7 @@ func (s SchedulingStore) Availability(ctx context.Context, personID int64) (sche
 		a.Windows = append(a.Windows, scheduling.Window{RRule: w.RRule, Start: w.Start, End: w.End})
 	}
 	var periods []periodRow
-	if err := s.DB.WithContext(ctx).Raw(`SELECT lower(during) AS start, upper(during) AS "end", reason FROM unavailable_periods
+	if err := conn(ctx, s.DB).Raw(`SELECT lower(during) AS start, upper(during) AS "end", reason FROM unavailable_periods
 		WHERE person_id = ? ORDER BY lower(during)`, personID).Scan(&periods).Error; err != nil {
 		return a, fmt.Errorf("load unavailable periods: %w", err)
 	}
@@ -378,7 +378,7 @@ func (s SchedulingStore) Availability(ctx context.Context, personID int64) (sche
 
 // SetAvailability implements scheduling.Store.
 func (s SchedulingStore) SetAvailability(ctx context.Context, inst, personID int64, a scheduling.Availability) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		before, err := SchedulingStore{DB: tx}.Availability(ctx, personID)
 		if err != nil {
 			return err
@@ -411,7 +411,7 @@ func (s SchedulingStore) Booked(ctx context.Context, personID int64, from, to ti
 		Topic                string
 		Start, End           time.Time
 	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT b.id AS booking_id, b.session_id, s.topic, lower(b.during) AS start, upper(b.during) AS "end"
+	err := conn(ctx, s.DB).Raw(`SELECT b.id AS booking_id, b.session_id, s.topic, lower(b.during) AS start, upper(b.during) AS "end"
 		FROM bookings b JOIN sessions s ON s.id = b.session_id
 		WHERE b.person_id = ? AND b.status NOT IN ('declined', 'cancelled') AND b.during && tstzrange(?, ?, '[)')
 		ORDER BY lower(b.during)`, personID, from, to).Scan(&rows).Error
@@ -429,7 +429,7 @@ func (s SchedulingStore) Booked(ctx context.Context, personID int64, from, to ti
 // ListCourses implements scheduling.Store.
 func (s SchedulingStore) ListCourses(ctx context.Context, inst, after int64, limit int) ([]scheduling.Course, error) {
 	var rows []courseRow
-	if err := s.DB.WithContext(ctx).Where("institution_id = ? AND id > ?", inst, after).Order("id").Limit(limit).Find(&rows).Error; err != nil {
+	if err := conn(ctx, s.DB).Where("institution_id = ? AND id > ?", inst, after).Order("id").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list courses: %w", err)
 	}
 	out := make([]scheduling.Course, len(rows))
@@ -456,7 +456,7 @@ func (s SchedulingStore) ListBookings(ctx context.Context, scope scheduling.Scop
 		args = append(args, f.Status)
 	}
 	var rows []bookingRow
-	if err := s.DB.WithContext(ctx).Raw(bookingSelect+where+" ORDER BY id LIMIT ?", append(args, f.Limit)...).Scan(&rows).Error; err != nil {
+	if err := conn(ctx, s.DB).Raw(bookingSelect+where+" ORDER BY id LIMIT ?", append(args, f.Limit)...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list bookings: %w", err)
 	}
 	out := make([]scheduling.Booking, len(rows))

@@ -53,7 +53,7 @@ func (r apiKeyRow) toDomain() tenant.APIKey {
 // CreateInstitution implements tenant.Store.
 func (s TenantStore) CreateInstitution(ctx context.Context, in tenant.Institution) (tenant.Institution, error) {
 	row := institutionRow{Code: in.Code, Name: in.Name, Kind: in.Kind, Zone: in.Zone}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			if isCode(err, uniqueViolation) {
 				return tenant.ErrDuplicateCode
@@ -68,14 +68,14 @@ func (s TenantStore) CreateInstitution(ctx context.Context, in tenant.Institutio
 // Institution implements tenant.Store.
 func (s TenantStore) Institution(ctx context.Context, id int64) (tenant.Institution, error) {
 	var row institutionRow
-	err := s.DB.WithContext(ctx).Take(&row, id).Error
+	err := conn(ctx, s.DB).Take(&row, id).Error
 	return row.toDomain(), notFound(err, "institution", id)
 }
 
 // InstitutionByCode implements tenant.Store.
 func (s TenantStore) InstitutionByCode(ctx context.Context, code string) (tenant.Institution, error) {
 	var row institutionRow
-	err := s.DB.WithContext(ctx).Where("code = ?", code).Take(&row).Error
+	err := conn(ctx, s.DB).Where("code = ?", code).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return tenant.Institution{}, errs.NotFoundf("institution %s not found", code)
 	}
@@ -85,7 +85,7 @@ func (s TenantStore) InstitutionByCode(ctx context.Context, code string) (tenant
 // ListInstitutions implements tenant.Store.
 func (s TenantStore) ListInstitutions(ctx context.Context) ([]tenant.Institution, error) {
 	var rows []institutionRow
-	if err := s.DB.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
+	if err := conn(ctx, s.DB).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list institutions: %w", err)
 	}
 	out := make([]tenant.Institution, len(rows))
@@ -99,7 +99,7 @@ func (s TenantStore) ListInstitutions(ctx context.Context) ([]tenant.Institution
 func (s TenantStore) CreateKey(ctx context.Context, k tenant.APIKey, hash []byte) (tenant.APIKey, error) {
 	row := apiKeyRow{Prefix: k.Prefix, Hash: hash, Role: string(k.Role), InstitutionID: nullable(k.InstitutionID),
 		PersonID: nullable(k.PersonID), Name: k.Name}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			if isCode(err, foreignKeyViolation) {
 				return errs.NotFoundf("institution %d not found", k.InstitutionID)
@@ -115,7 +115,7 @@ func (s TenantStore) CreateKey(ctx context.Context, k tenant.APIKey, hash []byte
 // a minute so that authentication does not write on every request.
 func (s TenantStore) KeyByHash(ctx context.Context, hash []byte) (tenant.APIKey, error) {
 	var row apiKeyRow
-	err := s.DB.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL", hash).Take(&row).Error
+	err := conn(ctx, s.DB).Where("hash = ? AND revoked_at IS NULL", hash).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return tenant.APIKey{}, errs.NotFoundf("key not found")
 	}
@@ -123,14 +123,14 @@ func (s TenantStore) KeyByHash(ctx context.Context, hash []byte) (tenant.APIKey,
 		return tenant.APIKey{}, fmt.Errorf("look up api key: %w", err)
 	}
 	if row.LastUsedAt == nil || time.Since(*row.LastUsedAt) > time.Minute {
-		s.DB.WithContext(ctx).Exec("UPDATE api_keys SET last_used_at = now() WHERE id = ?", row.ID)
+		conn(ctx, s.DB).Exec("UPDATE api_keys SET last_used_at = now() WHERE id = ?", row.ID)
 	}
 	return row.toDomain(), nil
 }
 
 // Key implements tenant.Store.
 func (s TenantStore) Key(ctx context.Context, inst, id int64) (tenant.APIKey, error) {
-	q := s.DB.WithContext(ctx).Where("id = ?", id)
+	q := conn(ctx, s.DB).Where("id = ?", id)
 	if inst != 0 {
 		q = q.Where("institution_id = ?", inst)
 	}
@@ -142,7 +142,7 @@ func (s TenantStore) Key(ctx context.Context, inst, id int64) (tenant.APIKey, er
 // ListKeys implements tenant.Store.
 func (s TenantStore) ListKeys(ctx context.Context, inst int64) ([]tenant.APIKey, error) {
 	var rows []apiKeyRow
-	if err := s.DB.WithContext(ctx).Where("institution_id = ?", inst).Order("id").Find(&rows).Error; err != nil {
+	if err := conn(ctx, s.DB).Where("institution_id = ?", inst).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list api keys: %w", err)
 	}
 	out := make([]tenant.APIKey, len(rows))
@@ -154,7 +154,7 @@ func (s TenantStore) ListKeys(ctx context.Context, inst int64) ([]tenant.APIKey,
 
 // RevokeKey implements tenant.Store; revoking twice is harmless.
 func (s TenantStore) RevokeKey(ctx context.Context, id int64) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var row apiKeyRow
 		if err := tx.Clauses(forUpdate()).Take(&row, id).Error; err != nil {
 			return notFound(err, "api key", id)
@@ -173,7 +173,7 @@ func (s TenantStore) RevokeKey(ctx context.Context, id int64) error {
 // PersonInstitution implements tenant.Store.
 func (s TenantStore) PersonInstitution(ctx context.Context, personID int64) (int64, error) {
 	var inst int64
-	err := s.DB.WithContext(ctx).Raw("SELECT institution_id FROM people WHERE id = ? AND archived_at IS NULL", personID).Scan(&inst).Error
+	err := conn(ctx, s.DB).Raw("SELECT institution_id FROM people WHERE id = ? AND archived_at IS NULL", personID).Scan(&inst).Error
 	if err != nil {
 		return 0, fmt.Errorf("look up person: %w", err)
 	}
