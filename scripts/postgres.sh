@@ -13,7 +13,6 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir=${SINERGI_PGDATA:-$root/.pgdata}
 db=${PGDATABASE_NAME:-sinergi}
 
 log() { echo "postgres.sh: $*" >&2; }
@@ -54,6 +53,16 @@ for port in (want, 0):
 PY
 }
 
+# The cluster lives in .pgdata/ unless the server's user cannot reach it (a
+# clone in a private home, mode 700, as root): then in a folder of /tmp named
+# after the checkout, recorded in .pgdata/cluster so every command finds it.
+# .pgdata/ itself stays the checkout's own folder (it also keeps the KEK).
+resolve_dir() {
+  if [ -n "${SINERGI_PGDATA:-}" ]; then dir=$SINERGI_PGDATA; return; fi
+  if [ -s "$root/.pgdata/cluster" ]; then dir=$(cat "$root/.pgdata/cluster"); return; fi
+  dir=$root/.pgdata
+}
+
 running() {
   [ -f "$dir/data/postmaster.pid" ] && as_owner "$(pgbin)/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
 }
@@ -65,24 +74,29 @@ url() {
 start() {
   install_postgres
   local bin; bin=$(pgbin)
-  mkdir -p "$dir"
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres:postgres "$dir"
-    # The postgres user must be able to reach the folder; fall back to /tmp.
-    if ! runuser -u postgres -- test -w "$dir"; then
-      dir=/tmp/sinergi-pgdata-$(echo "$root" | md5sum | cut -c1-8)
-      mkdir -p "$dir"; chown postgres:postgres "$dir"
-      ln -sfn "$dir" "$root/.pgdata" 2>/dev/null || true
+  [ -L "$root/.pgdata" ] && rm -f "$root/.pgdata"  # left by older versions of this script
+  mkdir -p "$root/.pgdata"
+  if [ "$(id -u)" = 0 ] && [ -z "${SINERGI_PGDATA:-}" ] && [ ! -s "$root/.pgdata/cluster" ]; then
+    chown postgres:postgres "$root/.pgdata"
+    if ! runuser -u postgres -- test -w "$root/.pgdata"; then
+      local fallback; fallback=/tmp/sinergi-pgdata-$(echo "$root" | md5sum | cut -c1-8)
+      mkdir -p "$fallback"; chmod 700 "$fallback"; chown postgres:postgres "$fallback"
+      echo "$fallback" >"$root/.pgdata/cluster"
+      log "$root is not reachable by the postgres user; the cluster lives in $fallback"
     fi
   fi
+  resolve_dir
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log"
   fi
   if ! running; then
     local port; port=$(free_port "${PGPORT:-55432}")
     echo "$port" >"$dir/port"
+    # TCP only: a Unix socket path in a deep checkout can exceed the 107-byte limit.
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
-      "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c timezone=UTC -c max_connections=300" \
+      "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c timezone=UTC -c max_connections=300" \
       start >/dev/null
   fi
   local port; port=$(cat "$dir/port")
@@ -96,10 +110,11 @@ stop() {
   if running; then as_owner "$(pgbin)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; fi
 }
 
+resolve_dir
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   url) running || { log "not running; use: scripts/postgres.sh start"; exit 1; }; url ;;
-  destroy) stop; rm -rf "$(readlink -f "$dir")" "$root/.pgdata" ;;
+  destroy) stop; rm -rf "$dir" "$root/.pgdata" ;;
   *) echo "usage: $0 start|stop|url|destroy" >&2; exit 2 ;;
 esac
