@@ -177,3 +177,12 @@ func writeList[T, D any](c *gin.Context, list []T, err error, dto func(T) D) {
 	}
 	writePage(c, list, 0, nil, dto)
 }
+
+// errorMessage is what a person may read of err: a domain error's message,
+// never driver text.
+func errorMessage(err error) string {
+	if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
+		return e.Message
+	}
+	return "internal error"
+}

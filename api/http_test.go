@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"bytes"
@@ -8,11 +8,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/goccy/go-yaml"
+
+	"sinergi/api"
 )
 
 func TestHTTPBasics(t *testing.T) {
 	e := newEnv(t)
-	e.srv.engine.GET("/v1/test-panic", func(*gin.Context) { panic("boom: secret detail") })
+	e.srv.Engine().GET("/v1/test-panic", func(*gin.Context) { panic("boom: secret detail") })
 	tests := []struct {
 		name, method, path, key string
 		body                    any
@@ -73,7 +75,7 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 		Paths      map[string]map[string]any         `yaml:"paths"`
 		Components map[string]map[string]interface{} `yaml:"components"`
 	}
-	if err := yaml.Unmarshal(openapiSpec, &spec); err != nil {
+	if err := yaml.Unmarshal(api.OpenAPISpec, &spec); err != nil {
 		t.Fatalf("openapi.yaml does not parse: %v", err)
 	}
 	if spec.OpenAPI != "3.1.0" {
@@ -92,7 +94,7 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 			t.Errorf("route %s %s is not in api/openapi.yaml", r[0], p)
 		}
 	}
-	for _, m := range regexp.MustCompile(`\$ref: '#/components/([a-zA-Z]+)/([a-zA-Z]+)'`).FindAllStringSubmatch(string(openapiSpec), -1) {
+	for _, m := range regexp.MustCompile(`\$ref: '#/components/([a-zA-Z]+)/([a-zA-Z]+)'`).FindAllStringSubmatch(string(api.OpenAPISpec), -1) {
 		if _, ok := spec.Components[m[1]][m[2]]; !ok {
 			t.Errorf("$ref to missing #/components/%s/%s", m[1], m[2])
 		}

@@ -101,19 +101,6 @@ func (s *Server) retryOutbox(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// queueMail sends the booking's current object after a change that the
-// person must hear of; a failure is reported in the response, never lost
-// silently, and the outbox retries delivery.
-func (s *Server) queueMail(ctx context.Context, b scheduling.Booking) string {
-	if s.Mailer == nil || b.Status == scheduling.Proposed || b.Status == scheduling.Completed {
-		return ""
-	}
-	if err := s.Mailer.QueueITIP(ctx, b.InstitutionID, b.ID, "REQUEST"); err != nil {
-		return err.Error()
-	}
-	return ""
-}
-
 var answerPage = template.Must(template.New("answer").Parse(`<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Undangan sesi: {{.B.Topic}}</title>
@@ -163,16 +150,20 @@ func (s *Server) answer(c *gin.Context) {
 			fail(c, errs.Invalidf("answer", "must be accepted, tentative or declined"))
 			return
 		}
-		nb, err := s.Scheduling.TransitionBooking(c.Request.Context(), scheduling.Scope{PersonID: b.PersonID}, b.ID, scheduling.Status(to), 0)
-		switch e, ok := errs.As(err); {
-		case err == nil:
-			b.Status = string(nb.Status)
-			done = "Terima kasih, jawaban Anda tercatat: " + statusLabel[b.Status] + "."
-		case ok && e.Kind == errs.Conflict:
-			done = "Jawaban tidak dapat dicatat: " + e.Message
-		default:
-			fail(c, err)
-			return
+		if b.Status == to {
+			done = "Jawaban Anda sudah tercatat: " + statusLabel[to] + ". Tidak ada yang perlu dilakukan lagi."
+		} else {
+			nb, _, err := s.Scheduling.TransitionBooking(c.Request.Context(), scheduling.Scope{PersonID: b.PersonID}, b.ID, scheduling.Status(to), 0)
+			switch e, ok := errs.As(err); {
+			case err == nil:
+				b.Status = string(nb.Status)
+				done = "Terima kasih, jawaban Anda tercatat: " + statusLabel[b.Status] + "."
+			case ok && e.Kind == errs.Conflict:
+				done = "Jawaban tidak dapat dicatat: " + e.Message
+			default:
+				fail(c, err)
+				return
+			}
 		}
 	}
 	where := b.Venue

@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"bytes"
@@ -14,12 +14,11 @@ import (
 
 	"gorm.io/gorm"
 
+	"sinergi/api"
+	"sinergi/app"
 	"sinergi/audit"
 	"sinergi/calendar"
-	"sinergi/certification"
-	"sinergi/incentive"
 	"sinergi/internal/pgtest"
-	"sinergi/matching"
 	"sinergi/postgres"
 	"sinergi/profile"
 	"sinergi/scheduling"
@@ -32,7 +31,8 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // each with a staff key, and an admin key.
 type env struct {
 	t        testing.TB
-	srv      *Server
+	app      *app.App
+	srv      *api.Server
 	db       *gorm.DB
 	instA    int64
 	instB    int64
@@ -51,47 +51,28 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := pgtest.NewDB(t)
-	e := &env{t: t, db: db, testTime: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	e.tenants = tenant.Service{Store: postgres.TenantStore{DB: db}}
-	e.people = profile.Service{Store: postgres.PeopleStore{DB: db}, Now: func() time.Time { return e.testTime }}
-	e.sched = scheduling.Service{Store: postgres.SchedulingStore{DB: db}, People: e.people.Store,
-		Now: func() time.Time { return e.testTime }, Buffer: time.Hour}
-	ms := postgres.MatchingStore{DB: db}
-	e.outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
-	e.postman = calendar.Postman{Store: e.outbox, Organizer: "jadwal@sinergi.example.id", OrganizerName: "Sinergi",
-		BaseURL: "https://sinergi.example.id", Now: func() time.Time { return e.testTime }}
-	e.dkimKeys = map[string]string{}
-	e.srv = New(Deps{Tenants: e.tenants, People: e.people, Scheduling: e.sched, Idempotency: postgres.IdempotencyStore{DB: db},
-		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: e.sched.Store, Settings: ms, Proposals: ms, Buffer: time.Hour,
-			Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: db})},
-		Incentives: incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: e.sched.Store, People: e.people.Store,
-			Now: func() time.Time { return e.testTime }},
-		IncentiveSettings: postgres.IncentiveStore{DB: db},
-		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db},
-			Keys: postgres.KeyStore{DB: db, KEK: bytes.Repeat([]byte{7}, 32)}, Now: func() time.Time { return e.testTime },
-			BaseURL: "https://sinergi.example.id"},
-		Calendar: postgres.CalendarStore{DB: db}, Organizer: "jadwal@sinergi.example.id", BaseURL: "https://sinergi.example.id",
-		Outbox: e.outbox, Mailer: e.postman, Evaluations: postgres.EvaluationStore{DB: db},
-		Replies: calendar.Processor{Store: e.outbox, Mailer: e.postman, LookupTXT: func(domain string) ([]string, error) {
+	e := &env{t: t, db: db, testTime: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), dkimKeys: map[string]string{}}
+	a, err := app.New(db, app.Config{BaseURL: "https://sinergi.example.id", MailFrom: "jadwal@sinergi.example.id",
+		Buffer: time.Hour, KEK: bytes.Repeat([]byte{7}, 32), Now: func() time.Time { return e.testTime },
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		LookupTXT: func(domain string) ([]string, error) {
 			if txt, ok := e.dkimKeys[domain]; ok {
 				return []string{txt}, nil
 			}
 			return nil, fmt.Errorf("no TXT record for %s", domain)
-		}, Transition: func(ctx context.Context, person, booking int64, status string) error {
-			_, err := e.sched.TransitionBooking(ctx, scheduling.Scope{PersonID: person}, booking, scheduling.Status(status), 0)
-			return err
-		}},
-		Now: func() time.Time { return e.testTime }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Ready: func(ctx context.Context) error { return postgres.Ping(ctx, db) }})
+		}})
+	must(t, err)
+	e.app, e.srv = a, a.API
+	e.tenants, e.people, e.sched, e.outbox, e.postman = a.Tenants, a.People, a.Scheduling, a.Outbox, a.Postman
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
-	a, err := e.tenants.CreateInstitution(ctx, tenant.Institution{Code: "BPSDM-A", Name: "BPSDM Provinsi A", Kind: "bpsdm_provinsi", Zone: "Asia/Makassar"})
+	instA, err := e.tenants.CreateInstitution(ctx, tenant.Institution{Code: "BPSDM-A", Name: "BPSDM Provinsi A", Kind: "bpsdm_provinsi", Zone: "Asia/Makassar"})
 	must(t, err)
-	b, err := e.tenants.CreateInstitution(ctx, tenant.Institution{Code: "PUSDIKLAT-B", Name: "Pusdiklat B", Kind: "pusdiklat_kementerian", Zone: "Asia/Jakarta"})
+	instB, err := e.tenants.CreateInstitution(ctx, tenant.Institution{Code: "PUSDIKLAT-B", Name: "Pusdiklat B", Kind: "pusdiklat_kementerian", Zone: "Asia/Jakarta"})
 	must(t, err)
-	e.instA, e.instB = a.ID, b.ID
+	e.instA, e.instB = instA.ID, instB.ID
 	e.admin = e.key(tenant.Admin, 0, 0)
-	e.staffA = e.key(tenant.Staff, a.ID, 0)
-	e.staffB = e.key(tenant.Staff, b.ID, 0)
+	e.staffA = e.key(tenant.Staff, instA.ID, 0)
+	e.staffB = e.key(tenant.Staff, instB.ID, 0)
 	return e
 }
 

@@ -1,15 +1,19 @@
-package api
+package api_test
 
 import (
 	"net/http"
 	"testing"
+
+	"sinergi/api"
 )
 
 func TestRateLimits(t *testing.T) {
 	e := newEnv(t)
 	d := e.srv.Deps
 	d.KeyRate, d.ClientRate, d.Registry = 1, 3, nil // bursts of 2 per key, 6 per client address
-	e.srv = New(d)
+	srv, err := api.New(d)
+	must(t, err)
+	e.srv = srv
 	codes := func(key string, n int) []int {
 		var out []int
 		for i := 0; i < n; i++ {

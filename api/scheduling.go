@@ -357,9 +357,7 @@ func (s *Server) patchSession(c *gin.Context) {
 	}
 	dto := sessionDTO(out, warnings)
 	for _, b := range bookings {
-		bo := bookingDTO(b)
-		bo.MailError = s.queueMail(c.Request.Context(), b) // the update or cancellation goes out
-		dto.Bookings = append(dto.Bookings, bo)
+		dto.Bookings = append(dto.Bookings, bookingDTO(b))
 	}
 	c.Header("ETag", etag(out.Version))
 	c.JSON(http.StatusOK, dto)
@@ -389,7 +387,6 @@ type bookingOut struct {
 	AllowedTransitions []string  `json:"allowed_transitions"`
 	HonorariumID       int64     `json:"honorarium_id,omitempty"`
 	HonorariumError    string    `json:"honorarium_error,omitempty"`
-	MailError          string    `json:"mail_error,omitempty"`
 	Version            int       `json:"version"`
 	CreatedAt          time.Time `json:"created_at"`
 	UpdatedAt          time.Time `json:"updated_at"`
@@ -465,24 +462,15 @@ func (s *Server) transitionBooking(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	b, err := s.Scheduling.TransitionBooking(c.Request.Context(), bookingScope(principal(c)), id, scheduling.Status(in.To), in.ActualJP)
+	b, fx, err := s.Scheduling.TransitionBooking(c.Request.Context(), bookingScope(principal(c)), id, scheduling.Status(in.To), in.ActualJP)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	out := bookingDTO(b)
-	if b.Status == scheduling.Invited || b.Status == scheduling.Cancelled {
-		out.MailError = s.queueMail(c.Request.Context(), b)
-	}
-	if b.Status == scheduling.Completed && s.Incentives.Store != nil {
-		// The booking is completed either way; a honorarium that cannot be
-		// drafted yet is reported, and POST /v1/honoraria/accrue retries.
-		h, err := s.Incentives.Accrue(c.Request.Context(), b.InstitutionID, b.ID, "")
-		if err != nil {
-			out.HonorariumError = err.Error()
-		} else {
-			out.HonorariumID = h.ID
-		}
+	out.HonorariumID = fx.HonorariumID
+	if fx.HonorariumError != nil {
+		out.HonorariumError = errorMessage(fx.HonorariumError)
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	_ "embed"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -77,8 +78,46 @@ type Server struct {
 //go:embed openapi.yaml
 var openapiSpec []byte
 
-// New builds the router.
-func New(d Deps) *Server {
+// optionalDeps may be left unset: they have defaults or are optional.
+var optionalDeps = map[string]bool{"Log": true, "Now": true, "MaxBody": true, "Registry": true, "NewUID": true,
+	"Costs": true, "LookupTXT": true}
+
+// missingDeps lists the unset dependencies in v (a struct), by path, looking
+// into the services it holds.
+func missingDeps(v reflect.Value, path string, depth int) []string {
+	var out []string
+	for i := 0; i < v.NumField(); i++ {
+		f, ft := v.Field(i), v.Type().Field(i)
+		if !ft.IsExported() || optionalDeps[ft.Name] {
+			continue
+		}
+		name := path + ft.Name
+		switch f.Kind() {
+		case reflect.Interface, reflect.Func, reflect.Map, reflect.Slice:
+			if f.IsNil() && f.Kind() != reflect.Slice {
+				out = append(out, name)
+			}
+		case reflect.Pointer:
+			if f.IsNil() {
+				out = append(out, name)
+			} else if f.Elem().Kind() == reflect.Struct && depth > 0 {
+				out = append(out, missingDeps(f.Elem(), name+".", depth-1)...)
+			}
+		case reflect.Struct:
+			if depth > 0 && ft.Type.PkgPath() != "time" {
+				out = append(out, missingDeps(f, name+".", depth-1)...)
+			}
+		}
+	}
+	return out
+}
+
+// New builds the router. It refuses dependencies left unset, so that a
+// wiring mistake stops the start instead of failing the first request.
+func New(d Deps) (*Server, error) {
+	if missing := missingDeps(reflect.ValueOf(d), "", 2); len(missing) > 0 {
+		return nil, fmt.Errorf("api: dependencies not set: %s", strings.Join(missing, ", "))
+	}
 	gin.SetMode(gin.ReleaseMode)
 	if d.Log == nil {
 		d.Log = slog.Default()
@@ -208,7 +247,7 @@ func New(d Deps) *Server {
 	v1.POST("/bookings/:id/transitions", s.only(tenant.Staff, tenant.Trainer), s.transitionBooking)
 
 	s.engine = e
-	return s
+	return s, nil
 }
 
 // ServeHTTP implements http.Handler.

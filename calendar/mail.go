@@ -25,6 +25,16 @@ type Mail struct {
 	AnswerURL string
 	MessageID string
 	Date      time.Time
+	// Was describes the session before an update (REQUEST with a higher
+	// SEQUENCE), so that the mail can say what changed.
+	Was *Change
+}
+
+// Change is how a session was before a significant change.
+type Change struct {
+	Start, End time.Time
+	Venue      string
+	Mode       string
 }
 
 var mailText = ttemplate.Must(ttemplate.New("text").Parse(`{{.Greeting}}
@@ -35,14 +45,16 @@ var mailText = ttemplate.Must(ttemplate.New("text").Parse(`{{.Greeting}}
   Pelatihan : {{.B.CourseName}} ({{.B.Institution}})
   Waktu     : {{.When}}
   Tempat    : {{.Where}}
-{{if .Answer}}
+{{range .Changes}}  {{.}}
+{{end}}{{if .Answer}}
 Jawab undangan ini dari aplikasi kalender Anda (Google Calendar, Outlook,
 Thunderbird, Apple), atau buka: {{.Answer}}
 {{end}}
 ---
 {{.LeadEN}}
 Session: {{.B.Topic}} — {{.When}} — {{.Where}}
-{{if .Answer}}Answer from your calendar app, or open: {{.Answer}}{{end}}
+{{range .ChangesEN}}{{.}}
+{{end}}{{if .Answer}}Answer from your calendar app, or open: {{.Answer}}{{end}}
 `))
 
 var mailHTML = template.Must(template.New("html").Parse(`<!doctype html><html lang="id"><body style="font-family:system-ui,sans-serif;max-width:36rem">
@@ -53,6 +65,7 @@ var mailHTML = template.Must(template.New("html").Parse(`<!doctype html><html la
 <tr><td style="padding:2px 8px;color:#555">Waktu</td><td>{{.When}}</td></tr>
 <tr><td style="padding:2px 8px;color:#555">Tempat</td><td>{{.Where}}</td></tr>
 </table>
+{{range .Changes}}<p style="background:#fff4d6;padding:6px 8px">{{.}}</p>{{end}}
 {{if .Answer}}<p><a href="{{.Answer}}" style="display:inline-block;padding:10px 16px;background:#14467a;color:#fff;border-radius:6px;text-decoration:none">Terima atau tolak / Accept or decline</a></p>{{end}}
 <p style="color:#555;font-size:90%">{{.LeadEN}}</p>
 </body></html>`))
@@ -92,6 +105,23 @@ func Compose(m Mail) ([]byte, error) {
 		data["LeadEN"] = "Thank you for proposing another time. The session keeps the time below."
 		data["Answer"] = ""
 	default:
+		if m.Was != nil {
+			was := m.Booking
+			was.Start, was.End, was.Venue, was.Mode = m.Was.Start, m.Was.End, m.Was.Venue, m.Was.Mode
+			var id, en []string
+			if !was.Start.Equal(m.Booking.Start) || !was.End.Equal(m.Booking.End) {
+				id = append(id, "Waktu berubah: semula "+When(was)+", menjadi "+When(m.Booking)+".")
+				en = append(en, "New time: was "+When(was)+", now "+When(m.Booking)+".")
+			}
+			if was.location() != m.Booking.location() {
+				id = append(id, "Tempat berubah: semula "+was.location()+", menjadi "+m.Booking.location()+".")
+				en = append(en, "New place: was "+was.location()+", now "+m.Booking.location()+".")
+			}
+			data["Changes"], data["ChangesEN"] = id, en
+			data["Lead"] = "Jadwal sesi berikut berubah. Mohon jawab kembali undangan ini."
+			data["LeadEN"] = "The session below has changed. Please answer the invitation again."
+			break
+		}
 		data["Lead"] = "Anda diundang sebagai " + map[bool]string{true: "pengajar utama", false: "co-trainer"}[m.Booking.Role == "lead"] + " pada sesi berikut."
 		data["LeadEN"] = "You are invited to teach the session below."
 	}

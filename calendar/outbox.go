@@ -42,8 +42,19 @@ type Postman struct {
 	Now           func() time.Time
 }
 
+// AnswerGrace is how long an answer link outlives its session.
+const AnswerGrace = 7 * 24 * time.Hour
+
 // QueueITIP implements Mailer.
 func (p Postman) QueueITIP(ctx context.Context, inst, bookingID int64, method string) error {
+	return p.Queue(ctx, inst, bookingID, method, nil)
+}
+
+// Queue composes the booking's current iTIP object with method (REQUEST,
+// CANCEL or DECLINECOUNTER; a REQUEST of a cancelled booking becomes its
+// CANCEL) and queues it in the outbox, in the caller's transaction. was,
+// when set, is the session before an update.
+func (p Postman) Queue(ctx context.Context, inst, bookingID int64, method string, was *Change) error {
 	b, err := p.Store.BookingView(ctx, inst, bookingID)
 	if err != nil {
 		return err
@@ -60,7 +71,10 @@ func (p Postman) QueueITIP(ctx context.Context, inst, bookingID int64, method st
 	}
 	answer := ""
 	if method == "REQUEST" {
-		token, err := p.Store.NewLinkToken(ctx, bookingID, 60*24*time.Hour)
+		// The link lives until the session is over, plus a grace period;
+		// every update sends a new one.
+		ttl := max(b.End.Add(AnswerGrace).Sub(p.Now()), 24*time.Hour)
+		token, err := p.Store.NewLinkToken(ctx, bookingID, ttl)
 		if err != nil {
 			return err
 		}
@@ -68,7 +82,7 @@ func (p Postman) QueueITIP(ctx context.Context, inst, bookingID int64, method st
 	}
 	now := p.Now()
 	msg, err := Compose(Mail{From: p.Organizer, FromName: p.OrganizerName, To: b.PersonEmail, ToName: b.PersonName, Method: method,
-		Booking: b, ICS: ics, AnswerURL: answer, Date: now,
+		Booking: b, ICS: ics, AnswerURL: answer, Date: now, Was: was,
 		MessageID: fmt.Sprintf("%d.%d.%d@%s", bookingID, b.Sequence, now.UnixNano(), domainOf(p.Organizer))})
 	if err != nil {
 		return err

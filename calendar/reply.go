@@ -68,6 +68,11 @@ type Mailer interface {
 // Processor applies calendar replies to bookings.
 type Processor struct {
 	Store ReplyStore
+	// Tx runs the processing of one message in one transaction: the
+	// booking's change, its side effects and the message's record.
+	Tx interface {
+		Do(ctx context.Context, f func(ctx context.Context) error) error
+	}
 	// Transition moves the person's booking to accepted, declined or
 	// tentative.
 	Transition func(ctx context.Context, personID, bookingID int64, status string) error
@@ -104,15 +109,17 @@ func (p Processor) checkDKIM(raw []byte, sender string) error {
 // Process handles one inbound message for the gateway of institution inst.
 // envelopeFrom, when the gateway knows it, must match the attendee too.
 func (p Processor) Process(ctx context.Context, inst int64, raw []byte, envelopeFrom string) (Record, error) {
-	rec := p.decide(ctx, inst, raw, strings.ToLower(strings.TrimSpace(envelopeFrom)))
-	rec.Raw = raw
-	if rec.InstitutionID == 0 {
-		rec.InstitutionID = inst
-	}
-	if _, err := p.Store.RecordMessage(ctx, rec); err != nil {
-		return rec, err
-	}
-	return rec, nil
+	var rec Record
+	err := p.Tx.Do(ctx, func(ctx context.Context) error {
+		rec = p.decide(ctx, inst, raw, strings.ToLower(strings.TrimSpace(envelopeFrom)))
+		rec.Raw = raw
+		if rec.InstitutionID == 0 {
+			rec.InstitutionID = inst
+		}
+		_, err := p.Store.RecordMessage(ctx, rec)
+		return err
+	})
+	return rec, err
 }
 
 func (p Processor) decide(ctx context.Context, inst int64, raw []byte, envelopeFrom string) Record {

@@ -120,8 +120,15 @@ type ProposalStore interface {
 	SaveProposal(ctx context.Context, inst, courseID int64, p Proposal) (int64, error)
 	// ProposalSlots returns a saved proposal's filled slots.
 	ProposalSlots(ctx context.Context, inst, courseID, id int64) ([]ProposalSlot, error)
-	// ApplyProposal books every slot in one transaction, or nothing.
-	ApplyProposal(ctx context.Context, inst, courseID, id int64, bookings []scheduling.Booking) ([]scheduling.Booking, error)
+	// MarkApplied locks a saved proposal and marks it applied, refusing
+	// one applied already (ErrProposalApplied).
+	MarkApplied(ctx context.Context, inst, courseID, id int64) error
+}
+
+// Booker books a person on a session: the scheduling use case, with every
+// rule of a manual booking (overlap, travel buffer, availability).
+type Booker interface {
+	Book(ctx context.Context, inst int64, r scheduling.BookRequest) (scheduling.Booking, error)
 }
 
 // Service answers matching requests for the API.
@@ -130,7 +137,10 @@ type Service struct {
 	Scheduling scheduling.Store
 	Settings   SettingsStore
 	Proposals  ProposalStore
-	Buffer     time.Duration
+	// Tx and Booker apply a proposal: all its bookings in one transaction.
+	Tx     scheduling.Tx
+	Booker Booker
+	Buffer time.Duration
 	NewUID     func() string
 	// Costs prices people for a session of a course (from the rate tables
 	// in force); nil leaves cost to Person.RatePerJP.
@@ -295,22 +305,29 @@ var ErrProposalApplied = errs.New(errs.Conflict, "already_applied", "this propos
 // Apply books a saved proposal in one transaction; a conflict that
 // appeared meanwhile fails it whole.
 func (s Service) Apply(ctx context.Context, inst, courseID, id int64) ([]scheduling.Booking, error) {
-	slots, err := s.Proposals.ProposalSlots(ctx, inst, courseID, id)
+	var out []scheduling.Booking
+	err := s.Tx.Do(ctx, func(ctx context.Context) error {
+		slots, err := s.Proposals.ProposalSlots(ctx, inst, courseID, id)
+		if err != nil {
+			return err
+		}
+		if err := s.Proposals.MarkApplied(ctx, inst, courseID, id); err != nil {
+			return err
+		}
+		for _, sl := range slots {
+			b, err := s.Booker.Book(ctx, inst, scheduling.BookRequest{SessionID: sl.SessionID, PersonID: sl.PersonID, Role: sl.Role})
+			if err != nil {
+				if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
+					return e.WithMessage("%s; nothing was booked", e.Message)
+				}
+				return err
+			}
+			out = append(out, b)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var bookings []scheduling.Booking
-	for _, sl := range slots {
-		sess, err := s.Scheduling.Session(ctx, inst, sl.SessionID)
-		if err != nil {
-			return nil, err
-		}
-		uid := scheduling.RandomUID()
-		if s.NewUID != nil {
-			uid = s.NewUID()
-		}
-		bookings = append(bookings, scheduling.Booking{InstitutionID: inst, SessionID: sess.ID, PersonID: sl.PersonID, Role: sl.Role,
-			Status: scheduling.Proposed, During: scheduling.Interval{Start: sess.Start, End: sess.End}, UID: uid, Flags: []string{}, Version: 1})
-	}
-	return s.Proposals.ApplyProposal(ctx, inst, courseID, id, bookings)
+	return out, nil
 }

@@ -88,102 +88,87 @@ func (s SchedulingStore) Booking(ctx context.Context, scope scheduling.Scope, id
 	return loadBooking(conn(ctx, s.DB), scope, id)
 }
 
-// clash describes the active booking of a person that [start, end) hits.
-func clash(tx *gorm.DB, personID int64, start, end time.Time) error {
+// clash describes, to institution inst, the active booking of a person that
+// [start, end) hits.
+func clash(tx *gorm.DB, inst, personID int64, start, end time.Time) error {
 	booked, err := SchedulingStore{DB: tx}.Booked(tx.Statement.Context, personID, start, end)
 	if err != nil || len(booked) == 0 {
 		return scheduling.ErrDoubleBooked
 	}
-	c := booked[0]
-	return scheduling.ErrDoubleBooked.WithMessage("the person is already booked on session %d (%q) from %s to %s",
-		c.SessionID, c.Topic, c.Start.Format(time.RFC3339), c.End.Format(time.RFC3339)).
-		WithDetails(map[string]any{"booking_id": c.BookingID, "session_id": c.SessionID, "topic": c.Topic,
-			"start": c.Start, "end": c.End})
+	return scheduling.Clash(inst, booked[0])
 }
 
-// CreateBooking implements scheduling.Store. The person's row is locked so
-// that bookings of one person are decided one at a time; the EXCLUDE
+// CreateBooking implements scheduling.Store. The person's row is locked
+// and the travel buffer checked by the use case before; the EXCLUDE
 // constraint stays the last word on overlaps.
-func (s SchedulingStore) CreateBooking(ctx context.Context, b scheduling.Booking, sess scheduling.Session, buffer time.Duration) (scheduling.Booking, error) {
+func (s SchedulingStore) CreateBooking(ctx context.Context, b scheduling.Booking) (scheduling.Booking, error) {
 	var out scheduling.Booking
-	var conflict error
+	now := s.now()
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("SELECT 1 FROM people WHERE id = ? FOR UPDATE", b.PersonID).Error; err != nil {
-			return fmt.Errorf("lock person: %w", err)
-		}
-		if buffer > 0 && sess.Mode != scheduling.Online {
-			if conflict = bufferClash(tx, b.PersonID, 0, sess.Venue, b.During, buffer); conflict != nil {
-				return conflict
-			}
-		}
 		var id int64
-		err := tx.Raw(`INSERT INTO bookings (institution_id, session_id, person_id, role, status, during, uid, sequence, flags, forced, version)
-			VALUES (?, ?, ?, ?, ?, tstzrange(?, ?, '[)'), ?, ?, ?, ?, 1) RETURNING id`,
+		err := tx.Raw(`INSERT INTO bookings (institution_id, session_id, person_id, role, status, during, uid, sequence, flags, forced,
+			version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, tstzrange(?, ?, '[)'), ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 			b.InstitutionID, b.SessionID, b.PersonID, string(b.Role), string(b.Status), b.During.Start, b.During.End, b.UID,
-			b.Sequence, jsonOrNil(b.Flags), b.Forced).Scan(&id).Error
+			b.Sequence, jsonOrNil(b.Flags), b.Forced, now, now).Scan(&id).Error
 		if err != nil {
-			return err
-		}
-		var err2 error
-		if out, err2 = loadBooking(tx, scheduling.Scope{}, id); err2 != nil {
-			return err2
-		}
-		return writeAudit(ctx, tx, b.InstitutionID, "create", "booking", id, nil, bookingAudit(out))
-	})
-	switch {
-	case err == nil:
-		return out, nil
-	case conflict != nil:
-		return scheduling.Booking{}, conflict
-	case isCode(err, exclusionViolation):
-		return scheduling.Booking{}, clash(conn(ctx, s.DB), b.PersonID, b.During.Start, b.During.End)
-	case isCode(err, uniqueViolation) && constraintOf(err) == "bookings_one_lead":
-		return scheduling.Booking{}, scheduling.ErrLeadTaken
-	default:
-		return scheduling.Booking{}, fmt.Errorf("insert booking: %w", err)
-	}
-}
-
-// UpdateBooking implements scheduling.Store.
-func (s SchedulingStore) UpdateBooking(ctx context.Context, scope scheduling.Scope, id int64, change func(*scheduling.Booking) error) (scheduling.Booking, error) {
-	var out, before scheduling.Booking
-	var domainErr error
-	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		var err error
-		before, err = loadBooking(tx, scope, id, true)
-		if err != nil {
-			domainErr = err
-			return err
-		}
-		after := before
-		after.Flags = append([]string{}, before.Flags...)
-		if err := change(&after); err != nil {
-			domainErr = err
-			return err
-		}
-		var jp *int
-		if after.ActualJP != 0 {
-			jp = &after.ActualJP
-		}
-		if err := tx.Exec(`UPDATE bookings SET status = ?, sequence = ?, flags = ?, actual_jp = ?, version = version + 1,
-			updated_at = clock_timestamp() WHERE id = ?`, string(after.Status), after.Sequence, jsonOrNil(after.Flags), jp, id).Error; err != nil {
 			return err
 		}
 		if out, err = loadBooking(tx, scheduling.Scope{}, id); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, out.InstitutionID, "transition", "booking", id, bookingAudit(before), bookingAudit(out))
+		return writeAudit(ctx, tx, b.InstitutionID, "create", "booking", id, nil, bookingAudit(out))
 	})
-	switch {
-	case err == nil:
-		return out, nil
-	case domainErr != nil:
-		return scheduling.Booking{}, domainErr
-	case isCode(err, exclusionViolation):
-		return scheduling.Booking{}, clash(conn(ctx, s.DB), before.PersonID, before.During.Start, before.During.End)
-	case isCode(err, uniqueViolation) && constraintOf(err) == "bookings_one_lead":
-		return scheduling.Booking{}, scheduling.ErrLeadTaken
-	default:
-		return scheduling.Booking{}, fmt.Errorf("update booking %d: %w", id, err)
+	if err != nil {
+		return scheduling.Booking{}, s.bookingError(ctx, b, err)
 	}
+	return out, nil
+}
+
+// bookingError maps the constraints a booking write can break.
+func (s SchedulingStore) bookingError(ctx context.Context, b scheduling.Booking, err error) error {
+	switch {
+	case isCode(err, exclusionViolation):
+		return clash(conn(ctx, s.DB), b.InstitutionID, b.PersonID, b.During.Start, b.During.End)
+	case isCode(err, uniqueViolation) && constraintOf(err) == "bookings_one_lead":
+		return scheduling.ErrLeadTaken.WithDetails(map[string]any{"session_id": b.SessionID})
+	case errs.KindOf(err) != errs.Internal:
+		return err
+	default:
+		return fmt.Errorf("write booking of person %d: %w", b.PersonID, err)
+	}
+}
+
+// LockBooking implements scheduling.Store.
+func (s SchedulingStore) LockBooking(ctx context.Context, scope scheduling.Scope, id int64) (scheduling.Booking, error) {
+	return loadBooking(conn(ctx, s.DB), scope, id, true)
+}
+
+// SaveBooking implements scheduling.Store.
+func (s SchedulingStore) SaveBooking(ctx context.Context, before, after scheduling.Booking) (scheduling.Booking, error) {
+	var out scheduling.Booking
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
+		var jp *int
+		if after.ActualJP != 0 {
+			jp = &after.ActualJP
+		}
+		if err := tx.Exec(`UPDATE bookings SET status = ?, during = tstzrange(?, ?, '[)'), sequence = ?, flags = ?, actual_jp = ?,
+			version = version + 1, updated_at = ? WHERE id = ?`, string(after.Status), after.During.Start, after.During.End,
+			after.Sequence, jsonOrNil(after.Flags), jp, s.now(), before.ID).Error; err != nil {
+			return err
+		}
+		var err error
+		if out, err = loadBooking(tx, scheduling.Scope{}, before.ID); err != nil {
+			return err
+		}
+		action := "transition"
+		if before.Status == after.Status {
+			action = "update"
+		}
+		return writeAudit(ctx, tx, out.InstitutionID, action, "booking", before.ID, bookingAudit(before), bookingAudit(out))
+	})
+	if err != nil {
+		return scheduling.Booking{}, s.bookingError(ctx, after, err)
+	}
+	return out, nil
 }

@@ -44,7 +44,7 @@ const bookingViewSelect = `SELECT b.id, b.institution_id, b.person_id, b.uid, b.
 		lower(b.during) AS start, upper(b.during) AS "end", s.zone, s.topic, c.name AS course_name, s.venue, s.mode, b.role,
 		p.name AS person_name, p.email AS person_email, i.name AS institution,
 		coalesce((SELECT lp.name FROM bookings lb JOIN people lp ON lp.id = lb.person_id WHERE lb.session_id = s.id
-			AND lb.role = 'lead' AND lb.status NOT IN ('declined', 'cancelled') LIMIT 1), '') AS lead_name,
+			AND lb.role = 'lead' AND booking_active(lb.status) LIMIT 1), '') AS lead_name,
 		greatest(b.updated_at, s.updated_at) AS updated_at
 	FROM bookings b JOIN sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
 	JOIN people p ON p.id = b.person_id JOIN institutions i ON i.id = b.institution_id`
@@ -95,7 +95,7 @@ func (s CalendarStore) BookingByUID(ctx context.Context, uid string) (calendar.B
 // days after cancellation.
 func (s CalendarStore) FeedBookings(ctx context.Context, inst, person int64) ([]calendar.Booking, error) {
 	q := bookingViewSelect + ` WHERE upper(b.during) > now() - interval '90 days'
-		AND (b.status NOT IN ('declined', 'cancelled') AND s.status = 'scheduled' OR greatest(b.updated_at, s.updated_at) > now() - interval '30 days')`
+		AND (booking_active(b.status) AND s.status = 'scheduled' OR greatest(b.updated_at, s.updated_at) > now() - interval '30 days')`
 	var args []any
 	if person != 0 {
 		q += ` AND b.person_id = ?`

@@ -200,3 +200,11 @@ func notFound(err error, what string, id int64) error {
 
 // forUpdate is SELECT … FOR UPDATE.
 func forUpdate() clause.Locking { return clause.Locking{Strength: "UPDATE"} }
+
+// clock reads now, or the system clock when no clock was injected.
+func clock(now func() time.Time) time.Time {
+	if now == nil {
+		return time.Now().UTC()
+	}
+	return now().UTC()
+}

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,7 +15,11 @@ import (
 )
 
 // MatchingStore implements matching.Loader, SettingsStore and ProposalStore.
-type MatchingStore struct{ DB *gorm.DB }
+type MatchingStore struct {
+	DB *gorm.DB
+	// Now stamps applied proposals; nil reads the system clock.
+	Now func() time.Time
+}
 
 // Epoch implements matching.Loader.
 func (s MatchingStore) Epoch(ctx context.Context) (int64, error) {
@@ -105,7 +108,7 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 	if err := db.Raw(`SELECT b.person_id, b.session_id, lower(b.during) AS start, upper(b.during) AS "end", s.mode, s.venue, s.zone,
 			coalesce(b.actual_jp, s.jp) AS jp
 		FROM bookings b JOIN sessions s ON s.id = b.session_id
-		WHERE b.status NOT IN ('declined', 'cancelled')`+bw+` ORDER BY b.person_id, lower(b.during)`, bargs...).Scan(&booked).Error; err != nil {
+		WHERE booking_active(b.status)`+bw+` ORDER BY b.person_id, lower(b.during)`, bargs...).Scan(&booked).Error; err != nil {
 		return nil, fmt.Errorf("load bookings: %w", err)
 	}
 	for _, b := range booked {
@@ -306,53 +309,17 @@ func (s MatchingStore) ProposalSlots(ctx context.Context, inst, courseID, id int
 	return out, nil
 }
 
-// ApplyProposal implements matching.ProposalStore: all bookings or none.
-func (s MatchingStore) ApplyProposal(ctx context.Context, inst, courseID, id int64, bookings []scheduling.Booking) ([]scheduling.Booking, error) {
-	var out []scheduling.Booking
-	var failed error
-	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
+// MarkApplied implements matching.ProposalStore.
+func (s MatchingStore) MarkApplied(ctx context.Context, inst, courseID, id int64) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if _, applied, err := loadProposal(tx, inst, courseID, id, true); err != nil {
 			return err
 		} else if applied {
 			return matching.ErrProposalApplied
 		}
-		for _, b := range bookings {
-			var bid int64
-			err := tx.Raw(`INSERT INTO bookings (institution_id, session_id, person_id, role, status, during, uid, sequence, flags, forced, version)
-				VALUES (?, ?, ?, ?, ?, tstzrange(?, ?, '[)'), ?, 0, ?, false, 1) RETURNING id`,
-				b.InstitutionID, b.SessionID, b.PersonID, string(b.Role), string(b.Status), b.During.Start, b.During.End, b.UID,
-				jsonOrNil(b.Flags)).Scan(&bid).Error
-			switch {
-			case isCode(err, exclusionViolation):
-				failed = scheduling.ErrDoubleBooked.WithMessage("person %d was booked elsewhere meanwhile; nothing was booked", b.PersonID).
-					WithDetails(map[string]any{"person_id": b.PersonID, "session_id": b.SessionID})
-				return failed
-			case isCode(err, uniqueViolation):
-				failed = scheduling.ErrLeadTaken.WithMessage("session %d got a lead meanwhile; nothing was booked", b.SessionID).
-					WithDetails(map[string]any{"session_id": b.SessionID})
-				return failed
-			case err != nil:
-				return fmt.Errorf("insert booking: %w", err)
-			}
-			booking, err := loadBooking(tx, scheduling.Scope{}, bid)
-			if err != nil {
-				return err
-			}
-			if err := writeAudit(ctx, tx, inst, "create", "booking", bid, nil, bookingAudit(booking)); err != nil {
-				return err
-			}
-			out = append(out, booking)
-		}
-		if err := tx.Exec(`UPDATE assignment_proposals SET applied_at = now() WHERE id = ?`, id).Error; err != nil {
+		if err := tx.Exec(`UPDATE assignment_proposals SET applied_at = ? WHERE id = ?`, clock(s.Now), id).Error; err != nil {
 			return fmt.Errorf("mark proposal applied: %w", err)
 		}
-		return writeAudit(ctx, tx, inst, "apply", "assignment_proposal", id, nil, map[string]any{"bookings": len(out)})
+		return writeAudit(ctx, tx, inst, "apply", "assignment_proposal", id, nil, map[string]any{"applied": true})
 	})
-	if failed != nil {
-		return nil, failed
-	}
-	if err != nil && !errors.Is(err, matching.ErrProposalApplied) && errs.KindOf(err) == errs.Internal {
-		return nil, err
-	}
-	return out, err
 }

@@ -14,7 +14,13 @@ import (
 )
 
 // SchedulingStore implements scheduling.Store.
-type SchedulingStore struct{ DB *gorm.DB }
+type SchedulingStore struct {
+	DB *gorm.DB
+	// Now stamps updated_at; nil reads the system clock.
+	Now func() time.Time
+}
+
+func (s SchedulingStore) now() time.Time { return clock(s.Now) }
 
 type courseRow struct {
 	ID                      int64
@@ -145,116 +151,85 @@ func (s SchedulingStore) Session(ctx context.Context, inst, id int64) (schedulin
 	return row.toDomain(), notFound(err, "session", id)
 }
 
-// UpdateSession implements scheduling.Store.
-func (s SchedulingStore) UpdateSession(ctx context.Context, sess scheduling.Session, buffer time.Duration) (scheduling.Session, []scheduling.Booking, error) {
-	var out scheduling.Session
-	var changed []scheduling.Booking
-	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		var before sessionRow
-		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", sess.ID, sess.InstitutionID).Take(&before).Error; err != nil {
-			return notFound(err, "session", sess.ID)
-		}
-		if before.Version != sess.Version {
-			return scheduling.ErrStaleSession
-		}
-		row := sessionToRow(sess)
-		row.Version = before.Version + 1
-		row.CreatedAt = before.CreatedAt
-		row.UpdatedAt = time.Now().UTC()
-		if err := tx.Select("*").Omit("id", "institution_id", "course_id", "created_at").Updates(&row).Error; err != nil {
-			return fmt.Errorf("update session %d: %w", sess.ID, err)
-		}
-		out = row.toDomain()
-		moved := !before.StartsAt.Equal(row.StartsAt) || !before.EndsAt.Equal(row.EndsAt)
-		var err error
-		switch {
-		case row.Status == string(scheduling.SessionCancelled):
-			changed, err = updateSessionBookings(ctx, tx, sess.ID, `status = 'cancelled', sequence = sequence + 1`)
-		case moved:
-			changed, err = updateSessionBookings(ctx, tx, sess.ID, `during = tstzrange(?, ?, '[)'), sequence = sequence + 1`, row.StartsAt, row.EndsAt)
-			if err == nil {
-				err = checkMovedBuffer(tx, sess, changed, buffer)
-			}
-		}
-		if err != nil {
-			return err
-		}
-		return writeAudit(ctx, tx, sess.InstitutionID, "update", "session", sess.ID, before, row)
-	})
-	return out, changed, err
+// LockSession implements scheduling.Store.
+func (s SchedulingStore) LockSession(ctx context.Context, inst, id int64) (scheduling.Session, error) {
+	var row sessionRow
+	err := conn(ctx, s.DB).Clauses(forUpdate()).Where("id = ? AND institution_id = ?", id, inst).Take(&row).Error
+	return row.toDomain(), notFound(err, "session", id)
 }
 
-// updateSessionBookings applies set to the session's active bookings and
-// audits each; an overlap caused by a move is reported as a double booking.
-func updateSessionBookings(ctx context.Context, tx *gorm.DB, sessionID int64, set string, args ...any) ([]scheduling.Booking, error) {
-	var ids []int64
-	if err := tx.Raw(`SELECT id FROM bookings WHERE session_id = ? AND status NOT IN ('declined', 'cancelled') ORDER BY id FOR UPDATE`,
-		sessionID).Scan(&ids).Error; err != nil {
-		return nil, fmt.Errorf("lock bookings: %w", err)
+// SaveSession implements scheduling.Store.
+func (s SchedulingStore) SaveSession(ctx context.Context, before, after scheduling.Session) (scheduling.Session, error) {
+	row := sessionToRow(after)
+	row.Version = before.Version + 1
+	row.CreatedAt = before.CreatedAt
+	row.UpdatedAt = s.now()
+	var out scheduling.Session
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
+		res := tx.Select("*").Omit("id", "institution_id", "course_id", "created_at").
+			Where("version = ?", before.Version).Updates(&row)
+		if res.Error != nil {
+			return fmt.Errorf("update session %d: %w", after.ID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return scheduling.ErrStaleSession
+		}
+		out = row.toDomain()
+		return writeAudit(ctx, tx, after.InstitutionID, "update", "session", after.ID, sessionToRow(before), row)
+	})
+	return out, err
+}
+
+// LockActiveBookings implements scheduling.Store.
+func (s SchedulingStore) LockActiveBookings(ctx context.Context, sessionID int64) ([]scheduling.Booking, error) {
+	var rows []bookingRow
+	if err := conn(ctx, s.DB).Raw(bookingSelect+` WHERE session_id = ? AND booking_active(status) ORDER BY id FOR UPDATE`,
+		sessionID).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("lock bookings of session %d: %w", sessionID, err)
 	}
-	var out []scheduling.Booking
-	for _, id := range ids {
-		before, err := loadBooking(tx, scheduling.Scope{}, id)
-		if err != nil {
-			return nil, err
-		}
-		q := `UPDATE bookings SET ` + set + `, version = version + 1, updated_at = clock_timestamp() WHERE id = ?`
-		if err := tx.Exec(q, append(args, id)...).Error; err != nil {
-			if isCode(err, exclusionViolation) {
-				return nil, scheduling.ErrDoubleBooked.WithMessage("moving the session would double-book person %d", before.PersonID).
-					WithDetails(map[string]any{"booking_id": id, "person_id": before.PersonID})
-			}
-			return nil, fmt.Errorf("update booking %d: %w", id, err)
-		}
-		after, err := loadBooking(tx, scheduling.Scope{}, id)
-		if err != nil {
-			return nil, err
-		}
-		if err := writeAudit(ctx, tx, after.InstitutionID, "update", "booking", id, bookingAudit(before), bookingAudit(after)); err != nil {
-			return nil, err
-		}
-		out = append(out, after)
+	out := make([]scheduling.Booking, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
 	}
 	return out, nil
 }
 
-// checkMovedBuffer refuses a move that brings an offline session within
-// buffer of another offline booking of the same person at another venue.
-func checkMovedBuffer(tx *gorm.DB, sess scheduling.Session, moved []scheduling.Booking, buffer time.Duration) error {
-	if buffer <= 0 || sess.Mode == scheduling.Online {
-		return nil
-	}
-	for _, b := range moved {
-		if err := tx.Exec("SELECT 1 FROM people WHERE id = ? FOR UPDATE", b.PersonID).Error; err != nil {
-			return fmt.Errorf("lock person: %w", err)
-		}
-		if err := bufferClash(tx, b.PersonID, b.ID, sess.Venue, b.During, buffer); err != nil {
-			return err
-		}
+// LockPerson implements scheduling.Store.
+func (s SchedulingStore) LockPerson(ctx context.Context, personID int64) error {
+	if err := conn(ctx, s.DB).Exec("SELECT 1 FROM people WHERE id = ? FOR UPDATE", personID).Error; err != nil {
+		return fmt.Errorf("lock person %d: %w", personID, err)
 	}
 	return nil
 }
 
-// bufferClash reports an active offline booking of person at another venue
-// within buffer of during, other than booking except.
-func bufferClash(tx *gorm.DB, person, except int64, venue string, during scheduling.Interval, buffer time.Duration) error {
-	var near struct {
-		BookingID, SessionID int64
-		Venue                string
-	}
-	err := tx.Raw(`SELECT b.id AS booking_id, s.id AS session_id, s.venue FROM bookings b JOIN sessions s ON s.id = b.session_id
-		WHERE b.person_id = ? AND b.id <> ? AND b.status NOT IN ('declined', 'cancelled') AND s.mode <> 'online'
-		AND lower(s.venue) <> lower(?) AND b.during && tstzrange(?, ?, '[)') LIMIT 1`,
-		person, except, venue, during.Start.Add(-buffer), during.End.Add(buffer)).Scan(&near).Error
+// NearOtherVenue implements scheduling.Store.
+func (s SchedulingStore) NearOtherVenue(ctx context.Context, person, except int64, venue string, during scheduling.Interval, buffer time.Duration) (scheduling.Booked, bool, error) {
+	b, found, err := nearOtherVenue(conn(ctx, s.DB), person, except, venue, during, buffer)
 	if err != nil {
-		return fmt.Errorf("check travel buffer: %w", err)
+		return b, false, fmt.Errorf("check travel buffer: %w", err)
 	}
-	if near.BookingID == 0 {
-		return nil
+	return b, found, nil
+}
+
+// nearOtherVenue finds an active offline booking of person at another venue
+// within buffer of during, other than booking except.
+func nearOtherVenue(tx *gorm.DB, person, except int64, venue string, during scheduling.Interval, buffer time.Duration) (scheduling.Booked, bool, error) {
+	var rows []struct {
+		BookingID, SessionID, InstitutionID int64
+		Topic, Zone, Venue                  string
+		Start, End                          time.Time
 	}
-	return scheduling.ErrDoubleBooked.WithMessage("person %d has an offline session at %q within %s of this one", person, near.Venue, buffer).
-		WithDetails(map[string]any{"booking_id": near.BookingID, "session_id": near.SessionID, "venue": near.Venue,
-			"person_id": person, "buffer_minutes": int(buffer / time.Minute)})
+	err := tx.Raw(`SELECT b.id AS booking_id, s.id AS session_id, b.institution_id, s.topic, s.zone, s.venue,
+		lower(b.during) AS start, upper(b.during) AS "end" FROM bookings b JOIN sessions s ON s.id = b.session_id
+		WHERE b.person_id = ? AND b.id <> ? AND booking_active(b.status) AND s.mode <> 'online'
+		AND lower(s.venue) <> lower(?) AND b.during && tstzrange(?, ?, '[)') LIMIT 1`,
+		person, except, venue, during.Start.Add(-buffer), during.End.Add(buffer)).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return scheduling.Booked{}, false, err
+	}
+	r := rows[0]
+	return scheduling.Booked{Interval: scheduling.Interval{Start: r.Start.UTC(), End: r.End.UTC()}, BookingID: r.BookingID,
+		SessionID: r.SessionID, InstitutionID: r.InstitutionID, Topic: r.Topic, Zone: r.Zone, Venue: r.Venue}, true, nil
 }
 
 // SessionBookings implements scheduling.Store.
@@ -407,13 +382,14 @@ func (s SchedulingStore) SetAvailability(ctx context.Context, inst, personID int
 // Booked implements scheduling.Store.
 func (s SchedulingStore) Booked(ctx context.Context, personID int64, from, to time.Time) ([]scheduling.Booked, error) {
 	var rows []struct {
-		BookingID, SessionID int64
-		Topic                string
-		Start, End           time.Time
+		BookingID, SessionID, InstitutionID int64
+		Topic, Zone                         string
+		Start, End                          time.Time
 	}
-	err := conn(ctx, s.DB).Raw(`SELECT b.id AS booking_id, b.session_id, s.topic, lower(b.during) AS start, upper(b.during) AS "end"
+	err := conn(ctx, s.DB).Raw(`SELECT b.id AS booking_id, b.session_id, b.institution_id, s.topic, s.zone,
+		lower(b.during) AS start, upper(b.during) AS "end"
 		FROM bookings b JOIN sessions s ON s.id = b.session_id
-		WHERE b.person_id = ? AND b.status NOT IN ('declined', 'cancelled') AND b.during && tstzrange(?, ?, '[)')
+		WHERE b.person_id = ? AND booking_active(b.status) AND b.during && tstzrange(?, ?, '[)')
 		ORDER BY lower(b.during)`, personID, from, to).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load bookings: %w", err)
@@ -421,7 +397,7 @@ func (s SchedulingStore) Booked(ctx context.Context, personID int64, from, to ti
 	out := make([]scheduling.Booked, len(rows))
 	for i, r := range rows {
 		out[i] = scheduling.Booked{Interval: scheduling.Interval{Start: r.Start.UTC(), End: r.End.UTC()}, BookingID: r.BookingID,
-			SessionID: r.SessionID, Topic: r.Topic}
+			SessionID: r.SessionID, InstitutionID: r.InstitutionID, Topic: r.Topic, Zone: r.Zone}
 	}
 	return out, nil
 }

@@ -25,12 +25,10 @@ func conn(ctx context.Context, db *gorm.DB) *gorm.DB {
 // roll back together.
 type Transactor struct{ DB *gorm.DB }
 
-// Do runs f in a transaction, or in the one ctx already carries.
+// Do runs f in a transaction. Inside the one ctx already carries it is a
+// savepoint: an error of f undoes f's writes and leaves the rest standing.
 func (t Transactor) Do(ctx context.Context, f func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return f(ctx)
-	}
-	return t.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return conn(ctx, t.DB).Transaction(func(tx *gorm.DB) error {
 		return f(context.WithValue(ctx, txKey{}, tx))
 	})
 }

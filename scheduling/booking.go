@@ -34,7 +34,18 @@ const (
 )
 
 // Active reports whether a booking in status s holds the person's time.
+// The database's twin is the SQL function booking_active (migration 00011),
+// used by every query and by the EXCLUDE constraint; a test keeps them equal.
 func (s Status) Active() bool { return s != Declined && s != Cancelled }
+
+// Answered reports whether the person has answered the invitation (or
+// staff confirmed it): after a significant change they are asked again.
+func (s Status) Answered() bool { return s == Accepted || s == Tentative || s == Confirmed }
+
+// Statuses lists every status, in lifecycle order.
+func Statuses() []Status {
+	return []Status{Proposed, Invited, Accepted, Declined, Tentative, Confirmed, Completed, Cancelled}
+}
 
 // transitions lists, for each status, where a booking may go next.
 var transitions = map[Status][]Status{

@@ -9,14 +9,34 @@ import (
 
 	"sinergi/errs"
 	"sinergi/profile"
+	"sinergi/tz"
 )
 
 // Booked is an active booking as it occupies a person's calendar.
 type Booked struct {
 	Interval
-	BookingID int64
-	SessionID int64
-	Topic     string
+	BookingID     int64
+	SessionID     int64
+	InstitutionID int64
+	Topic         string
+	// Zone is the venue's zone, in which its times are told.
+	Zone  string
+	Venue string
+}
+
+// Clash is the double-booking error told to institution inst about the
+// booking b that is in the way: its own booking by session, topic and time
+// in the venue zone; another institution's only as "busy then", so that
+// nothing about it leaks.
+func Clash(inst int64, b Booked) error {
+	if b.InstitutionID != inst {
+		return ErrDoubleBooked.WithMessage("the person is busy at that time")
+	}
+	loc := tz.MustLoad(b.Zone)
+	return ErrDoubleBooked.WithMessage("the person is already booked on session %d (%q) from %s to %s %s",
+		b.SessionID, b.Topic, b.Start.In(loc).Format("2006-01-02 15:04"), b.End.In(loc).Format("15:04"), tz.Label(b.Zone)).
+		WithDetails(map[string]any{"booking_id": b.BookingID, "session_id": b.SessionID, "topic": b.Topic,
+			"start": b.Start.In(loc).Format(time.RFC3339), "end": b.End.In(loc).Format(time.RFC3339)})
 }
 
 // Scope limits which bookings a caller reaches: those of an institution,
@@ -33,12 +53,6 @@ type Store interface {
 	Course(ctx context.Context, inst, id int64) (Course, error)
 	CreateSession(ctx context.Context, s Session) (Session, error)
 	Session(ctx context.Context, inst, id int64) (Session, error)
-	// UpdateSession saves s if its stored version is s.Version; when the
-	// time moved it moves the active bookings (bumping their SEQUENCE),
-	// refusing overlaps and, for offline sessions, other venues within
-	// buffer; when the session is cancelled it cancels them; all in one
-	// transaction.
-	UpdateSession(ctx context.Context, s Session, buffer time.Duration) (Session, []Booking, error)
 	SessionBookings(ctx context.Context, inst, sessionID int64) ([]Booking, error)
 	// ListCourses lists an institution's courses with ids above after,
 	// oldest first.
@@ -55,12 +69,65 @@ type Store interface {
 	SetAvailability(ctx context.Context, inst, personID int64, a Availability) error
 	Booked(ctx context.Context, personID int64, from, to time.Time) ([]Booked, error)
 
-	// CreateBooking inserts b unless the person holds an overlapping active
-	// booking, or an offline one at another venue within buffer of it.
-	CreateBooking(ctx context.Context, b Booking, s Session, buffer time.Duration) (Booking, error)
+	// LockPerson locks a person's row for the rest of the transaction, so
+	// that bookings of one person are decided one at a time.
+	LockPerson(ctx context.Context, personID int64) error
+	// NearOtherVenue finds an active offline booking of the person, other
+	// than except, at a venue other than venue and within buffer of during.
+	NearOtherVenue(ctx context.Context, personID, except int64, venue string, during Interval, buffer time.Duration) (Booked, bool, error)
+	// CreateBooking inserts b and audits it; the EXCLUDE constraint turns
+	// an overlap into ErrDoubleBooked.
+	CreateBooking(ctx context.Context, b Booking) (Booking, error)
 	Booking(ctx context.Context, scope Scope, id int64) (Booking, error)
-	// UpdateBooking locks the booking, applies change and saves it.
-	UpdateBooking(ctx context.Context, scope Scope, id int64, change func(*Booking) error) (Booking, error)
+	// LockBooking reads a booking within scope and locks it.
+	LockBooking(ctx context.Context, scope Scope, id int64) (Booking, error)
+	// SaveBooking stores after (status, time, sequence, flags, actual JP)
+	// over before and audits the change.
+	SaveBooking(ctx context.Context, before, after Booking) (Booking, error)
+	// LockSession reads a session and locks it.
+	LockSession(ctx context.Context, inst, id int64) (Session, error)
+	// SaveSession stores after over before (whose version it must still
+	// have) and audits the change.
+	SaveSession(ctx context.Context, before, after Session) (Session, error)
+	// LockActiveBookings reads and locks a session's active bookings.
+	LockActiveBookings(ctx context.Context, sessionID int64) ([]Booking, error)
+}
+
+// Tx runs a use case in one database transaction: stores called with the
+// context it hands on join that transaction.
+type Tx interface {
+	Do(ctx context.Context, f func(ctx context.Context) error) error
+}
+
+// NoticeKind is what a booking's calendar message tells its person.
+type NoticeKind string
+
+// Notices: an invitation, an update after a significant change (time or
+// venue, RFC 5546 §2.1.4), or a cancellation.
+const (
+	NoticeInvite NoticeKind = "invite"
+	NoticeUpdate NoticeKind = "update"
+	NoticeCancel NoticeKind = "cancel"
+)
+
+// Notice is a calendar message a change of a booking owes its person.
+type Notice struct {
+	Kind NoticeKind
+	// Was is the session before an update, to say what changed.
+	Was *Session
+}
+
+// Notifier queues a booking's calendar message in the transaction of the
+// change that caused it (the outbox), so that a change and its message
+// commit together.
+type Notifier interface {
+	Notify(ctx context.Context, b Booking, n Notice) error
+}
+
+// Accruer drafts the honorarium of a completed booking, in the transaction
+// of the completion, and returns the ledger row's id.
+type Accruer interface {
+	Accrue(ctx context.Context, inst, bookingID int64) (int64, error)
 }
 
 // BookingFilter narrows a booking listing.
@@ -75,10 +142,15 @@ type People interface {
 	Person(ctx context.Context, inst, id int64, shared bool) (profile.Person, error)
 }
 
-// Service applies the scheduling rules.
+// Service applies the scheduling rules. Every change of a booking goes
+// through one of its methods, in one transaction with its side effects.
 type Service struct {
 	Store  Store
 	People People
+	Tx     Tx
+	// Notify queues calendar mail; Accrue drafts honoraria on completion.
+	Notify Notifier
+	Accrue Accruer
 	Now    func() time.Time
 	// Buffer is the minimum gap between two offline sessions of one person
 	// at different venues.
@@ -151,40 +223,123 @@ func (s Service) CreateSession(ctx context.Context, inst, courseID int64, sess S
 }
 
 // UpdateSession applies change to a session (based on version, when not 0)
-// and saves it, moving or cancelling its bookings.
+// and saves it with what follows for its active bookings, all in one
+// transaction: a new time or venue bumps their SEQUENCE, puts answered
+// bookings back to awaiting an answer and queues an update; a cancelled
+// session cancels them and queues the cancellation. A move that would
+// double-book someone, or break a travel buffer, refuses the whole change.
 func (s Service) UpdateSession(ctx context.Context, inst, id int64, version int, force bool, change func(*Session)) (Session, []Holiday, []Booking, error) {
-	sess, err := s.Store.Session(ctx, inst, id)
-	if err != nil {
-		return Session{}, nil, nil, err
-	}
-	if version != 0 && version != sess.Version {
-		return Session{}, nil, nil, ErrStaleSession
-	}
-	if sess.Status == SessionCancelled {
-		return Session{}, nil, nil, ErrSessionClosed
-	}
-	course, err := s.Store.Course(ctx, inst, sess.CourseID)
-	if err != nil {
-		return Session{}, nil, nil, err
-	}
-	before := sess
-	change(&sess)
-	if sess.Start != before.Start || sess.End != before.End {
-		if sess.JP == before.JP {
+	var out Session
+	var warnings []Holiday
+	var changed []Booking
+	err := s.Tx.Do(ctx, func(ctx context.Context) error {
+		before, err := s.Store.LockSession(ctx, inst, id)
+		if err != nil {
+			return err
+		}
+		if version != 0 && version != before.Version {
+			return ErrStaleSession
+		}
+		if before.Status == SessionCancelled {
+			return ErrSessionClosed
+		}
+		course, err := s.Store.Course(ctx, inst, before.CourseID)
+		if err != nil {
+			return err
+		}
+		sess := before
+		sess.Requirements = append([]Requirement(nil), before.Requirements...)
+		change(&sess)
+		if (sess.Start != before.Start || sess.End != before.End) && sess.JP == before.JP {
 			sess.JP = 0 // derive again from the new length
 		}
-	}
-	if err := sess.Normalize(course); err != nil {
+		if err := sess.Normalize(course); err != nil {
+			return err
+		}
+		if sess.Status != SessionCancelled {
+			if warnings, err = s.checkHolidays(ctx, sess, force); err != nil {
+				return err
+			}
+		}
+		if out, err = s.Store.SaveSession(ctx, before, sess); err != nil {
+			return err
+		}
+		changed, err = s.followSession(ctx, before, out)
+		return err
+	})
+	if err != nil {
 		return Session{}, nil, nil, err
 	}
-	var warnings []Holiday
-	if sess.Status != SessionCancelled {
-		if warnings, err = s.checkHolidays(ctx, sess, force); err != nil {
-			return Session{}, nil, nil, err
-		}
+	return out, warnings, changed, nil
+}
+
+// Significant reports whether a session's change is one its trainers must
+// see in their calendars and answer again: a new time or venue.
+func Significant(before, after Session) bool {
+	return !before.Start.Equal(after.Start) || !before.End.Equal(after.End) ||
+		strings.TrimSpace(before.Venue) != strings.TrimSpace(after.Venue) || before.Mode != after.Mode
+}
+
+// followSession carries a session's change to its active bookings.
+func (s Service) followSession(ctx context.Context, before, after Session) ([]Booking, error) {
+	cancelled := after.Status == SessionCancelled
+	if !cancelled && !Significant(before, after) {
+		return nil, nil
 	}
-	out, bookings, err := s.Store.UpdateSession(ctx, sess, s.Buffer)
-	return out, warnings, bookings, err
+	bookings, err := s.Store.LockActiveBookings(ctx, after.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Booking, 0, len(bookings))
+	for _, b := range bookings {
+		next := b
+		next.Flags = append([]string(nil), b.Flags...)
+		next.Sequence++
+		notice := Notice{Kind: NoticeUpdate, Was: &before}
+		if cancelled {
+			next.Status, notice = Cancelled, Notice{Kind: NoticeCancel}
+		} else {
+			next.During = Interval{after.Start, after.End}
+			if b.Status.Answered() {
+				next.Status = Invited // asked again: the answer was to another time or place
+			}
+			if err := s.Store.LockPerson(ctx, b.PersonID); err != nil {
+				return nil, err
+			}
+			if err := s.checkBuffer(ctx, b.PersonID, b.ID, after, next.During); err != nil {
+				return nil, err
+			}
+		}
+		saved, err := s.Store.SaveBooking(ctx, b, next)
+		if err != nil {
+			return nil, err
+		}
+		if saved.Status != Proposed {
+			if err := s.Notify.Notify(ctx, saved, notice); err != nil {
+				return nil, fmt.Errorf("queue the %s of booking %d: %w", notice.Kind, saved.ID, err)
+			}
+		}
+		out = append(out, saved)
+	}
+	return out, nil
+}
+
+// checkBuffer refuses an offline session within the travel buffer of
+// another offline booking of the person at another venue.
+func (s Service) checkBuffer(ctx context.Context, personID, except int64, sess Session, during Interval) error {
+	if s.Buffer <= 0 || sess.Mode == Online {
+		return nil
+	}
+	near, found, err := s.Store.NearOtherVenue(ctx, personID, except, sess.Venue, during, s.Buffer)
+	if err != nil || !found {
+		return err
+	}
+	if near.InstitutionID != sess.InstitutionID {
+		return ErrDoubleBooked.WithMessage("the person is busy too close to this session (travel buffer of %s)", s.Buffer)
+	}
+	return ErrDoubleBooked.WithMessage("the person has an offline session at %q within %s of this one", near.Venue, s.Buffer).
+		WithDetails(map[string]any{"booking_id": near.BookingID, "session_id": near.SessionID, "venue": near.Venue,
+			"person_id": personID, "buffer_minutes": int(s.Buffer / time.Minute)})
 }
 
 // ErrStaleSession refuses a change based on an old version.
@@ -198,8 +353,20 @@ type BookRequest struct {
 	Force     bool
 }
 
-// Book checks the rules and books a person on a session in status proposed.
+// Book checks the rules and books a person on a session in status
+// proposed. It is the only way a booking is created: by staff, and by an
+// applied assignment (inside that use case's transaction).
 func (s Service) Book(ctx context.Context, inst int64, r BookRequest) (Booking, error) {
+	var out Booking
+	err := s.Tx.Do(ctx, func(ctx context.Context) error {
+		var err error
+		out, err = s.book(ctx, inst, r)
+		return err
+	})
+	return out, err
+}
+
+func (s Service) book(ctx context.Context, inst int64, r BookRequest) (Booking, error) {
 	if r.Role != Lead && r.Role != CoTrainer {
 		return Booking{}, errs.Invalidf("role", "must be lead or co_trainer")
 	}
@@ -235,6 +402,9 @@ func (s Service) Book(ctx context.Context, inst int64, r BookRequest) (Booking, 
 	if SameUnitPractitioner(person, course) {
 		b.Flags = append(b.Flags, FlagSameUnitPractitioner)
 	}
+	if err := s.Store.LockPerson(ctx, person.ID); err != nil {
+		return Booking{}, err
+	}
 	av, err := s.Store.Availability(ctx, person.ID)
 	if err != nil {
 		return Booking{}, err
@@ -248,7 +418,10 @@ func (s Service) Book(ctx context.Context, inst int64, r BookRequest) (Booking, 
 		}
 		b.Flags = append(b.Flags, FlagOutsideAvailability)
 	}
-	return s.Store.CreateBooking(ctx, b, sess, s.Buffer)
+	if err := s.checkBuffer(ctx, person.ID, 0, sess, b.During); err != nil {
+		return Booking{}, err
+	}
+	return s.Store.CreateBooking(ctx, b)
 }
 
 // SameUnitPractitioner reports whether a practitioner comes from the
@@ -269,17 +442,63 @@ func fieldNotFound(err error, field string) error {
 	return err
 }
 
-// TransitionBooking moves a booking to another status. trainerPerson is
-// the person id of a trainer acting on their own booking, or 0 for staff.
-func (s Service) TransitionBooking(ctx context.Context, scope Scope, id int64, to Status, actualJP int) (Booking, error) {
-	var sess Session
-	return s.Store.UpdateBooking(ctx, scope, id, func(b *Booking) error {
-		var err error
-		if sess, err = s.Store.Session(ctx, b.InstitutionID, b.SessionID); err != nil {
+// Effects reports what a transition did beside the status change.
+type Effects struct {
+	// HonorariumID is the ledger row drafted on completion; when it could
+	// not be drafted (no rate yet), HonorariumError says why and the
+	// completion stands (POST /v1/honoraria/accrue retries).
+	HonorariumID    int64
+	HonorariumError error
+}
+
+// TransitionBooking moves a booking to another status, with its side
+// effects in the same transaction: inviting or cancelling queues the
+// calendar message; completing drafts the honorarium. Every status change
+// goes through here: staff, the trainer's API key, the answer page and a
+// calendar reply. A trainer acting on their own booking has scope.PersonID.
+func (s Service) TransitionBooking(ctx context.Context, scope Scope, id int64, to Status, actualJP int) (Booking, Effects, error) {
+	var out Booking
+	var fx Effects
+	err := s.Tx.Do(ctx, func(ctx context.Context) error {
+		before, err := s.Store.LockBooking(ctx, scope, id)
+		if err != nil {
 			return err
 		}
-		return Transition(b, to, scope.PersonID != 0, sess, actualJP, s.Now())
+		sess, err := s.Store.Session(ctx, before.InstitutionID, before.SessionID)
+		if err != nil {
+			return err
+		}
+		next := before
+		next.Flags = append([]string(nil), before.Flags...)
+		if err := Transition(&next, to, scope.PersonID != 0, sess, actualJP, s.Now()); err != nil {
+			return err
+		}
+		if out, err = s.Store.SaveBooking(ctx, before, next); err != nil {
+			return err
+		}
+		switch {
+		case out.Status == Invited:
+			err = s.Notify.Notify(ctx, out, Notice{Kind: NoticeInvite})
+		case out.Status == Cancelled && before.Status != Proposed:
+			err = s.Notify.Notify(ctx, out, Notice{Kind: NoticeCancel})
+		case out.Status == Completed:
+			// A savepoint: a honorarium that cannot be drafted yet leaves
+			// the completion standing and says why.
+			fx.HonorariumError = s.Tx.Do(ctx, func(ctx context.Context) error {
+				var aerr error
+				fx.HonorariumID, aerr = s.Accrue.Accrue(ctx, out.InstitutionID, out.ID)
+				return aerr
+			})
+		}
+		if err != nil {
+			return fmt.Errorf("queue the message of booking %d: %w", out.ID, err)
+		}
+		return nil
 	})
+	if err != nil {
+		return Booking{}, Effects{}, err
+	}
+	return out, fx, nil
 }
 
 // SetAvailability validates and replaces a person's availability, in the

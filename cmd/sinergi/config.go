@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sinergi/app"
 )
 
 // config is read from the environment, then flags override it.
@@ -154,4 +156,10 @@ func (c *config) kek() ([]byte, error) {
 		return nil, errors.New("SIGNING_KEK is required to sign certificates: set it to the output of openssl rand -base64 32 and keep it")
 	}
 	return base64.StdEncoding.DecodeString(c.SigningKEK)
+}
+
+// app is the part of the configuration the object graph is built from.
+func (c config) app(kek []byte, log *slog.Logger) app.Config {
+	return app.Config{BaseURL: c.BaseURL, MailFrom: c.MailFrom, Buffer: c.BookingBuffer, RequireDKIM: c.RequireDKIM,
+		KEK: kek, KeyRate: c.KeyRate, ClientRate: c.ClientRate, Log: log}
 }

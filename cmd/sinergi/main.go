@@ -25,14 +25,11 @@ import (
 
 	"gorm.io/gorm"
 
-	"sinergi/api"
+	"sinergi/app"
 	"sinergi/calendar"
 	"sinergi/certification"
-	"sinergi/incentive"
-	"sinergi/matching"
 	"sinergi/postgres"
 	"sinergi/profile"
-	"sinergi/scheduling"
 	"sinergi/tenant"
 )
 
@@ -179,14 +176,12 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	if _, err := keys.Active(ctx); err != nil {
 		return fmt.Errorf("signing key: %w", err)
 	}
-	tenants, people := services(db)
-	sched := postgres.SchedulingStore{DB: db}
-	schedSvc := scheduling.Service{Store: sched, People: people.Store, Now: time.Now, Buffer: cfg.BookingBuffer}
-	ms := postgres.MatchingStore{DB: db}
-	outbox := postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
-	postman := calendar.Postman{Store: outbox, Organizer: cfg.MailFrom, OrganizerName: "Sinergi", BaseURL: cfg.BaseURL, Now: time.Now}
+	a, err := app.New(db, cfg.app(kek, log))
+	if err != nil {
+		return err
+	}
 	if cfg.SMTPURL != "" && cfg.RunWorker {
-		w, err := mailWorker(cfg, outbox, log)
+		w, err := mailWorker(cfg, a.Outbox, log)
 		if err != nil {
 			return err
 		}
@@ -194,33 +189,8 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	} else if cfg.SMTPURL == "" {
 		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")
 	}
-	go purge(ctx, postgres.IdempotencyStore{DB: db}, ms, log)
-	handler := api.New(api.Deps{
-		Tenants:    tenants,
-		People:     people,
-		Scheduling: schedSvc,
-		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
-			Buffer: cfg.BookingBuffer, Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: db})},
-		Incentives:        incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: sched, People: people.Store, Now: time.Now},
-		IncentiveSettings: postgres.IncentiveStore{DB: db},
-		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: keys, Now: time.Now,
-			BaseURL: cfg.BaseURL},
-		Calendar:  postgres.CalendarStore{DB: db},
-		Organizer: cfg.MailFrom,
-		BaseURL:   cfg.BaseURL,
-		Outbox:    outbox,
-		Mailer:    postman,
-		Replies: calendar.Processor{Store: outbox, Mailer: postman, RequireDKIM: cfg.RequireDKIM,
-			Transition: func(ctx context.Context, person, booking int64, status string) error {
-				_, err := schedSvc.TransitionBooking(ctx, scheduling.Scope{PersonID: person}, booking, scheduling.Status(status), 0)
-				return err
-			}},
-		Idempotency: postgres.IdempotencyStore{DB: db},
-		Ready:       func(ctx context.Context) error { return postgres.Ping(ctx, db) },
-		Log:         log,
-		KeyRate:     cfg.KeyRate,
-		ClientRate:  cfg.ClientRate,
-	})
+	go purge(ctx, a.Idempotency, postgres.MatchingStore{DB: db}, log)
+	handler := a.API
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
 		Handler:           handler,

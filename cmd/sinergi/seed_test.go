@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"sinergi/internal/pgtest"
@@ -53,32 +51,3 @@ func TestDemoSeedIsDeterministic(t *testing.T) {
 	}
 }
 
-// TestImportRules keeps the layering of DESIGN.md: domain packages import
-// no web or database framework, and nothing imports api, postgres or cmd.
-func TestImportRules(t *testing.T) {
-	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}:{{join .Imports " "}}`, "sinergi/...").Output()
-	if err != nil {
-		t.Skipf("go list unavailable: %v", err)
-	}
-	domain := map[string]bool{"sinergi/profile": true, "sinergi/tenant": true, "sinergi/matching": true, "sinergi/scheduling": true,
-		"sinergi/incentive": true, "sinergi/certification": true, "sinergi/evaluation": true, "sinergi/errs": true, "sinergi/tz": true, "sinergi/audit": true}
-	forbidden := []string{"github.com/gin-gonic", "gorm.io", "net/http", "github.com/jackc"}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		pkg, imports, _ := strings.Cut(line, ":")
-		for _, imp := range strings.Fields(imports) {
-			if domain[pkg] {
-				for _, f := range forbidden {
-					if strings.HasPrefix(imp, f) {
-						t.Errorf("domain package %s imports %s", pkg, imp)
-					}
-				}
-			}
-			for _, top := range []string{"sinergi/api", "sinergi/postgres", "sinergi/cmd"} {
-				if (imp == top || strings.HasPrefix(imp, top+"/")) && !strings.HasPrefix(pkg, "sinergi/cmd") &&
-					!(top == "sinergi/postgres" && pkg == "sinergi/internal/pgtest") {
-					t.Errorf("%s imports %s", pkg, imp)
-				}
-			}
-		}
-	}
-}

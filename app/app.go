@@ -1,0 +1,158 @@
+// Package app wires Sinergi's object graph: the one constructor that
+// `sinergi serve`, the worker, the seeder and the tests all use, so that
+// what the tests exercise is what the binary serves.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"gorm.io/gorm"
+
+	"sinergi/api"
+	"sinergi/calendar"
+	"sinergi/certification"
+	"sinergi/incentive"
+	"sinergi/matching"
+	"sinergi/postgres"
+	"sinergi/profile"
+	"sinergi/scheduling"
+	"sinergi/tenant"
+)
+
+// Config is what the graph is built from; cmd/sinergi reads it from the
+// environment and flags, tests set it directly.
+type Config struct {
+	BaseURL  string
+	MailFrom string
+	// Buffer is the travel buffer between offline sessions at different venues.
+	Buffer      time.Duration
+	RequireDKIM bool
+	// KEK seals the certificate signing keys (32 bytes).
+	KEK                 []byte
+	KeyRate, ClientRate float64
+	Log                 *slog.Logger
+	// Now is the clock of every service and store; nil is the system clock.
+	Now func() time.Time
+	// LookupTXT resolves DKIM keys; nil uses DNS.
+	LookupTXT func(domain string) ([]string, error)
+	// NewUID makes calendar UIDs; nil makes random ones.
+	NewUID func() string
+	// Registry collects metrics; nil makes a fresh one.
+	Registry *prometheus.Registry
+}
+
+// App is the wired service.
+type App struct {
+	DB           *gorm.DB
+	Tx           postgres.Transactor
+	Tenants      tenant.Service
+	People       profile.Service
+	Scheduling   scheduling.Service
+	Matching     matching.Service
+	Incentives   incentive.Service
+	Certificates certification.Service
+	Keys         postgres.KeyStore
+	Outbox       postgres.OutboxStore
+	Postman      calendar.Postman
+	Replies      calendar.Processor
+	Idempotency  postgres.IdempotencyStore
+	// API is the HTTP handler.
+	API *api.Server
+}
+
+// New builds the object graph over db.
+func New(db *gorm.DB, cfg Config) (*App, error) {
+	now := cfg.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	a := &App{DB: db, Tx: postgres.Transactor{DB: db}}
+	a.Tenants = tenant.Service{Store: postgres.TenantStore{DB: db}}
+	a.People = profile.Service{Store: postgres.PeopleStore{DB: db}, Now: now}
+	sched := postgres.SchedulingStore{DB: db, Now: now}
+	ms := postgres.MatchingStore{DB: db, Now: now}
+	is := postgres.IncentiveStore{DB: db}
+	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
+	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, OrganizerName: "Sinergi", BaseURL: cfg.BaseURL, Now: now}
+	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Now: now}
+	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
+		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}}
+	a.Matching = matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
+		Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID, Costs: incentive.MatchingCosts(is)}
+	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK}
+	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: a.Keys, Now: now, BaseURL: cfg.BaseURL}
+	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
+		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling)}
+	a.Idempotency = postgres.IdempotencyStore{DB: db}
+	srv, err := api.New(api.Deps{
+		Tenants:           a.Tenants,
+		People:            a.People,
+		Scheduling:        a.Scheduling,
+		Matching:          a.Matching,
+		Incentives:        a.Incentives,
+		IncentiveSettings: is,
+		Certificates:      a.Certificates,
+		Calendar:          a.Outbox.CalendarStore,
+		Outbox:            a.Outbox,
+		Mailer:            a.Postman,
+		Replies:           a.Replies,
+		Evaluations:       postgres.EvaluationStore{DB: db},
+		Organizer:         cfg.MailFrom,
+		BaseURL:           cfg.BaseURL,
+		Idempotency:       a.Idempotency,
+		Ready:             func(ctx context.Context) error { return postgres.Ping(ctx, db) },
+		Log:               cfg.Log,
+		Now:               now,
+		Registry:          cfg.Registry,
+		KeyRate:           cfg.KeyRate,
+		ClientRate:        cfg.ClientRate,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.API = srv
+	return a, nil
+}
+
+// notifier queues a booking's calendar message through the postman.
+type notifier struct{ p calendar.Postman }
+
+func (n notifier) Notify(ctx context.Context, b scheduling.Booking, note scheduling.Notice) error {
+	method := "REQUEST"
+	if note.Kind == scheduling.NoticeCancel {
+		method = "CANCEL"
+	}
+	var was *calendar.Change
+	if note.Was != nil {
+		was = &calendar.Change{Start: note.Was.Start, End: note.Was.End, Venue: note.Was.Venue, Mode: string(note.Was.Mode)}
+	}
+	return n.p.Queue(ctx, b.InstitutionID, b.ID, method, was)
+}
+
+// accruer drafts the honorarium of a completed booking in its class by
+// default.
+type accruer struct{ s incentive.Service }
+
+func (a accruer) Accrue(ctx context.Context, inst, bookingID int64) (int64, error) {
+	h, err := a.s.Accrue(ctx, inst, bookingID, "")
+	return h.ID, err
+}
+
+// answer applies a trainer's answer (from a calendar reply) through the
+// scheduling use case.
+func answer(s scheduling.Service) func(ctx context.Context, person, booking int64, status string) error {
+	return func(ctx context.Context, person, booking int64, status string) error {
+		_, _, err := s.TransitionBooking(ctx, scheduling.Scope{PersonID: person}, booking, scheduling.Status(status), 0)
+		if err != nil {
+			return fmt.Errorf("answer booking %d: %w", booking, err)
+		}
+		return nil
+	}
+}
