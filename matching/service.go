@@ -141,7 +141,7 @@ type Service struct {
 	Tx     scheduling.Tx
 	Booker Booker
 	Buffer time.Duration
-	NewUID     func() string
+	NewUID func() string
 	// Costs prices people for a session of a course (from the rate tables
 	// in force); nil leaves cost to Person.RatePerJP.
 	Costs func(ctx context.Context, inst int64, c scheduling.Course, s scheduling.Session) (func(p *Person) int64, error)

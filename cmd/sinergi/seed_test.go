@@ -50,4 +50,3 @@ func TestDemoSeedIsDeterministic(t *testing.T) {
 		}
 	}
 }
-
