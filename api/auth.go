@@ -19,13 +19,12 @@ const (
 // authenticate resolves the bearer key and puts the principal, and the
 // audit actor, on the request.
 func (s *Server) authenticate(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	secret, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok {
+	secret := bearer(c)
+	if secret == "" {
 		fail(c, tenant.ErrUnauthenticated)
 		return
 	}
-	p, err := s.Tenants.Authenticate(c.Request.Context(), strings.TrimSpace(secret))
+	p, err := s.Tenants.Authenticate(c.Request.Context(), secret)
 	if err != nil {
 		fail(c, err)
 		return
@@ -35,6 +34,15 @@ func (s *Server) authenticate(c *gin.Context) {
 	c.Request = c.Request.WithContext(audit.WithActor(c.Request.Context(), audit.Actor{
 		KeyID: p.KeyID, Role: string(p.Role), InstitutionID: p.InstitutionID, PersonID: p.PersonID, RequestID: requestID(c)}))
 	c.Next()
+}
+
+// bearer is the request's bearer secret, or "".
+func bearer(c *gin.Context) string {
+	secret, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(secret)
 }
 
 func principal(c *gin.Context) tenant.Principal {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"sinergi/tenant"
 )
 
 // course creates a course of institution A running December 2026 to
@@ -412,28 +414,52 @@ func TestIdempotencyKeys(t *testing.T) {
 	}
 	body["role"] = "lead"
 	e.expect(e.do("POST", "/v1/bookings", e.staffA, body, "Idempotency-Key", "book-1"), http.StatusUnprocessableEntity, "idempotency_key_reused")
-	t.Run("keys are scoped per institution", func(t *testing.T) {
+	t.Run("keys are scoped per API key", func(t *testing.T) {
 		r := e.do("POST", "/v1/courses", e.staffB, map[string]any{"name": "Kursus B", "organising_unit": "Unit B", "funding": "APBN",
 			"region": "Jakarta", "start_date": "2026-12-01", "end_date": "2026-12-31"}, "Idempotency-Key", "book-1")
 		e.expect(r, http.StatusCreated, "")
-	})
-	t.Run("transitions replay too", func(t *testing.T) {
-		b := first.id()
-		t1 := e.do("POST", fmt.Sprintf("/v1/bookings/%d/transitions", b), e.staffA, map[string]any{"to": "invited"}, "Idempotency-Key", "tr-1")
-		t2 := e.do("POST", fmt.Sprintf("/v1/bookings/%d/transitions", b), e.staffA, map[string]any{"to": "invited"}, "Idempotency-Key", "tr-1")
-		if t1.Status != 200 || !bytes.Equal(t1.Raw, t2.Raw) {
-			t.Fatalf("%s\n%s", t1.Raw, t2.Raw)
+		// Another key of the same institution runs the request itself.
+		other := e.key(tenant.Staff, e.instA, 0)
+		body["role"] = "co_trainer"
+		r = e.do("POST", "/v1/bookings", other, body, "Idempotency-Key", "book-1")
+		if r.Header.Get("Idempotent-Replayed") != "" || r.Status != http.StatusConflict {
+			t.Fatalf("another key got the first key's response: %d %s", r.Status, r.Raw)
 		}
 	})
-	t.Run("a key still running is 409", func(t *testing.T) {
-		raw, _ := json.Marshal(body)
-		hash := sha256.Sum256(append([]byte("POST /v1/bookings\n"), raw...))
-		must(t, e.db.Exec(`INSERT INTO idempotency_keys (institution_id, key, request_hash, state) VALUES (?, 'busy', ?, 'running')`,
-			e.instA, hash[:]).Error)
-		e.expect(e.do("POST", "/v1/bookings", e.staffA, body, "Idempotency-Key", "busy"), http.StatusConflict, "idempotency_key_in_progress")
+	t.Run("a trainer replaying a staff request's key gets no staff response", func(t *testing.T) {
+		keyBody := map[string]any{"role": "staff", "name": "second staff key"}
+		path := fmt.Sprintf("/v1/institutions/%d/api-keys", e.instA)
+		first := e.do("POST", path, e.staffA, keyBody, "Idempotency-Key", "new-key")
+		e.expect(first, http.StatusCreated, "")
+		trainer := e.key(tenant.Trainer, e.instA, p)
+		r := e.do("POST", path, trainer, keyBody, "Idempotency-Key", "new-key")
+		e.expect(r, http.StatusForbidden, "forbidden")
+		if bytes.Contains(r.Raw, []byte(tenant.KeyPrefix)) {
+			t.Fatalf("a secret reached the trainer: %s", r.Raw)
+		}
+		var stored [][]byte
+		must(t, e.db.Raw("SELECT body FROM idempotency_keys WHERE body IS NOT NULL").Scan(&stored).Error)
+		for _, b := range stored {
+			if bytes.Contains(b, []byte(tenant.KeyPrefix)) || bytes.Contains(b, []byte(`"id"`)) {
+				t.Fatalf("a remembered response is stored in clear: %q", b)
+			}
+		}
+		again := e.do("POST", path, e.staffA, keyBody, "Idempotency-Key", "new-key")
+		if !bytes.Equal(first.Raw, again.Raw) {
+			t.Fatalf("the staff key's own replay differs:\n%s\n%s", first.Raw, again.Raw)
+		}
 	})
-	t.Run("a key older than 24 hours is forgotten", func(t *testing.T) {
-		must(t, e.db.Exec(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'busy'`).Error)
+	body["role"] = "lead"
+	t.Run("a key still running is 409 until its lease runs out", func(t *testing.T) {
+		raw, _ := json.Marshal(body)
+		hash := sha256.Sum256(append([]byte("POST /v1/bookings?\n"), raw...))
+		kh := sha256.Sum256([]byte("busy"))
+		var keyID int64
+		must(t, e.db.Raw("SELECT api_key_id FROM idempotency_keys LIMIT 1").Scan(&keyID).Error)
+		must(t, e.db.Exec(`INSERT INTO idempotency_keys (api_key_id, key_hash, institution_id, request_hash, state, lease_until, created_at)
+			VALUES (?, ?, ?, ?, 'running', ?, ?)`, keyID, kh[:], e.instA, hash[:], e.testTime.Add(30*time.Second), e.testTime).Error)
+		e.expect(e.do("POST", "/v1/bookings", e.staffA, body, "Idempotency-Key", "busy"), http.StatusConflict, "idempotency_key_in_progress")
+		e.testTime = e.testTime.Add(31 * time.Second)
 		// The request runs again: a practitioner cannot lead.
 		r := e.do("POST", "/v1/bookings", e.staffA, body, "Idempotency-Key", "busy")
 		e.expect(r, http.StatusUnprocessableEntity, "validation_failed")

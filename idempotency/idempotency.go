@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// Response is a recorded response, or one still being made.
+// Response is a recorded response, or one still being made. Body is sealed
+// by the caller: the store never holds a response in clear.
 type Response struct {
 	Running     bool
 	RequestHash []byte
@@ -20,14 +21,23 @@ type Response struct {
 	Body    []byte
 }
 
-// Store remembers responses per institution and key.
+// Claim names one remembered request: the API key that made it (replays
+// with another key never meet it), its institution and the hash of its
+// Idempotency-Key.
+type Claim struct {
+	KeyID, InstitutionID int64
+	KeyHash              []byte
+}
+
+// Store remembers responses per API key and Idempotency-Key.
 type Store interface {
-	// Begin claims key for a request with hash. started is true when this
-	// request is the first with the key (claims older than ttl are dropped
-	// first); otherwise prev is what the first request left.
-	Begin(ctx context.Context, inst int64, key string, hash []byte, ttl time.Duration) (prev Response, started bool, err error)
+	// Begin claims c for a request with hash until now+lease. started is
+	// true when this request is the first with the key (records older than
+	// ttl, and claims whose lease ran out, are dropped first); otherwise
+	// prev is what the first request left.
+	Begin(ctx context.Context, c Claim, hash []byte, now time.Time, lease, ttl time.Duration) (prev Response, started bool, err error)
 	// Finish records the response to a claimed key.
-	Finish(ctx context.Context, inst int64, key string, r Response) error
+	Finish(ctx context.Context, c Claim, r Response) error
 	// Abandon releases a claim whose request failed on the server's side.
-	Abandon(ctx context.Context, inst int64, key string) error
+	Abandon(ctx context.Context, c Claim) error
 }

@@ -15,15 +15,16 @@ import (
 type IdempotencyStore struct{ DB *gorm.DB }
 
 // Begin implements idempotency.Store.
-func (s IdempotencyStore) Begin(ctx context.Context, inst int64, key string, hash []byte, ttl time.Duration) (prev idempotency.Response, started bool, err error) {
+func (s IdempotencyStore) Begin(ctx context.Context, c idempotency.Claim, hash []byte, now time.Time, lease, ttl time.Duration) (prev idempotency.Response, started bool, err error) {
 	db := conn(ctx, s.DB)
-	if err := db.Exec(`DELETE FROM idempotency_keys WHERE institution_id = ? AND key = ? AND created_at < now() - make_interval(secs => ?)`,
-		inst, key, ttl.Seconds()).Error; err != nil {
+	if err := db.Exec(`DELETE FROM idempotency_keys WHERE api_key_id = ? AND key_hash = ?
+		AND (created_at < ? OR (state = 'running' AND lease_until < ?))`, c.KeyID, c.KeyHash, now.Add(-ttl), now).Error; err != nil {
 		return prev, false, fmt.Errorf("expire idempotency key: %w", err)
 	}
 	var inserted []int
-	if err := db.Raw(`INSERT INTO idempotency_keys (institution_id, key, request_hash, state) VALUES (?, ?, ?, 'running')
-		ON CONFLICT DO NOTHING RETURNING 1`, inst, key, hash).Scan(&inserted).Error; err != nil {
+	if err := db.Raw(`INSERT INTO idempotency_keys (api_key_id, key_hash, institution_id, request_hash, state, lease_until, created_at)
+		VALUES (?, ?, ?, ?, 'running', ?, ?) ON CONFLICT DO NOTHING RETURNING 1`,
+		c.KeyID, c.KeyHash, c.InstitutionID, hash, now.Add(lease), now).Scan(&inserted).Error; err != nil {
 		return prev, false, fmt.Errorf("claim idempotency key: %w", err)
 	}
 	if len(inserted) == 1 {
@@ -37,8 +38,8 @@ func (s IdempotencyStore) Begin(ctx context.Context, inst int64, key string, has
 		Headers     []byte
 		Body        []byte
 	}
-	if err := db.Raw(`SELECT state, request_hash, status, content_type, headers, body FROM idempotency_keys WHERE institution_id = ? AND key = ?`,
-		inst, key).Scan(&row).Error; err != nil {
+	if err := db.Raw(`SELECT state, request_hash, status, content_type, headers, body FROM idempotency_keys
+		WHERE api_key_id = ? AND key_hash = ?`, c.KeyID, c.KeyHash).Scan(&row).Error; err != nil {
 		return prev, false, fmt.Errorf("read idempotency key: %w", err)
 	}
 	prev = idempotency.Response{Running: row.State == "running", RequestHash: row.RequestHash, Body: row.Body}
@@ -53,18 +54,20 @@ func (s IdempotencyStore) Begin(ctx context.Context, inst int64, key string, has
 }
 
 // Finish implements idempotency.Store.
-func (s IdempotencyStore) Finish(ctx context.Context, inst int64, key string, r idempotency.Response) error {
-	return conn(ctx, s.DB).Exec(`UPDATE idempotency_keys SET state = 'done', status = ?, content_type = ?, headers = ?, body = ?
-		WHERE institution_id = ? AND key = ?`, r.Status, r.ContentType, jsonOrNil(r.Headers), r.Body, inst, key).Error
+func (s IdempotencyStore) Finish(ctx context.Context, c idempotency.Claim, r idempotency.Response) error {
+	return conn(ctx, s.DB).Exec(`UPDATE idempotency_keys SET state = 'done', lease_until = NULL, status = ?, content_type = ?,
+		headers = ?, body = ? WHERE api_key_id = ? AND key_hash = ?`, r.Status, r.ContentType, jsonOrNil(r.Headers), r.Body,
+		c.KeyID, c.KeyHash).Error
 }
 
 // Abandon implements idempotency.Store.
-func (s IdempotencyStore) Abandon(ctx context.Context, inst int64, key string) error {
-	return conn(ctx, s.DB).Exec(`DELETE FROM idempotency_keys WHERE institution_id = ? AND key = ?`, inst, key).Error
+func (s IdempotencyStore) Abandon(ctx context.Context, c idempotency.Claim) error {
+	return conn(ctx, s.DB).Exec(`DELETE FROM idempotency_keys WHERE api_key_id = ? AND key_hash = ?`, c.KeyID, c.KeyHash).Error
 }
 
-// Purge deletes claims older than ttl.
-func (s IdempotencyStore) Purge(ctx context.Context, ttl time.Duration) (int64, error) {
-	res := conn(ctx, s.DB).Exec(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ?)`, ttl.Seconds())
+// Purge deletes records older than ttl and claims whose lease ran out.
+func (s IdempotencyStore) Purge(ctx context.Context, now time.Time, ttl time.Duration) (int64, error) {
+	res := conn(ctx, s.DB).Exec(`DELETE FROM idempotency_keys WHERE created_at < ? OR (state = 'running' AND lease_until < ?)`,
+		now.Add(-ttl), now)
 	return res.RowsAffected, res.Error
 }

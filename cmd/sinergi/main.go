@@ -265,7 +265,7 @@ func purge(ctx context.Context, store postgres.IdempotencyStore, ms postgres.Mat
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := store.Purge(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
+		if n, err := store.Purge(ctx, time.Now(), 24*time.Hour); err != nil && ctx.Err() == nil {
 			log.Warn("purge idempotency keys", "err", err)
 		} else if n > 0 {
 			log.Info("purged idempotency keys", "count", n)
