@@ -62,6 +62,7 @@ func newEnv(t testing.TB) *env {
 		BaseURL: "https://sinergi.example.id", Now: func() time.Time { return e.testTime }}
 	e.dkimKeys = map[string]string{}
 	e.srv = New(Deps{Tenants: e.tenants, People: e.people, Scheduling: e.sched, Idempotency: postgres.IdempotencyStore{DB: db},
+		Roster: profile.Importer{Store: postgres.PeopleStore{DB: db}, Tx: postgres.Transactor{DB: db}, Now: func() time.Time { return e.testTime }},
 		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: e.sched.Store, Settings: ms, Proposals: ms, Buffer: time.Hour,
 			Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: db})},
 		Incentives: incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: e.sched.Store, People: e.people.Store,

@@ -3,6 +3,7 @@
 //	sinergi serve              serve the HTTP API
 //	sinergi migrate up|down|status
 //	sinergi seed [--demo] [--seed N] [--admin-key]
+//	sinergi import FILE --institution CODE [--apply]
 //
 // Configuration comes from the environment (DATABASE_URL, LISTEN_ADDR,
 // BASE_URL, …); flags of the same name override it.
@@ -52,6 +53,8 @@ commands:
   migrate down     roll back the last migration
   migrate status   list migrations and whether they are applied
   seed             create a first admin key (--admin-key) and/or the demo roster (--demo)
+  import FILE --institution CODE [--apply]
+                   check a roster spreadsheet (XLSX or CSV) and, with --apply, upsert it
   worker           send queued mail (serve runs one too unless --worker=false)
   keys list|rotate list the certificate signing keys, or retire the active one and make a new one
   verify-credential FILE
@@ -89,6 +92,16 @@ func run(args []string) error {
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
 			return seedCmd(ctx, cfg, db, log, *demoFlag, *seed, *adminKey)
+		})
+	case "import":
+		inst := fs.String("institution", "", "code of the institution whose roster the file is (required)")
+		apply := fs.Bool("apply", false, "write the file (default: dry run, report only)")
+		files, err := parseInterleaved(fs, rest)
+		if err != nil {
+			return err
+		}
+		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+			return importCmd(ctx, db, os.Stdout, *inst, files, *apply)
 		})
 	case "worker":
 		if err := fs.Parse(rest); err != nil {
@@ -198,6 +211,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	handler := api.New(api.Deps{
 		Tenants:    tenants,
 		People:     people,
+		Roster:     importer(db),
 		Scheduling: schedSvc,
 		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
 			Buffer: cfg.BookingBuffer, Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: db})},
