@@ -39,7 +39,7 @@ run: build db-start
 	@if [ -z "$$SMTP_URL" ]; then $(MAKE) --no-print-directory mail-start; fi
 	@export DATABASE_URL=$$(scripts/postgres.sh url) BASE_URL=$(BASE_URL) LISTEN_ADDR=$(LISTEN_ADDR) SIGNING_KEK=$$(cat .pgdata/kek); \
 	  if [ -z "$$SMTP_URL" ]; then export SMTP_URL=$$(scripts/mailpit.sh smtp-url); MAIL_WEB=$$(scripts/mailpit.sh web-url); fi; \
-	  bin/sinergi migrate up && bin/sinergi seed --demo --admin-key && \
+	  bin/sinergi migrate up && bin/sinergi seed --demo --admin-key --keys-file .pgdata/demo-keys && \
 	  { [ -z "$$MAIL_WEB" ] || echo "mail catcher (every message the service sends): $$MAIL_WEB  (SMTP_URL=$$SMTP_URL; make mail-stop stops it)"; } && \
 	  exec bin/sinergi serve
 

@@ -2,7 +2,7 @@
 //
 //	sinergi serve              serve the HTTP API
 //	sinergi migrate up|down|status
-//	sinergi seed [--demo] [--seed N] [--admin-key]
+//	sinergi seed [--demo] [--seed N] [--admin-key] [--keys-file PATH]
 //	sinergi import FILE --institution CODE [--apply]
 //
 // Configuration comes from the environment (DATABASE_URL, LISTEN_ADDR,
@@ -87,11 +87,12 @@ func run(args []string) error {
 		demoFlag := fs.Bool("demo", false, "load the demo roster (3 institutions, 60 widyaiswara, 300 practitioners)")
 		seed := fs.Uint64("seed", 42, "seed of the demo generator")
 		adminKey := fs.Bool("admin-key", false, "create and print a new admin key")
+		keysFile := fs.String("keys-file", "", "keep the keys in this file (mode 600) and reuse them on later runs")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
-			return seedCmd(ctx, cfg, db, log, *demoFlag, *seed, *adminKey)
+			return seedCmd(ctx, cfg, db, log, *demoFlag, *seed, *adminKey, *keysFile)
 		})
 	case "import":
 		inst := fs.String("institution", "", "code of the institution whose roster the file is (required)")
