@@ -159,3 +159,26 @@ func (s *Server) feed(c *gin.Context) {
 	}
 	writeICS(c, "", body)
 }
+
+// previewOutbox shows staff a queued message as the recipient reads it,
+// with the answer link's token replaced by a placeholder.
+func (s *Server) previewOutbox(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	m, raw, err := s.Outbox.OutboxMessage(c.Request.Context(), principal(c).InstitutionID, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := calendar.RenderPreview(raw)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, gin.H{"id": m.ID, "booking_id": m.BookingID, "kind": m.Kind, "status": m.Status, "from": p.From, "to": p.To,
+		"subject": p.Subject, "text": p.Text, "html": p.HTML, "calendar": p.Calendar, "placeholder": calendar.TokenPlaceholder})
+}

@@ -18,6 +18,7 @@ import (
 type Outbox interface {
 	Outbox(ctx context.Context, inst int64, status string) ([]calendar.OutboxItem, error)
 	RetryOutbox(ctx context.Context, inst, id int64) error
+	OutboxMessage(ctx context.Context, inst, id int64) (calendar.OutboxItem, []byte, error)
 	LinkBooking(ctx context.Context, secret string) (calendar.Booking, int64, error)
 	Messages(ctx context.Context, inst int64, outcome string, limit int) ([]calendar.Received, error)
 }

@@ -84,8 +84,11 @@ const inboundMaxBody = 10 << 20
 // limitBody caps request bodies; bind reports an oversized body as 413.
 func (s *Server) limitBody(c *gin.Context) {
 	limit := s.MaxBody
-	if c.Request.URL.Path == "/v1/itip/inbound" {
+	switch c.Request.URL.Path {
+	case "/v1/itip/inbound":
 		limit = inboundMaxBody
+	case "/v1/people/import":
+		limit = importMaxBody
 	}
 	if c.Request.ContentLength > limit {
 		fail(c, errTooLarge)

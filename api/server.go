@@ -23,6 +23,7 @@ import (
 	"sinergi/evaluation"
 	"sinergi/idempotency"
 	"sinergi/incentive"
+	"sinergi/internal/sheet"
 	"sinergi/matching"
 	"sinergi/profile"
 	"sinergi/scheduling"
@@ -31,8 +32,10 @@ import (
 
 // Deps are what the handlers need; cmd/sinergi wires them.
 type Deps struct {
-	Tenants      tenant.Service
-	People       profile.Service
+	Tenants tenant.Service
+	People  profile.Service
+	// Roster imports people from spreadsheets.
+	Roster       profile.Importer
 	Scheduling   scheduling.Service
 	Matching     matching.Service
 	Incentives   incentive.Service
@@ -184,6 +187,9 @@ func New(d Deps) (*Server, error) {
 
 	v1.GET("/people", s.only(tenant.Staff), s.listPeople)
 	v1.POST("/people", s.only(tenant.Staff), s.createPerson)
+	v1.POST("/people/import", s.only(tenant.Staff), s.importPeople)
+	v1.GET("/people/import/template.xlsx", s.only(tenant.Staff), importTemplate(sheet.XLSX))
+	v1.GET("/people/import/template.csv", s.only(tenant.Staff), importTemplate(sheet.CSV))
 	v1.GET("/people/:id", s.only(tenant.Staff, tenant.Trainer), s.getPerson)
 	v1.PATCH("/people/:id", s.only(tenant.Staff, tenant.Trainer), s.patchPerson)
 	v1.DELETE("/people/:id", s.only(tenant.Staff), s.archivePerson)
@@ -238,6 +244,7 @@ func New(d Deps) (*Server, error) {
 	v1.GET("/itip/messages", s.only(tenant.Staff), s.listMessages)
 	v1.GET("/outbox", s.only(tenant.Staff), s.listOutbox)
 	v1.POST("/outbox/:id/retry", s.only(tenant.Staff), s.retryOutbox)
+	v1.GET("/outbox/:id/preview", s.only(tenant.Staff), s.previewOutbox)
 	v1.POST("/feed-tokens", s.only(tenant.Staff, tenant.Trainer), s.createFeedToken)
 	v1.POST("/feed-tokens/revoke", s.only(tenant.Staff, tenant.Trainer), s.revokeFeedToken)
 

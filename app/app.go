@@ -94,6 +94,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	srv, err := api.New(api.Deps{
 		Tenants:           a.Tenants,
 		People:            a.People,
+		Roster:            profile.Importer{Store: postgres.PeopleStore{DB: db}, Tx: a.Tx, Now: now},
 		Scheduling:        a.Scheduling,
 		Matching:          a.Matching,
 		Incentives:        a.Incentives,

@@ -73,6 +73,25 @@ var (
 	}
 )
 
+// topic is a session subject with the competencies it asks for and the
+// kind of organisation its practitioners come from.
+type topic struct{ topic, teknis, manajerial, field string }
+
+// topics are the subjects of the demo courses. Each has practitioners
+// from the field who know it well: the natural co-trainers next to a
+// widyaiswara lead.
+var topics = []topic{
+	{"Manajemen Risiko Bencana di Daerah", "manajemen_bencana", "pengambilan_keputusan", "Badan Penanggulangan Bencana Daerah"},
+	{"Pengadaan Barang/Jasa yang Akuntabel", "pengadaan_barang_jasa", "integritas", "Bagian Pengadaan Barang/Jasa Setda"},
+	{"Pelayanan Perizinan Terpadu", "pelayanan_perizinan", "pelayanan_publik", "Dinas Penanaman Modal dan PTSP"},
+	{"Transformasi Digital Layanan Publik", "transformasi_digital", "mengelola_perubahan", "Dinas Komunikasi dan Informatika"},
+	{"Perencanaan Pembangunan Berbasis Data", "perencanaan_pembangunan", "orientasi_hasil", "Bappeda"},
+}
+
+// SpecialistsPerTopic is how many practitioners per institution know each
+// topic well (the first practitioners of the roster, topic by topic).
+const SpecialistsPerTopic = 4
+
 // Generate returns the demo data for a seed.
 func Generate(seed uint64) []Institution {
 	r := rand.New(rand.NewPCG(seed, seed^0x5157a1))
@@ -127,6 +146,16 @@ func person(r *rand.Rand, t tenant.Institution, region string, widyaiswara bool,
 		p.Unit = pick(r, []string{"Bidang Pelayanan", "Bidang Perencanaan", "Seksi Operasional", "Sekretariat"})
 		p.Email = fmt.Sprintf("%s.%d@example.id", slug, n)
 		p.ShareProfile = r.IntN(4) == 0
+		if k := n - WidyaiswaraPerInstitution; k < SpecialistsPerTopic*len(topics) {
+			// A specialist: works in the topic's field, knows its teknis
+			// competency at 4-5 and its manajerial one at 3-4.
+			t := topics[k%len(topics)]
+			p.Organisation = t.field + " " + region
+			p.Expertise = append(p.Expertise, t.teknis)
+			levels = append(levels,
+				Level{Code: t.teknis, Level: 4 + r.IntN(2), Years: 5 + r.IntN(15), SessionsTaught: 5 + r.IntN(40)},
+				Level{Code: t.manajerial, Level: 3 + r.IntN(2), Years: 3 + r.IntN(10)})
+		}
 		if r.IntN(3) == 0 {
 			p.Employment = profile.PNS
 			p.NIP = nip(r, used)
@@ -136,6 +165,15 @@ func person(r *rand.Rand, t tenant.Institution, region string, widyaiswara bool,
 		}
 	}
 	seen := map[string]bool{}
+	for _, l := range levels {
+		seen[l.Code] = true
+	}
+	// Widyaiswara teach method and manajerial competencies; their teknis
+	// levels stay at 1-3, below the field's specialists.
+	top := 5
+	if widyaiswara {
+		top = 3
+	}
 	for k := 0; k < 2+r.IntN(4); k++ {
 		tk := pick(r, teknis)[0]
 		if seen[tk] {
@@ -143,7 +181,7 @@ func person(r *rand.Rand, t tenant.Institution, region string, widyaiswara bool,
 		}
 		seen[tk] = true
 		p.Expertise = append(p.Expertise, tk)
-		levels = append(levels, Level{Code: tk, Level: 1 + r.IntN(5), Years: r.IntN(20), SessionsTaught: r.IntN(80)})
+		levels = append(levels, Level{Code: tk, Level: 1 + r.IntN(top), Years: r.IntN(20), SessionsTaught: r.IntN(80)})
 	}
 	levels = append(levels, Level{Code: "perekat_bangsa", Level: 1 + r.IntN(4)})
 	return Person{Person: p, Levels: levels}
@@ -176,13 +214,6 @@ func Courses(in Institution) Course {
 	c := scheduling.Course{Name: "Pelatihan Kepemimpinan Pengawas (PKP) Angkatan I", OrganisingUnit: "Bidang Pengembangan Kompetensi",
 		Funding: scheduling.APBD, Region: in.Region, StartDate: time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC),
 		EndDate: time.Date(2027, 2, 26, 0, 0, 0, 0, time.UTC), LeadMinJenjang: profile.AhliMuda, PractitionerOutsideUnit: true}
-	topics := []struct{ topic, teknis, manajerial string }{
-		{"Manajemen Risiko Bencana di Daerah", "manajemen_bencana", "pengambilan_keputusan"},
-		{"Pengadaan Barang/Jasa yang Akuntabel", "pengadaan_barang_jasa", "integritas"},
-		{"Pelayanan Perizinan Terpadu", "pelayanan_perizinan", "pelayanan_publik"},
-		{"Transformasi Digital Layanan Publik", "transformasi_digital", "mengelola_perubahan"},
-		{"Perencanaan Pembangunan Berbasis Data", "perencanaan_pembangunan", "orientasi_hasil"},
-	}
 	loc, _ := time.LoadLocation(in.Tenant.Zone)
 	out := Course{Course: c}
 	for i := 0; i < 10; i++ {

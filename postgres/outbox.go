@@ -156,3 +156,22 @@ func (s OutboxStore) Messages(ctx context.Context, inst int64, outcome string, l
 	err := q.Order("id DESC").Limit(limit).Scan(&out).Error
 	return out, err
 }
+
+// OutboxMessage returns one of an institution's queued messages with its
+// composed bytes.
+func (s OutboxStore) OutboxMessage(ctx context.Context, inst, id int64) (calendar.OutboxItem, []byte, error) {
+	var row struct {
+		calendar.OutboxItem
+		Message []byte
+	}
+	err := conn(ctx, s.DB).Raw(`SELECT id, coalesce(institution_id, 0) AS institution_id, coalesce(booking_id, 0) AS booking_id, kind,
+			recipient, status, attempts, next_attempt_at, last_error, created_at, sent_at, message
+		FROM outbox WHERE id = ? AND institution_id = ?`, id, inst).Scan(&row).Error
+	if err != nil {
+		return calendar.OutboxItem{}, nil, fmt.Errorf("load outbox message %d: %w", id, err)
+	}
+	if row.ID == 0 {
+		return calendar.OutboxItem{}, nil, errs.NotFoundf("no message %d in the outbox", id)
+	}
+	return row.OutboxItem, row.Message, nil
+}

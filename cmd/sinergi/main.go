@@ -2,7 +2,8 @@
 //
 //	sinergi serve              serve the HTTP API
 //	sinergi migrate up|down|status
-//	sinergi seed [--demo] [--seed N] [--admin-key]
+//	sinergi seed [--demo] [--seed N] [--admin-key] [--keys-file PATH]
+//	sinergi import FILE --institution CODE [--apply]
 //
 // Configuration comes from the environment (DATABASE_URL, LISTEN_ADDR,
 // BASE_URL, …); flags of the same name override it.
@@ -49,6 +50,8 @@ commands:
   migrate down     roll back the last migration
   migrate status   list migrations and whether they are applied
   seed             create a first admin key (--admin-key) and/or the demo roster (--demo)
+  import FILE --institution CODE [--apply]
+                   check a roster spreadsheet (XLSX or CSV) and, with --apply, upsert it
   worker           send queued mail (serve runs one too unless --worker=false)
   keys list|rotate list the certificate signing keys, or retire the active one and make a new one
   verify-credential FILE
@@ -81,11 +84,22 @@ func run(args []string) error {
 		demoFlag := fs.Bool("demo", false, "load the demo roster (3 institutions, 60 widyaiswara, 300 practitioners)")
 		seed := fs.Uint64("seed", 42, "seed of the demo generator")
 		adminKey := fs.Bool("admin-key", false, "create and print a new admin key")
+		keysFile := fs.String("keys-file", "", "keep the keys in this file (mode 600) and reuse them on later runs")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
-			return seedCmd(ctx, cfg, db, log, *demoFlag, *seed, *adminKey)
+			return seedCmd(ctx, cfg, db, log, *demoFlag, *seed, *adminKey, *keysFile)
+		})
+	case "import":
+		inst := fs.String("institution", "", "code of the institution whose roster the file is (required)")
+		apply := fs.Bool("apply", false, "write the file (default: dry run, report only)")
+		files, err := parseInterleaved(fs, rest)
+		if err != nil {
+			return err
+		}
+		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+			return importCmd(ctx, db, os.Stdout, *inst, files, *apply)
 		})
 	case "worker":
 		if err := fs.Parse(rest); err != nil {

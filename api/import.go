@@ -1,0 +1,141 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"sinergi/errs"
+	"sinergi/internal/sheet"
+	"sinergi/profile"
+)
+
+// importMaxBody is the cap for a roster file: 10,000 people with
+// competencies are about 2 MiB of CSV.
+const importMaxBody = 32 << 20
+
+type importProblemOut struct {
+	Row     int    `json:"row"`
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type importResultOut struct {
+	Row      int      `json:"row"`
+	Action   string   `json:"action"`
+	PersonID int64    `json:"person_id,omitempty"`
+	Name     string   `json:"name"`
+	Email    string   `json:"email"`
+	Changed  []string `json:"changed"`
+}
+
+type importReportOut struct {
+	DryRun    bool               `json:"dry_run"`
+	Applied   bool               `json:"applied"`
+	Valid     bool               `json:"valid"`
+	Rows      int                `json:"rows"`
+	Created   int                `json:"created"`
+	Updated   int                `json:"updated"`
+	Unchanged int                `json:"unchanged"`
+	Problems  []importProblemOut `json:"problems"`
+	Items     []importResultOut  `json:"items"`
+}
+
+func importReportDTO(r profile.ImportReport) importReportOut {
+	out := importReportOut{DryRun: r.DryRun, Applied: r.Applied, Valid: r.OK(), Rows: r.Rows, Created: r.Created,
+		Updated: r.Updated, Unchanged: r.Unchanged, Problems: make([]importProblemOut, len(r.Problems)),
+		Items: make([]importResultOut, len(r.Results))}
+	for i, p := range r.Problems {
+		out.Problems[i] = importProblemOut{Row: p.Row, Field: p.Field, Code: p.Code, Message: p.Message}
+	}
+	for i, x := range r.Results {
+		changed := x.Changed
+		if changed == nil {
+			changed = []string{}
+		}
+		out.Items[i] = importResultOut{Row: x.Row, Action: string(x.Action), PersonID: x.PersonID, Name: x.Name, Email: x.Email, Changed: changed}
+	}
+	return out
+}
+
+// importFile reads the roster from the request: the raw body (XLSX or
+// CSV), or the "file" field of a multipart form.
+func importFile(c *gin.Context) ([]byte, error) {
+	var r io.Reader = c.Request.Body
+	if c.ContentType() == "multipart/form-data" {
+		fh, err := c.FormFile("file")
+		if err != nil {
+			return nil, errs.Invalidf("file", "kirim berkas pada field \"file\"")
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, errs.Invalidf("file", "berkas tidak dapat dibuka")
+		}
+		defer f.Close()
+		r = f
+	}
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	if len(body) == 0 {
+		return nil, errs.Invalidf("file", "berkas kosong: kirim XLSX atau CSV sebagai isi permintaan")
+	}
+	return body, nil
+}
+
+// importPeople runs a roster import: a dry run unless dry_run=false. A
+// refused application answers 422 with the whole report in details.
+func (s *Server) importPeople(c *gin.Context) {
+	dryRun := true
+	if v := c.Query("dry_run"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fail(c, errs.Invalidf("dry_run", "must be true or false"))
+			return
+		}
+		dryRun = b
+	}
+	body, err := importFile(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	table, err := sheet.Read(body)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	report, err := s.Roster.Import(c.Request.Context(), principal(c).InstitutionID, table, !dryRun)
+	if errors.Is(err, profile.ErrImportRejected) {
+		e, _ := errs.As(err)
+		fail(c, e.WithDetails(map[string]any{"report": importReportDTO(report)}))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, importReportDTO(report))
+}
+
+// importTemplate serves the roster template with two example rows.
+func importTemplate(format string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		body, err := sheet.Template(format, profile.ImportColumns, profile.ImportExample, profile.ImportColumnHelp)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		ct := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		if format == sheet.CSV {
+			ct = "text/csv; charset=utf-8"
+		}
+		c.Header("Content-Disposition", `attachment; filename="templat-roster.`+format+`"`)
+		c.Data(http.StatusOK, ct, body)
+	}
+}

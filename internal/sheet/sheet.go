@@ -1,0 +1,157 @@
+// Package sheet reads and writes the spreadsheets staff exchange with the
+// service (XLSX from Excel or LibreOffice, CSV from SIMPEG exports) as a
+// plain table of strings, so domain code parses rows without knowing the
+// file format.
+package sheet
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"sinergi/errs"
+)
+
+// Formats the package reads and writes.
+const (
+	XLSX = "xlsx"
+	CSV  = "csv"
+)
+
+// ErrUnreadable is returned for a body that is neither XLSX nor CSV.
+var ErrUnreadable = errs.New(errs.Invalid, "unreadable_file",
+	"berkas tidak dapat dibaca: kirim XLSX (Excel) atau CSV UTF-8 dengan baris pertama berisi nama kolom")
+
+// Detect names the format of body: XLSX when it is a ZIP archive, else CSV.
+func Detect(body []byte) string {
+	if bytes.HasPrefix(body, []byte("PK\x03\x04")) {
+		return XLSX
+	}
+	return CSV
+}
+
+// Read returns the cells of the first worksheet of an XLSX file, or of a
+// CSV file separated by commas or semicolons (Excel in Indonesian locale
+// writes semicolons), as rows of strings.
+func Read(body []byte) ([][]string, error) {
+	if Detect(body) == XLSX {
+		return readXLSX(body)
+	}
+	return readCSV(body)
+}
+
+func readXLSX(body []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, ErrUnreadable.WithMessage("berkas XLSX tidak dapat dibuka: %v", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, ErrUnreadable
+	}
+	// Raw values: a NIP typed as a number must not come back as 1.97E+17.
+	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, ErrUnreadable.WithMessage("lembar %q tidak dapat dibaca: %v", sheets[0], err)
+	}
+	return rows, nil
+}
+
+func readCSV(body []byte) ([][]string, error) {
+	body = bytes.TrimPrefix(body, []byte("\ufeff"))
+	if !utf8.Valid(body) {
+		return nil, ErrUnreadable.WithMessage("berkas CSV harus UTF-8 (pilih \"CSV UTF-8\" saat menyimpan dari Excel)")
+	}
+	first, _, _ := bytes.Cut(body, []byte("\n"))
+	r := csv.NewReader(bytes.NewReader(body))
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		r.Comma = ';'
+	}
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	var rows [][]string
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, ErrUnreadable.WithMessage("berkas CSV tidak dapat dibaca: %v", err)
+		}
+		rows = append(rows, rec)
+	}
+}
+
+// Template writes a file with header and rows in format; in XLSX every
+// column is text (so NIPs keep their digits), the header is bold and a
+// second sheet "Petunjuk" lists help[column] for each column.
+func Template(format string, header []string, rows [][]string, help map[string]string) ([]byte, error) {
+	var buf bytes.Buffer
+	if format == CSV {
+		w := csv.NewWriter(&buf)
+		_ = w.Write(header)
+		_ = w.WriteAll(rows)
+		return buf.Bytes(), w.Error()
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	const data, guide = "Data", "Petunjuk"
+	if err := f.SetSheetName("Sheet1", data); err != nil {
+		return nil, err
+	}
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49})
+	if err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 49})
+	if err != nil {
+		return nil, err
+	}
+	last, _ := excelize.ColumnNumberToName(len(header))
+	if err := f.SetColStyle(data, "A:"+last, text); err != nil {
+		return nil, err
+	}
+	_ = f.SetColWidth(data, "A", last, 24)
+	put := func(sheet string, row int, values []string) error {
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		vs := make([]any, len(values))
+		for i, v := range values {
+			vs[i] = v
+		}
+		return f.SetSheetRow(sheet, cell, &vs)
+	}
+	if err := put(data, 1, header); err != nil {
+		return nil, err
+	}
+	_ = f.SetRowStyle(data, 1, 1, bold)
+	for i, r := range rows {
+		if err := put(data, i+2, r); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := f.NewSheet(guide); err != nil {
+		return nil, err
+	}
+	_ = put(guide, 1, []string{"kolom", "isi"})
+	_ = f.SetRowStyle(guide, 1, 1, bold)
+	for i, h := range header {
+		_ = put(guide, i+2, []string{h, help[h]})
+	}
+	_ = put(guide, len(header)+3, []string{"", strings.Join([]string{
+		"Sel kosong atau kolom yang tidak ada = data lama tetap.",
+		"Orang dicocokkan dengan NIP, lalu e-mail, di instansi Anda.",
+		"Uji dulu (dry run); berkas diterapkan hanya bila semua baris benar."}, " ")})
+	_ = f.SetColWidth(guide, "A", "A", 16)
+	_ = f.SetColWidth(guide, "B", "B", 110)
+	if err := f.Write(&buf); err != nil {
+		return nil, fmt.Errorf("write template: %w", err)
+	}
+	return buf.Bytes(), nil
+}
