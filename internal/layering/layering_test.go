@@ -11,8 +11,8 @@ import (
 // only point to a lower level. calendar stands beside the domains and uses
 // only the leaves.
 var level = map[string]int{
-	"sinergi/errs": 0, "sinergi/tz": 0, "sinergi/audit": 0, "sinergi/idempotency": 0, "sinergi/internal/sheet": 0,
-	"sinergi/profile": 1, "sinergi/tenant": 1, "sinergi/calendar": 1,
+	"sinergi/errs": 0, "sinergi/tz": 0, "sinergi/audit": 0, "sinergi/idempotency": 0,
+	"sinergi/profile": 1, "sinergi/tenant": 1, "sinergi/calendar": 1, "sinergi/internal/sheet": 1,
 	"sinergi/scheduling": 2,
 	"sinergi/matching":   3,
 	"sinergi/incentive":  4, "sinergi/certification": 4, "sinergi/evaluation": 4,
