@@ -53,7 +53,7 @@ func newEnv(t testing.TB) *env {
 	db := pgtest.NewDB(t)
 	e := &env{t: t, db: db, testTime: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	e.tenants = tenant.Service{Store: postgres.TenantStore{DB: db}}
-	e.people = profile.Service{Store: postgres.PeopleStore{DB: db}, Now: func() time.Time { return e.testTime }}
+	e.people = profile.Service{Store: postgres.PeopleStore{DB: db, KEK: bytes.Repeat([]byte{7}, 32)}, Now: func() time.Time { return e.testTime }}
 	e.sched = scheduling.Service{Store: postgres.SchedulingStore{DB: db}, People: e.people.Store,
 		Now: func() time.Time { return e.testTime }, Buffer: time.Hour}
 	ms := postgres.MatchingStore{DB: db}
@@ -65,7 +65,7 @@ func newEnv(t testing.TB) *env {
 		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: e.sched.Store, Settings: ms, Proposals: ms, Buffer: time.Hour,
 			Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: db})},
 		Incentives: incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: e.sched.Store, People: e.people.Store,
-			Now: func() time.Time { return e.testTime }},
+			Tx: postgres.Transactor{DB: db}, Now: func() time.Time { return e.testTime }},
 		IncentiveSettings: postgres.IncentiveStore{DB: db},
 		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db},
 			Keys: postgres.KeyStore{DB: db, KEK: bytes.Repeat([]byte{7}, 32)}, Now: func() time.Time { return e.testTime },

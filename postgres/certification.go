@@ -265,18 +265,23 @@ type KeyStore struct {
 	KEK []byte
 }
 
-func (k KeyStore) aead() (cipher.AEAD, error) {
-	if len(k.KEK) != 32 {
-		return nil, errors.New("the key encryption key must be 32 bytes")
+// sealer seals secrets at rest with AES-256-GCM under a key encryption key
+// (SIGNING_KEK): the signing keys and people's tax numbers. The nonce leads
+// the sealed bytes; aad binds a sealed value to what it belongs to.
+type sealer []byte
+
+func (k sealer) aead() (cipher.AEAD, error) {
+	if len(k) != 32 {
+		return nil, errors.New("the key encryption key (SIGNING_KEK) must be 32 bytes")
 	}
-	block, err := aes.NewCipher(k.KEK)
+	block, err := aes.NewCipher(k)
 	if err != nil {
 		return nil, err
 	}
 	return cipher.NewGCM(block)
 }
 
-func (k KeyStore) seal(key certification.Key) ([]byte, error) {
+func (k sealer) seal(plain, aad []byte) ([]byte, error) {
 	a, err := k.aead()
 	if err != nil {
 		return nil, err
@@ -285,18 +290,26 @@ func (k KeyStore) seal(key certification.Key) ([]byte, error) {
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
 	}
-	return a.Seal(nonce, nonce, key.Private.Seed(), []byte(key.ID)), nil
+	return a.Seal(nonce, nonce, plain, aad), nil
 }
 
-func (k KeyStore) open(kid string, sealed []byte) (ed25519.PrivateKey, error) {
+func (k sealer) open(sealed, aad []byte) ([]byte, error) {
 	a, err := k.aead()
 	if err != nil {
 		return nil, err
 	}
 	if len(sealed) < a.NonceSize() {
-		return nil, errors.New("sealed key too short")
+		return nil, errors.New("sealed value too short")
 	}
-	seed, err := a.Open(nil, sealed[:a.NonceSize()], sealed[a.NonceSize():], []byte(kid))
+	return a.Open(nil, sealed[:a.NonceSize()], sealed[a.NonceSize():], aad)
+}
+
+func (k KeyStore) seal(key certification.Key) ([]byte, error) {
+	return sealer(k.KEK).seal(key.Private.Seed(), []byte(key.ID))
+}
+
+func (k KeyStore) open(kid string, sealed []byte) (ed25519.PrivateKey, error) {
+	seed, err := sealer(k.KEK).open(sealed, []byte(kid))
 	if err != nil {
 		return nil, fmt.Errorf("open signing key %s (wrong key encryption key?): %w", kid, err)
 	}

@@ -180,6 +180,14 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		return fmt.Errorf("signing key: %w", err)
 	}
 	tenants, people := services(db)
+	// Tax numbers are sealed under the same key as the signing keys.
+	peopleStore := postgres.PeopleStore{DB: db, KEK: kek}
+	people.Store = peopleStore
+	if n, err := peopleStore.SealTaxIDs(ctx); err != nil {
+		return fmt.Errorf("seal stored tax numbers: %w", err)
+	} else if n > 0 {
+		log.Info("sealed stored tax numbers", "count", n)
+	}
 	sched := postgres.SchedulingStore{DB: db}
 	schedSvc := scheduling.Service{Store: sched, People: people.Store, Now: time.Now, Buffer: cfg.BookingBuffer}
 	ms := postgres.MatchingStore{DB: db}
@@ -201,7 +209,8 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		Scheduling: schedSvc,
 		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
 			Buffer: cfg.BookingBuffer, Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: db})},
-		Incentives:        incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: sched, People: people.Store, Now: time.Now},
+		Incentives: incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: sched, People: people.Store,
+			Tx: postgres.Transactor{DB: db}, Now: time.Now},
 		IncentiveSettings: postgres.IncentiveStore{DB: db},
 		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: keys, Now: time.Now,
 			BaseURL: cfg.BaseURL},
