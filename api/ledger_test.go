@@ -351,3 +351,33 @@ func (e *env) checkYear(t *testing.T, step int, pns bool, minimum int64, rows []
 		t.Fatalf("step %d: the year withholds %d, want %d", step, withheld, pasal17(gross/2)*12/10)
 	}
 }
+
+func TestTaxNumberSealedAndMasked(t *testing.T) {
+	e := newEnv(t)
+	body := practitionerJSON("pajak@example.id")
+	body["tax_id_status"], body["tax_id"] = "npwp", "73.7101.4507.850001"
+	r := e.do("POST", "/v1/people", e.staffA, body)
+	e.expect(r, http.StatusCreated, "")
+	if r.Body["tax_id"] != "7371********0001" {
+		t.Fatalf("staff see %v", r.Body["tax_id"])
+	}
+	var stored struct {
+		TaxID  string
+		Sealed []byte
+	}
+	must(t, e.db.Raw("SELECT tax_id, tax_id_sealed AS sealed FROM people WHERE id = ?", r.id()).Scan(&stored).Error)
+	if stored.TaxID != "" || len(stored.Sealed) < 16+12 || strings.Contains(string(stored.Sealed), "7371014507850001") {
+		t.Fatalf("stored in the clear: %+v", stored)
+	}
+	var audit int64
+	must(t, e.db.Raw("SELECT count(*) FROM audit_log WHERE after::text LIKE '%7371014507850001%' OR before::text LIKE '%7371014507850001%'").
+		Scan(&audit).Error)
+	if audit != 0 {
+		t.Fatal("the audit log holds the tax number in the clear")
+	}
+	r = e.do("PATCH", fmt.Sprintf("/v1/people/%d", r.id()), e.staffA, map[string]any{"tax_id": "12.345"}, "If-Match", `W/"v1"`)
+	e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
+	if r.field("tax_id") == "" {
+		t.Fatal(string(r.Raw))
+	}
+}
