@@ -223,32 +223,76 @@ func StatusListCredential(url string, revoked []int64, key Key, now time.Time) m
 	return Prove(doc, key, now)
 }
 
+// AchievementID is the URL of the achievement a certificate attests:
+// one per course and role; it serves the achievement's JSON.
+func AchievementID(baseURL string, courseID int64, role string) string {
+	return fmt.Sprintf("%s/achievements/course-%d-%s", baseURL, courseID, achievementRole(role))
+}
+
+func achievementRole(role string) string {
+	if role == "lead" {
+		return "lead"
+	}
+	return "co-trainer"
+}
+
+// ParseAchievementID reads the course and role out of the last segment
+// of an achievement URL (course-12-lead, course-12-co-trainer).
+func ParseAchievementID(segment string) (int64, string, bool) {
+	rest, ok := strings.CutPrefix(segment, "course-")
+	if !ok {
+		return 0, "", false
+	}
+	id, role, ok := strings.Cut(rest, "-")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || n < 1 {
+		return 0, "", false
+	}
+	switch role {
+	case "lead":
+		return n, "lead", true
+	case "co-trainer":
+		return n, "co_trainer", true
+	}
+	return 0, "", false
+}
+
+// Achievement is the Open Badges 3.0 Achievement a certificate attests,
+// with the JP a session earns as its credits (1 JP = 45 minutes).
+func Achievement(c Certificate, baseURL string) map[string]any {
+	return map[string]any{
+		"id":          AchievementID(baseURL, c.CourseID, c.Role),
+		"type":        []any{"Achievement"},
+		"name":        c.RoleLabel() + " " + c.CourseName,
+		"description": fmt.Sprintf("%s pada %s, %s s.d. %s.", c.RoleLabel(), c.CourseName, Tanggal(c.StartDate), Tanggal(c.EndDate)),
+		"criteria":    map[string]any{"narrative": "Menyelesaikan sesi pelatihan sebagai " + c.RoleLabel() + "; 1 JP = 45 menit."},
+		"creator":     map[string]any{"type": []any{"Profile"}, "name": c.Issuer},
+	}
+}
+
 // Badge is the certificate as an Open Badges 3.0 OpenBadgeCredential
-// (VC data model 2.0) with an eddsa-jcs-2022 proof.
+// (VC data model 2.0) with an eddsa-jcs-2022 proof. The holder is named,
+// an ASN holder also by NIP; the JP taught are the credits earned.
 func Badge(c Certificate, baseURL string, key Key) map[string]any {
 	statusURL := baseURL + "/status/revocation"
-	role := "co-trainer"
-	if c.Role == "lead" {
-		role = "lead"
+	identifiers := []any{map[string]any{"type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": c.HolderName}}
+	if c.HolderNIP != "" {
+		identifiers = append(identifiers, map[string]any{"type": "IdentityObject", "identityType": "ext:NIP", "hashed": false,
+			"identityHash": c.HolderNIP})
 	}
+	issuer := map[string]any{"id": DIDKey(key.Public), "type": []any{"Profile"}, "name": c.Issuer}
 	doc := map[string]any{
 		"@context":  []any{contextVC, contextOB},
 		"id":        baseURL + "/verify/" + c.Code,
 		"type":      []any{"VerifiableCredential", "OpenBadgeCredential"},
-		"issuer":    map[string]any{"id": DIDKey(key.Public), "type": []any{"Profile"}, "name": c.Issuer},
+		"issuer":    issuer,
 		"validFrom": c.IssuedAt.UTC().Format(time.RFC3339),
 		"name":      "Sertifikat " + c.RoleLabel() + ": " + c.CourseName,
 		"credentialSubject": map[string]any{
-			"type": []any{"AchievementSubject"},
-			"identifier": []any{map[string]any{"type": "IdentityObject", "identityType": "name", "hashed": false,
-				"identityHash": c.HolderName}},
-			"achievement": map[string]any{
-				"id":          fmt.Sprintf("%s/achievements/course-%d-%s", baseURL, c.CourseID, role),
-				"type":        []any{"Achievement"},
-				"name":        c.RoleLabel() + " " + c.CourseName,
-				"description": fmt.Sprintf("%s pada %s, %s s.d. %s, %d JP.", c.RoleLabel(), c.CourseName, Tanggal(c.StartDate), Tanggal(c.EndDate), c.JP),
-				"criteria":    map[string]any{"narrative": "Menyelesaikan sesi pelatihan sebagai " + c.RoleLabel() + " sebanyak " + strconv.Itoa(c.JP) + " JP."},
-			},
+			"type":          []any{"AchievementSubject"},
+			"identifier":    identifiers,
+			"creditsEarned": c.JP,
+			"achievement":   Achievement(c, baseURL),
 		},
 		"credentialStatus": map[string]any{"id": fmt.Sprintf("%s#%d", statusURL, c.ID), "type": "BitstringStatusListEntry",
 			"statusPurpose": "revocation", "statusListIndex": strconv.FormatInt(c.ID, 10), "statusListCredential": statusURL},
