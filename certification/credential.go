@@ -299,3 +299,83 @@ func Badge(c Certificate, baseURL string, key Key) map[string]any {
 	}
 	return Prove(doc, key, c.IssuedAt)
 }
+
+// KeySet reads the public keys of a key set in the shape of
+// /.well-known/sinergi-keys.json: {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": …}]}.
+func KeySet(raw []byte) ([]ed25519.PublicKey, error) {
+	var set struct {
+		Keys []struct {
+			Kty, Crv, X string
+		}
+	}
+	if err := json.Unmarshal(raw, &set); err != nil {
+		return nil, fmt.Errorf("the key set is not JSON: %w", err)
+	}
+	var out []ed25519.PublicKey
+	for _, k := range set.Keys {
+		pub, err := base64.RawURLEncoding.DecodeString(k.X)
+		if k.Kty != "OKP" || k.Crv != "Ed25519" || err != nil || len(pub) != ed25519.PublicKeySize {
+			continue
+		}
+		out = append(out, pub)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("the key set holds no Ed25519 key")
+	}
+	return out, nil
+}
+
+// CheckOffline verifies a credential with nothing but a key set and,
+// optionally, the published status list credential (nil skips the
+// revocation check, and Status says "not_checked").
+func CheckOffline(raw []byte, keys []ed25519.PublicKey, statusList []byte) CredentialCheck {
+	var out CredentialCheck
+	known := func(pub ed25519.PublicKey) bool {
+		for _, k := range keys {
+			if k.Equal(pub) {
+				return true
+			}
+		}
+		return false
+	}
+	pub, doc, err := CheckProof(raw)
+	if err != nil {
+		out.Errors = append(out.Errors, err.Error())
+	} else {
+		out.ProofValid = true
+	}
+	if pub != nil {
+		if out.IssuerKnown = known(pub); !out.IssuerKnown {
+			out.Errors = append(out.Errors, "the key is not in the key set")
+		}
+	}
+	out.Status = "not_checked"
+	if statusList == nil {
+		return out
+	}
+	out.Status = "unknown"
+	listPub, list, err := CheckProof(statusList)
+	if err != nil || !known(listPub) {
+		out.Errors = append(out.Errors, "the status list does not verify under the key set")
+		return out
+	}
+	entry, _ := doc["credentialStatus"].(map[string]any)
+	subject, _ := list["credentialSubject"].(map[string]any)
+	idx, _ := entry["statusListIndex"].(string)
+	encoded, _ := subject["encodedList"].(string)
+	n, err := parseIndex(idx)
+	if err != nil {
+		out.Errors = append(out.Errors, "the credential has no status list index")
+		return out
+	}
+	revoked, err := StatusBit(encoded, n)
+	if err != nil {
+		out.Errors = append(out.Errors, err.Error())
+		return out
+	}
+	out.Status = "valid"
+	if revoked {
+		out.Status = "revoked"
+	}
+	return out
+}

@@ -54,8 +54,9 @@ commands:
   seed             create a first admin key (--admin-key) and/or the demo roster (--demo)
   worker           send queued mail (serve runs one too unless --worker=false)
   keys list|rotate list the certificate signing keys, or retire the active one and make a new one
-  verify-credential FILE
-                   check an Open Badges credential file: proof, issuer key and revocation status
+  verify-credential -keys FILE|URL [-status FILE|URL] FILE
+                   check an Open Badges credential offline: proof, issuer key (against the key set)
+                   and, given the status list, revocation; prints snake_case JSON
 
 run "sinergi <command> -h" for the flags of a command`
 
@@ -110,13 +111,8 @@ func run(args []string) error {
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
 			return keysCmd(ctx, cfg, db, fs.Args())
 		})
-	case "verify-credential":
-		if err := fs.Parse(rest); err != nil {
-			return err
-		}
-		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
-			return verifyCredentialCmd(ctx, cfg, db, fs.Args())
-		})
+	case "verify-credential": // offline: no database, no configuration
+		return verifyCredentialCmd(context.Background(), rest, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
