@@ -241,12 +241,20 @@ func TestLedgerProperty(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long")
 	}
-	for seed := uint64(1); seed <= 3; seed++ {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { ledgerProperty(t, seed) })
+	var seen ledgerOps
+	for seed := uint64(1); seed <= 4; seed++ {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { ledgerProperty(t, seed, &seen) })
+	}
+	t.Logf("%+v", seen)
+	if !t.Failed() && (seen.reversed == 0 || seen.corrected == 0 || seen.recomputed == 0 || seen.refused == 0 || seen.outOfOrder == 0) {
+		t.Fatalf("the sequences never reached every operation: %+v", seen)
 	}
 }
 
-func ledgerProperty(t *testing.T, seed uint64) {
+// ledgerOps counts what the random sequences did.
+type ledgerOps struct{ accrued, outOfOrder, recomputed, corrected, refused, approved, paid, reversed int }
+
+func ledgerProperty(t *testing.T, seed uint64, seen *ledgerOps) {
 	e := newEnv(t)
 	rng := rand.New(rand.NewPCG(seed, 13))
 	e.expect(e.do("POST", "/v1/rate-tables", e.admin, map[string]any{"regulation": "PMK 39/2024", "fiscal_year": 2026, "funding": "APBN",
@@ -259,40 +267,96 @@ func ledgerProperty(t *testing.T, seed uint64) {
 	classOf := map[int64][]string{p: {"narasumber_menteri", "narasumber_eselon_i"}, w: {"widyaiswara_internal"}}
 	completed := map[int64]bool{}
 	paid := map[int64]map[string]any{}
-	for step := 0; step < 40; step++ {
+	for step := 0; step < 60; step++ {
 		person := p
 		if rng.IntN(3) == 0 {
 			person = w
 		}
-		b := bookings[person][rng.IntN(len(bookings[person]))]
 		rows := e.ledgerOf(person)
-		op := rng.IntN(5)
-		switch {
-		case !completed[b]: // accrue, in whatever order sessions happen to be completed
-			e.expect(e.transition(e.staffA, b, "completed"), http.StatusOK, "")
-			completed[b] = true
-			e.mustAccrue(b, classOf[person][rng.IntN(len(classOf[person]))])
-		case op == 0: // recompute or correct, perhaps in another class
-			r := e.accrue(b, classOf[person][rng.IntN(len(classOf[person]))])
-			if r.Status != http.StatusOK && r.errorCode() != "honorarium_locked" {
-				t.Fatalf("step %d: accrue: %s", step, r.Raw)
+		// What can happen next, by kind; a kind is picked first so that the
+		// rarer ones (pay, reverse, correct) come up too.
+		type action struct {
+			kind    string
+			booking int64
+			row     int64
+		}
+		var can []action
+		reversed := map[int64]bool{}
+		for _, h := range rows {
+			reversed[num(h, "reverses_id")] = true
+		}
+		current := map[int64]bool{}
+		for _, h := range rows {
+			if num(h, "reverses_id") == 0 && !reversed[num(h, "id")] {
+				current[num(h, "booking_id")] = true
 			}
-		case op <= 2 && len(rows) > 0: // approve a draft
-			h := rows[rng.IntN(len(rows))]
-			if h["status"] == "draft" {
-				e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/approve", num(h, "id")), e.staffA, nil), http.StatusOK, "")
+		}
+		for _, b := range bookings[person] {
+			switch {
+			case !completed[b]:
+				can = append(can, action{"accrue", b, 0})
+			case current[b]:
+				can = append(can, action{"recompute", b, 0})
+			default:
+				can = append(can, action{"correct", b, 0})
 			}
-		case op == 3 && len(rows) > 0: // pay an approved row
-			h := rows[rng.IntN(len(rows))]
-			if h["status"] == "approved" {
-				e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/pay", num(h, "id")), e.staffA, nil), http.StatusOK, "")
+		}
+		for _, h := range rows {
+			switch {
+			case h["status"] == "draft":
+				can = append(can, action{"approve", 0, num(h, "id")})
+			case h["status"] == "approved":
+				can = append(can, action{"pay", 0, num(h, "id")})
+			case num(h, "reverses_id") == 0 && !reversed[num(h, "id")]:
+				can = append(can, action{"reverse", 0, num(h, "id")})
 			}
-		case len(rows) > 0: // reverse a paid row
-			h := rows[rng.IntN(len(rows))]
-			r := e.do("POST", fmt.Sprintf("/v1/honoraria/%d/reverse", num(h, "id")), e.staffA, nil)
-			if h["status"] == "paid" && num(h, "reverses_id") == 0 && r.Status != http.StatusOK && r.errorCode() != "already_reversed" {
-				t.Fatalf("step %d: reverse: %s", step, r.Raw)
+		}
+		kinds := map[string][]action{}
+		var names []string
+		for _, a := range can {
+			if kinds[a.kind] == nil {
+				names = append(names, a.kind)
 			}
+			kinds[a.kind] = append(kinds[a.kind], a)
+		}
+		sort.Strings(names)
+		pick := kinds[names[rng.IntN(len(names))]]
+		act := pick[rng.IntN(len(pick))]
+		class := classOf[person][rng.IntN(len(classOf[person]))]
+		switch act.kind {
+		case "accrue": // in whatever order sessions happen to be completed
+			e.expect(e.transition(e.staffA, act.booking, "completed"), http.StatusOK, "")
+			completed[act.booking] = true
+			h := e.mustAccrue(act.booking, class)
+			seen.accrued++
+			for _, r := range rows {
+				if num(r, "session_id") > num(h, "session_id") {
+					seen.outOfOrder++ // a later session was accrued first
+					break
+				}
+			}
+		case "recompute", "correct": // perhaps in another class
+			r := e.accrue(act.booking, class)
+			switch {
+			case r.Status == http.StatusOK && act.kind == "correct" && num(r.Body, "corrects_id") != 0:
+				seen.corrected++
+			case r.Status == http.StatusOK && act.kind == "recompute":
+				seen.recomputed++
+			case r.errorCode() == "honorarium_locked" && act.kind == "recompute":
+				seen.refused++
+			default:
+				t.Fatalf("step %d: %s: %s", step, act.kind, r.Raw)
+			}
+		case "approve":
+			e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/approve", act.row), e.staffA, nil), http.StatusOK, "")
+			seen.approved++
+		case "pay":
+			e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/pay", act.row), e.staffA, nil), http.StatusOK, "")
+			seen.paid++
+		case "reverse":
+			r := e.do("POST", fmt.Sprintf("/v1/honoraria/%d/reverse", act.row), e.staffA, nil)
+			e.expect(r, http.StatusOK, "")
+			seen.reversed++
 		}
 		for _, person := range []int64{p, w} {
 			rows := e.ledgerOf(person)
