@@ -6,14 +6,22 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 // ledgerCourse makes an APBN course with n sessions of 8 JP (09:00-15:00
-// WITA) on n working days of December 2026, books person on each in role
-// and completes them; it returns the booking ids in session order.
+// WITA) on n working days of December 2026, books each person on each in
+// the given role and confirms them; it returns the booking ids per person
+// in session order.
 func (e *env) ledgerCourse(n int, people map[int64]string) (int64, map[int64][]int64) {
+	e.t.Helper()
+	return e.ledgerCourseSlots(n, [][2]string{{"09:00", "15:00"}}, people)
+}
+
+// ledgerCourseSlots is ledgerCourse with sessions in the given daily slots.
+func (e *env) ledgerCourseSlots(n int, slots [][2]string, people map[int64]string) (int64, map[int64][]int64) {
 	e.t.Helper()
 	r := e.do("POST", "/v1/courses", e.staffA, map[string]any{"name": "Pelatihan Manajemen Bencana", "organising_unit": "Bidang PKM",
 		"funding": "APBN", "region": "Sulawesi Selatan", "start_date": "2026-12-01", "end_date": "2026-12-31"})
@@ -26,7 +34,11 @@ func (e *env) ledgerCourse(n int, people map[int64]string) (int64, map[int64][]i
 			continue
 		}
 		date := d.Format(time.DateOnly)
-		sessions = append(sessions, e.mustSession(course, date+"T09:00", date+"T15:00", "Asia/Makassar"))
+		for _, slot := range slots {
+			if len(sessions) < n {
+				sessions = append(sessions, e.mustSession(course, date+"T"+slot[0], date+"T"+slot[1], "Asia/Makassar"))
+			}
+		}
 	}
 	bookings := map[int64][]int64{}
 	for person, role := range people {
@@ -443,5 +455,70 @@ func TestTaxNumberSealedAndMasked(t *testing.T) {
 	e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
 	if r.field("tax_id") == "" {
 		t.Fatal(string(r.Raw))
+	}
+}
+
+// TestConcurrentAccrualsKeepTheYearConsistent drafts ten honoraria of one
+// person at once: the ledger lock serialises them, so however they
+// interleave every row is priced against the rows before it.
+func TestConcurrentAccrualsKeepTheYearConsistent(t *testing.T) {
+	e := newEnv(t)
+	p := e.createPerson(e.staffA, practitionerJSON("serentak@example.id"))
+	_, bookings := e.ledgerCourse(10, map[int64]string{p: "co_trainer"})
+	for _, b := range bookings[p] {
+		// No APBN penceramah line: completion drafts nothing yet.
+		e.expect(e.transition(e.staffA, b, "completed"), http.StatusOK, "")
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, len(bookings[p]))
+	for i, b := range bookings[p] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = e.accrue(b, "narasumber_menteri").Status
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Fatalf("accrual %d answered %d", i, c)
+		}
+	}
+	rows := e.ledgerOf(p)
+	var tax int64
+	for _, h := range rows {
+		tax += num(h, "tax")
+	}
+	if len(rows) != 10 || tax != 5_040_000 {
+		t.Fatalf("%d rows withholding %d, want 10 rows and 5,040,000", len(rows), tax)
+	}
+	e.checkYear(t, 0, false, 0, rows)
+}
+
+// BenchmarkLedgerRecompute re-accrues the first and the last of a year's
+// drafts: the first restates every later draft (none of which changes), the
+// last only itself, so the ratio is the price of pricing by ledger order.
+func BenchmarkLedgerRecompute(b *testing.B) {
+	for _, n := range []int{20, 60} {
+		e := newEnv(b)
+		p := e.createPerson(e.staffA, practitionerJSON("bench@example.id"))
+		_, bookings := e.ledgerCourseSlots(n, [][2]string{{"08:00", "09:30"}, {"10:00", "11:30"}, {"13:00", "14:30"}, {"15:00", "16:30"}},
+			map[int64]string{p: "co_trainer"})
+		for _, bk := range bookings[p] {
+			e.expect(e.transition(e.staffA, bk, "completed"), http.StatusOK, "")
+			e.mustAccrue(bk, "narasumber_menteri")
+		}
+		for _, at := range []struct {
+			name    string
+			booking int64
+		}{{"first", bookings[p][0]}, {"last", bookings[p][n-1]}} {
+			b.Run(fmt.Sprintf("rows=%d/%s", n, at.name), func(b *testing.B) {
+				for b.Loop() {
+					if r := e.accrue(at.booking, ""); r.Status != http.StatusOK {
+						b.Fatal(string(r.Raw))
+					}
+				}
+			})
+		}
 	}
 }

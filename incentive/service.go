@@ -107,8 +107,9 @@ func (s Service) pricing(ctx context.Context, inst int64, person profile.Person,
 	return pricing{inst: inst, person: person, rates: rates, tax: tax, minimumJP: set.MinimumJP}, nil
 }
 
-// input loads what pricing one booking needs.
-func (s Service) input(ctx context.Context, inst, bookingID int64) (Input, error) {
+// input loads what pricing one booking needs; courses, when given, keeps
+// the courses already loaded (a year's rows mostly share a few).
+func (s Service) input(ctx context.Context, inst, bookingID int64, courses map[int64]scheduling.Course) (Input, error) {
 	b, err := s.Scheduling.Booking(ctx, scheduling.Scope{InstitutionID: inst}, bookingID)
 	if err != nil {
 		return Input{}, err
@@ -117,9 +118,14 @@ func (s Service) input(ctx context.Context, inst, bookingID int64) (Input, error
 	if err != nil {
 		return Input{}, err
 	}
-	course, err := s.Scheduling.Course(ctx, inst, sess.CourseID)
-	if err != nil {
-		return Input{}, err
+	course, ok := courses[sess.CourseID]
+	if !ok {
+		if course, err = s.Scheduling.Course(ctx, inst, sess.CourseID); err != nil {
+			return Input{}, err
+		}
+		if courses != nil {
+			courses[sess.CourseID] = course
+		}
 	}
 	return Input{Booking: b, Session: sess, Course: course}, nil
 }
@@ -139,7 +145,7 @@ func (s Service) input(ctx context.Context, inst, bookingID int64) (Input, error
 func (s Service) Accrue(ctx context.Context, inst, bookingID int64, class Class) (Honorarium, error) {
 	var out Honorarium
 	err := s.inTx(ctx, func(ctx context.Context) error {
-		in, err := s.input(ctx, inst, bookingID)
+		in, err := s.input(ctx, inst, bookingID, nil)
 		if err != nil {
 			return err
 		}
@@ -261,12 +267,13 @@ func (s Service) restate(ctx context.Context, inst int64, person profile.Person,
 	if err != nil {
 		return Honorarium{}, err
 	}
+	courses := map[int64]scheduling.Course{}
 	for i := at; i < len(rows); i++ {
 		r := rows[i]
 		if !r.Recomputable() {
 			continue
 		}
-		in, err := s.input(ctx, inst, r.BookingID)
+		in, err := s.input(ctx, inst, r.BookingID, courses)
 		if err != nil {
 			return Honorarium{}, err
 		}
