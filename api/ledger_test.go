@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -9,6 +11,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"sinergi/audit"
+	"sinergi/postgres"
 )
 
 // ledgerCourse makes an APBN course with n sessions of 8 JP (09:00-15:00
@@ -520,5 +525,34 @@ func BenchmarkLedgerRecompute(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestAccrueJoinsTheCallersTransaction drafts a honorarium inside a
+// transaction the caller opened (as completing a booking does) and rolls it
+// back: nothing of it remains.
+func TestAccrueJoinsTheCallersTransaction(t *testing.T) {
+	e := newEnv(t)
+	p := e.createPerson(e.staffA, practitionerJSON("tx@example.id"))
+	_, bookings := e.ledgerCourse(2, map[int64]string{p: "co_trainer"})
+	for _, b := range bookings[p] {
+		e.expect(e.transition(e.staffA, b, "completed"), http.StatusOK, "")
+	}
+	e.mustAccrue(bookings[p][1], "narasumber_menteri")
+	rollback := errors.New("roll back")
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+	err := postgres.Transactor{DB: e.db}.Do(ctx, func(ctx context.Context) error {
+		h, err := e.srv.Incentives.Accrue(ctx, e.instA, bookings[p][0], "narasumber_menteri")
+		if err != nil || h.ID == 0 {
+			t.Fatalf("accrue in the transaction: %+v %v", h, err)
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	rows := e.ledgerOf(p)
+	if len(rows) != 1 || num(rows[0], "booking_id") != bookings[p][1] || num(rows[0], "tax") != 340_000*12/10 {
+		t.Fatalf("after the rollback: %v", rows)
 	}
 }

@@ -233,8 +233,12 @@ func Pay(h *Honorarium, by int64, now time.Time) error {
 
 // Reversal returns the draft row that cancels a paid row.
 func Reversal(h Honorarium) (Honorarium, error) {
-	if h.Status != Paid || h.ReversesID != 0 {
-		return Honorarium{}, ErrNotPaid
+	if h.ReversesID != 0 {
+		return Honorarium{}, ErrNotPaid.WithMessage("honorarium %d is itself a reversal", h.ID)
+	}
+	if h.Status != Paid {
+		return Honorarium{}, ErrNotPaid.WithMessage("honorarium %d is %s: only a paid row is reversed; change a draft by accruing it again", h.ID, h.Status).
+			WithDetails(map[string]any{"current_status": h.Status})
 	}
 	r := h
 	r.ID, r.ReversesID, r.CorrectsID, r.Status = 0, h.ID, 0, Draft
