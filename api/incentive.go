@@ -351,7 +351,14 @@ func exportWorkbook(doc exportDoc, today time.Time) ([]byte, error) {
 			firstErr = err
 		}
 	}
-	put := func(row int, values []any) { check(f.SetSheetRow(sheet, cell(1, row), &values)) }
+	put := func(row int, values []any) {
+		for i, v := range values {
+			if v == "" {
+				values[i] = nil // an empty cell, not an empty string
+			}
+		}
+		check(f.SetSheetRow(sheet, cell(1, row), &values))
+	}
 	style := func(st *excelize.Style) int {
 		id, err := f.NewStyle(st)
 		check(err)
