@@ -13,6 +13,7 @@ import (
 
 	"sinergi/certification"
 	"sinergi/errs"
+	"sinergi/profile"
 	"sinergi/tenant"
 )
 
@@ -34,6 +35,7 @@ type certificateOut struct {
 	JP                 int        `json:"jp"`
 	SignerName         string     `json:"signer_name"`
 	SignerTitle        string     `json:"signer_title"`
+	SignerNIP          string     `json:"signer_nip,omitempty"`
 	IssuedAt           time.Time  `json:"issued_at"`
 	KeyID              string     `json:"key_id"`
 	VerificationCode   string     `json:"verification_code"`
@@ -48,7 +50,7 @@ func (s *Server) certificateDTO(c certification.Certificate) certificateOut {
 	return certificateOut{ID: c.ID, Number: c.Number, InstitutionID: c.InstitutionID, Issuer: c.Issuer, PersonID: c.PersonID,
 		HolderName: c.HolderName, HolderNIP: c.HolderNIP, HolderOrganisation: c.HolderOrganisation, Role: c.Role, CourseID: c.CourseID,
 		CourseName: c.CourseName, StartDate: c.StartDate.Format(time.DateOnly), EndDate: c.EndDate.Format(time.DateOnly),
-		Place: c.Place, JP: c.JP, SignerName: c.SignerName, SignerTitle: c.SignerTitle, IssuedAt: c.IssuedAt, KeyID: c.KeyID,
+		Place: c.Place, JP: c.JP, SignerName: c.SignerName, SignerTitle: c.SignerTitle, SignerNIP: c.SignerNIP, IssuedAt: c.IssuedAt, KeyID: c.KeyID,
 		VerificationCode: c.Code, VerifyURL: s.Certificates.VerifyURL(c), Status: string(c.Status), RevokedAt: c.RevokedAt,
 		RevokedReason: c.RevokedReason, ReplacesID: c.ReplacesID}
 }
@@ -263,8 +265,9 @@ func (s *Server) rotateKey(c *gin.Context) {
 
 type certSettingsIO struct {
 	NumberTemplate string `json:"number_template" validate:"required"`
-	SignerName     string `json:"signer_name" validate:"required"`
-	SignerTitle    string `json:"signer_title" validate:"required"`
+	SignerName     string `json:"signer_name"`
+	SignerTitle    string `json:"signer_title"`
+	SignerNIP      string `json:"signer_nip"`
 }
 
 func (s *Server) getCertSettings(c *gin.Context) {
@@ -273,7 +276,8 @@ func (s *Server) getCertSettings(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, certSettingsIO{NumberTemplate: set.Template, SignerName: set.SignerName, SignerTitle: set.SignerTitle})
+	c.JSON(http.StatusOK, certSettingsIO{NumberTemplate: set.Template, SignerName: set.SignerName, SignerTitle: set.SignerTitle,
+		SignerNIP: set.SignerNIP})
 }
 
 func (s *Server) putCertSettings(c *gin.Context) {
@@ -282,8 +286,8 @@ func (s *Server) putCertSettings(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	set := certification.Settings{Template: in.NumberTemplate, SignerName: in.SignerName, SignerTitle: in.SignerTitle}
-	if err := set.Validate(); err != nil {
+	set := certification.Settings{Template: in.NumberTemplate, SignerName: in.SignerName, SignerTitle: in.SignerTitle, SignerNIP: in.SignerNIP}
+	if err := set.Validate(s.Now()); err != nil {
 		fail(c, err)
 		return
 	}
@@ -291,7 +295,26 @@ func (s *Server) putCertSettings(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, in)
+	c.JSON(http.StatusOK, certSettingsIO{NumberTemplate: set.Template, SignerName: set.SignerName, SignerTitle: set.SignerTitle,
+		SignerNIP: set.SignerNIP})
+}
+
+// achievement serves the Open Badges Achievement a credential points at.
+func (s *Server) achievement(c *gin.Context) {
+	course, role, ok := certification.ParseAchievementID(strings.TrimSuffix(c.Param("id"), ".json"))
+	if !ok {
+		fail(c, errs.NotFoundf("no achievement %q", c.Param("id")))
+		return
+	}
+	cert, err := s.Certificates.Store.ForAchievement(c.Request.Context(), course, role)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	doc := certification.Achievement(cert, s.Certificates.BaseURL)
+	doc["@context"] = []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"}
+	c.Header("Cache-Control", "public, max-age=300")
+	c.JSON(http.StatusOK, doc)
 }
 
 // verifyPage is the public verification page, in Indonesian, readable on
@@ -321,14 +344,14 @@ small{display:block;color:#5a6b7b;margin-top:1rem;line-height:1.4}
 {{else}}<div class="status unknown" id="status">TANDA TANGAN TIDAK SESUAI</div>{{end}}
 <dl>
 <dt>Nomor</dt><dd>{{.C.Number}}</dd>
-<dt>Pemegang</dt><dd>{{.C.HolderName}}{{if .C.HolderNIP}} (NIP {{.C.HolderNIP}}){{end}}</dd>
+<dt>Pemegang</dt><dd id="holder">{{.C.HolderName}}{{if .C.HolderNIP}} (NIP {{.C.HolderNIP}}){{end}}</dd>
 <dt>Instansi pemegang</dt><dd>{{.C.HolderOrganisation}}</dd>
 <dt>Peran</dt><dd>{{.C.RoleLabel}}</dd>
 <dt>Pelatihan</dt><dd>{{.C.CourseName}}</dd>
 <dt>Waktu dan tempat</dt><dd>{{.Period}}, {{.C.Place}}</dd>
 <dt>Jumlah JP</dt><dd>{{.C.JP}} JP</dd>
 <dt>Penerbit</dt><dd>{{.C.Issuer}}</dd>
-<dt>Penandatangan</dt><dd>{{.C.SignerName}}, {{.C.SignerTitle}}</dd>
+<dt>Penandatangan</dt><dd>{{.C.SignerName}}, {{.C.SignerTitle}}{{if .C.SignerNIP}} (NIP {{.C.SignerNIP}}){{end}}</dd>
 <dt>Tanda tangan elektronik</dt><dd id="signature">{{if .SignatureValid}}Terverifikasi (Ed25519, kunci {{.C.KeyID}}){{else}}Tidak terverifikasi{{end}}</dd>
 </dl>
 <small>Sertifikat ini diterbitkan oleh {{.C.Issuer}} dan bukan kredensial LAN. Status pencabutan juga diterbitkan sebagai
@@ -349,6 +372,8 @@ func (s *Server) verify(c *gin.Context) {
 	if !found {
 		status = http.StatusNotFound
 	}
+	// The public page shows the holder's NIP masked; staff read it in full.
+	check.Certificate.HolderNIP = profile.Mask(check.Certificate.HolderNIP)
 	if strings.Contains(c.GetHeader("Accept"), "application/json") {
 		if !found {
 			fail(c, err)

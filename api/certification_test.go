@@ -50,6 +50,13 @@ func completedCourse(e *env) (int64, int64, int64) {
 	return c, w, p
 }
 
+// certSigner names the signer of A's certificates.
+func (e *env) certSigner() {
+	e.t.Helper()
+	e.expect(e.do("PUT", "/v1/certificate-settings", e.staffA, map[string]any{"number_template": "{seq:04}/{code}/CT/{year}",
+		"signer_name": "Dr. Andi Makkasau", "signer_title": "Kepala BPSDM Provinsi A", "signer_nip": "197001012000031005"}), http.StatusOK, "")
+}
+
 func TestCertificates(t *testing.T) {
 	e := newEnv(t)
 	c, w, p := completedCourse(e)
@@ -57,8 +64,14 @@ func TestCertificates(t *testing.T) {
 	e.expect(e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": other}), http.StatusConflict, "nothing_completed")
 	e.expect(e.do("PUT", "/v1/certificate-settings", e.staffA, map[string]any{"number_template": "{seq:04}/CT", "signer_name": "Dr. Andi",
 		"signer_title": "Kepala BPSDM"}), http.StatusUnprocessableEntity, "validation_failed")
-	e.expect(e.do("PUT", "/v1/certificate-settings", e.staffA, map[string]any{"number_template": "{seq:04}/{code}/CT/{year}",
-		"signer_name": "Dr. Andi Makkasau", "signer_title": "Kepala BPSDM Provinsi A"}), http.StatusOK, "")
+	e.expect(e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p}), http.StatusUnprocessableEntity, "signer_not_set")
+	r0 := e.do("PUT", "/v1/certificate-settings", e.staffA, map[string]any{"number_template": "{seq:04}/{code}/CT/{year}",
+		"signer_name": "Dr. Andi Makkasau", "signer_title": "Kepala BPSDM Provinsi A"})
+	e.expect(r0, http.StatusUnprocessableEntity, "validation_failed")
+	if r0.field("signer_nip") == "" {
+		t.Fatal(string(r0.Raw))
+	}
+	e.certSigner()
 
 	r := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p})
 	e.expect(r, http.StatusCreated, "")
@@ -73,9 +86,35 @@ func TestCertificates(t *testing.T) {
 	r = e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "all": true})
 	e.expect(r, http.StatusCreated, "")
 	if items := r.items(); len(items) != 1 || int64(items[0]["person_id"].(float64)) != w || items[0]["role"] != "lead" ||
-		items[0]["number"] != "0002/BPSDM-A/CT/2026" {
+		items[0]["number"] != "0002/BPSDM-A/CT/2026" || items[0]["holder_nip"] != "198503102010012003" ||
+		items[0]["signer_nip"] != "197001012000031005" {
 		t.Fatalf("bulk %s", r.Raw)
 	}
+	t.Run("an ASN holder's NIP is in the credential and masked on the public page", func(t *testing.T) {
+		lead := r.items()[0]
+		page := string(e.do("GET", "/verify/"+lead["verification_code"].(string), "", nil).Raw)
+		if !strings.Contains(page, "NIP 1985**********2003") || strings.Contains(page, "198503102010012003") {
+			t.Fatalf("page shows %s", page)
+		}
+		j := e.do("GET", "/verify/"+lead["verification_code"].(string), "", nil, "Accept", "application/json")
+		if j.Body["certificate"].(map[string]any)["holder_nip"] != "1985**********2003" || j.Body["signature_valid"] != true {
+			t.Fatalf("%s", j.Raw)
+		}
+		cred := e.do("GET", fmt.Sprintf("/v1/certificates/%d/credential.json", int64(lead["id"].(float64))), e.staffA, nil)
+		subject := cred.Body["credentialSubject"].(map[string]any)
+		ids := fmt.Sprint(subject["identifier"])
+		if subject["creditsEarned"] != float64(4) || !strings.Contains(ids, "ext:NIP") || !strings.Contains(ids, "198503102010012003") {
+			t.Fatalf("credential subject %v", subject)
+		}
+		achievement := subject["achievement"].(map[string]any)
+		url := achievement["id"].(string)
+		a := e.do("GET", strings.TrimPrefix(url, "https://sinergi.example.id"), "", nil)
+		e.expect(a, http.StatusOK, "")
+		if a.Body["id"] != url || a.Body["name"] != achievement["name"] {
+			t.Fatalf("achievement %s serves %s", url, a.Raw)
+		}
+		e.expect(e.do("GET", "/achievements/course-999999-lead", "", nil), http.StatusNotFound, "not_found")
+	})
 
 	t.Run("the verification page says valid, with a checked signature", func(t *testing.T) {
 		r := e.do("GET", "/verify/"+code, "", nil, "Accept", "application/json")
@@ -180,7 +219,8 @@ func TestCertificates(t *testing.T) {
 func TestCertificatePDFAndQR(t *testing.T) {
 	pdftotext, pdftoppm, zbarimg := requireTool(t, "pdftotext"), requireTool(t, "pdftoppm"), requireTool(t, "zbarimg")
 	e := newEnv(t)
-	c, _, p := completedCourse(e)
+	c, w, p := completedCourse(e)
+	e.certSigner()
 	r := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p})
 	e.expect(r, http.StatusCreated, "")
 	pdf := e.do("GET", fmt.Sprintf("/v1/certificates/%d.pdf", r.id()), e.staffA, nil)
@@ -200,6 +240,24 @@ func TestCertificatePDFAndQR(t *testing.T) {
 	if got := strings.TrimSpace(string(out)); got != r.Body["verify_url"] {
 		t.Fatalf("QR decodes to %q, want %q", got, r.Body["verify_url"])
 	}
+	pdfText := func(id int64) string {
+		t.Helper()
+		doc := e.do("GET", fmt.Sprintf("/v1/certificates/%d.pdf", id), e.staffA, nil)
+		must(t, os.WriteFile(file, doc.Raw, 0o600))
+		text, err := exec.Command(pdftotext, "-layout", file, "-").Output()
+		must(t, err)
+		return string(text)
+	}
+	lead := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": w})
+	e.expect(lead, http.StatusCreated, "")
+	if text := pdfText(lead.id()); !strings.Contains(text, "NIP 198503102010012003") || !strings.Contains(text, "NIP 197001012000031005") ||
+		strings.Contains(text, "DICABUT") {
+		t.Fatalf("the lead's PDF lacks the holder's or the signer's NIP:\n%s", text)
+	}
+	e.expect(e.do("POST", fmt.Sprintf("/v1/certificates/%d/revoke", lead.id()), e.staffA, map[string]any{"reason": "JP salah"}), http.StatusOK, "")
+	if text := pdfText(lead.id()); !strings.Contains(text, "DICABUT") || !strings.Contains(text, "JP salah") {
+		t.Fatalf("a revoked PDF is not stamped:\n%s", text)
+	}
 }
 
 // TestVerificationPageInChromium loads the page of a certificate in
@@ -208,6 +266,7 @@ func TestVerificationPageInChromium(t *testing.T) {
 	chromium := requireTool(t, "chromium")
 	e := newEnv(t)
 	c, _, p := completedCourse(e)
+	e.certSigner()
 	r := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p})
 	e.expect(r, http.StatusCreated, "")
 	srv := httptest.NewServer(e.srv)
@@ -237,6 +296,7 @@ func TestVerificationPageInChromium(t *testing.T) {
 // expects 100 distinct consecutive numbers.
 func TestConcurrentIssuanceIsGapless(t *testing.T) {
 	e := newEnv(t)
+	e.certSigner()
 	c := e.course(e.staffA)
 	s := e.mustSession(c, "2026-12-07T09:00", "2026-12-07T12:00", "Asia/Makassar")
 	must(t, e.db.Exec(`INSERT INTO people (institution_id, kind, name, email, employment, zone, organisation)

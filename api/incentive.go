@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"sinergi/certification"
 	"sinergi/errs"
 	"sinergi/incentive"
 	"sinergi/scheduling"
@@ -70,6 +72,7 @@ type honorariumOut struct {
 	CourseID   int64      `json:"course_id"`
 	SessionID  int64      `json:"session_id"`
 	ReversesID int64      `json:"reverses_id,omitempty"`
+	CorrectsID int64      `json:"corrects_id,omitempty"`
 	Class      string     `json:"class"`
 	Unit       string     `json:"unit"`
 	JP         int        `json:"jp"`
@@ -90,7 +93,7 @@ type honorariumOut struct {
 
 func honorariumDTO(h incentive.Honorarium) honorariumOut {
 	return honorariumOut{ID: h.ID, BookingID: h.BookingID, PersonID: h.PersonID, CourseID: h.CourseID, SessionID: h.SessionID,
-		ReversesID: h.ReversesID, Class: string(h.Class), Unit: string(h.Unit), JP: h.JP, PaidJP: h.PaidJP, Rate: h.Rate,
+		ReversesID: h.ReversesID, CorrectsID: h.CorrectsID, Class: string(h.Class), Unit: string(h.Unit), JP: h.JP, PaidJP: h.PaidJP, Rate: h.Rate,
 		Gross: h.Gross, Tax: h.Tax, Net: h.Net, Basis: h.Basis, FiscalYear: h.FiscalYear,
 		Month: fmt.Sprintf("%04d-%02d", h.Month/100, h.Month%100), Status: string(h.Status), ApprovedBy: h.ApprovedBy,
 		ApprovedAt: h.ApprovedAt, PaidBy: h.PaidBy, PaidAt: h.PaidAt}
@@ -101,11 +104,16 @@ func ledgerFilter(c *gin.Context) (incentive.Filter, error) {
 	var f incentive.Filter
 	bad := errs.Fields{}
 	queryIDs(c, bad, map[string]*int64{"course_id": &f.CourseID, "person_id": &f.PersonID})
-	switch st := incentive.Status(c.Query("status")); st {
-	case "", incentive.Draft, incentive.Approved, incentive.Paid:
-		f.Status = st
-	default:
-		bad.Add("status", "must be draft, approved or paid")
+	for _, v := range c.QueryArray("status") {
+		for _, st := range strings.Split(v, ",") {
+			switch st := incentive.Status(strings.TrimSpace(st)); st {
+			case incentive.Draft, incentive.Approved, incentive.Paid:
+				f.Statuses = append(f.Statuses, st)
+			case "":
+			default:
+				bad.Add("status", "must be draft, approved or paid (several separated by commas)")
+			}
+		}
 	}
 	if v := c.Query("month"); v != "" {
 		t, err := time.Parse("2006-01", v)
@@ -197,63 +205,85 @@ func (s *Server) reverseHonorarium(c *gin.Context, inst, id int64) (incentive.Ho
 	return s.Incentives.Reverse(c.Request.Context(), inst, id)
 }
 
-// exportLines groups the filtered ledger per person, or per person over a
-// year with summary=year.
-func (s *Server) exportLines(c *gin.Context) ([]incentive.Line, string, error) {
-	f, err := ledgerFilter(c)
-	if err != nil {
-		return nil, "", err
-	}
-	summary := c.Query("summary") == "year"
-	if summary && f.Year == 0 {
-		return nil, "", errs.Invalidf("year", "is required with summary=year")
-	}
-	if !summary && f.CourseID == 0 && f.Month == 0 {
-		return nil, "", errs.Invalidf("course_id", "give course_id or month (YYYY-MM), or summary=year with year")
-	}
-	inst := principal(c).InstitutionID
-	rows, err := s.Incentives.Store.List(c.Request.Context(), inst, f)
-	if err != nil {
-		return nil, "", err
-	}
-	people := map[int64]incentive.Line{}
-	for _, h := range rows {
-		if _, ok := people[h.PersonID]; ok {
-			continue
-		}
-		p, err := s.People.Store.Person(c.Request.Context(), inst, h.PersonID, true)
-		if err != nil {
-			return nil, "", err
-		}
-		people[h.PersonID] = incentive.Line{Name: p.Name, NIP: p.NIP, TaxID: p.TaxID, TaxIDStatus: string(p.TaxIDStatus), Golongan: p.Golongan}
-	}
-	identity := func(id int64) incentive.Line { return people[id] }
-	title := "honorarium"
-	if summary {
-		for i := range rows {
-			rows[i].Class, rows[i].Rate = "", 0 // one line per person over the year
-		}
-		title = fmt.Sprintf("ringkasan-%d", f.Year)
-	} else if f.CourseID != 0 {
-		title = fmt.Sprintf("honorarium-kursus-%d", f.CourseID)
-	} else {
-		title = fmt.Sprintf("honorarium-%d-%02d", f.Month/100, f.Month%100)
-	}
-	return incentive.Summarise(rows, identity), title, nil
+// exportDoc is the treasurer's export with its title block.
+type exportDoc struct {
+	incentive.Export
+	Institution string
+	Period      string
+	Course      string
+	Zone        string
+	File        string
 }
 
-var exportHeader = []string{"No", "Nama", "NIP", "NPWP/NIK", "Golongan", "Kelas", "JP", "JP Dibayar", "Tarif", "Bruto", "PPh 21", "Netto"}
+var ledgerStatusLabel = map[incentive.Status]string{incentive.Draft: "draf", incentive.Approved: "disetujui", incentive.Paid: "dibayar"}
 
-func exportRow(i int, l incentive.Line) []any {
-	no := any(i + 1)
-	if i < 0 {
-		no = ""
+var bulanExport = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+	"November", "Desember"}
+
+// exportDocument selects the rows of a course, a month or a fiscal year
+// (approved and paid unless status= says otherwise) and titles them.
+func (s *Server) exportDocument(c *gin.Context) (exportDoc, error) {
+	f, err := ledgerFilter(c)
+	if err != nil {
+		return exportDoc{}, err
 	}
-	return []any{no, l.Name, l.NIP, l.TaxID, l.Golongan, string(l.Class), l.JP, l.PaidJP, l.Rate, l.Gross, l.Tax, l.Net}
+	if c.Query("summary") == "year" && f.Year == 0 {
+		return exportDoc{}, errs.Invalidf("year", "is required with summary=year")
+	}
+	if f.CourseID == 0 && f.Month == 0 && f.Year == 0 {
+		return exportDoc{}, errs.Invalidf("course_id", "give course_id, month (YYYY-MM) or year")
+	}
+	ctx, inst := c.Request.Context(), principal(c).InstitutionID
+	doc := exportDoc{Course: "semua kegiatan"}
+	in, err := s.Tenants.Store.Institution(ctx, inst)
+	if err != nil {
+		return exportDoc{}, err
+	}
+	doc.Institution, doc.Zone = in.Name, in.Zone
+	switch {
+	case f.CourseID != 0:
+		course, err := s.Scheduling.Store.Course(ctx, inst, f.CourseID)
+		if err != nil {
+			return exportDoc{}, err
+		}
+		doc.Course = course.Name
+		doc.Period = certification.Tanggal(course.StartDate) + " s.d. " + certification.Tanggal(course.EndDate)
+		doc.File = fmt.Sprintf("honorarium-kursus-%d", f.CourseID)
+	case f.Month != 0:
+		doc.Period = fmt.Sprintf("%s %d", bulanExport[f.Month%100-1], f.Month/100)
+		doc.File = fmt.Sprintf("honorarium-%d-%02d", f.Month/100, f.Month%100)
+	default:
+		doc.File = fmt.Sprintf("ringkasan-%d", f.Year)
+	}
+	if f.Year != 0 {
+		if doc.Period != "" {
+			doc.Period += ", "
+		}
+		doc.Period += fmt.Sprintf("TA %d", f.Year)
+	}
+	doc.Export, err = s.Incentives.Export(ctx, inst, f)
+	return doc, err
+}
+
+var exportHeader = []string{"No", "Nama", "NIP", "NPWP/NIK", "Jenis Identitas Pajak", "Golongan", "TA", "Kelas", "JP", "JP Dibayar",
+	"Tarif", "Bruto", "PPh 21", "Netto", "Status"}
+
+// exportRow is one line as cells; the JUMLAH line (i < 0) has no number,
+// year, rate or status.
+func exportRow(i int, l incentive.Line) []any {
+	if i < 0 {
+		return []any{"", l.Name, "", "", "", "", "", "", l.JP, l.PaidJP, "", l.Gross, l.Tax, l.Net, ""}
+	}
+	rate := any(l.Rate)
+	if l.Rate == 0 {
+		rate = ""
+	}
+	return []any{i + 1, l.Name, l.NIP, l.TaxID, l.TaxIDStatus, l.Golongan, l.FiscalYear, l.ClassNames(), l.JP, l.PaidJP, rate,
+		l.Gross, l.Tax, l.Net, ledgerStatusLabel[l.Status]}
 }
 
 func (s *Server) exportCSV(c *gin.Context) {
-	lines, title, err := s.exportLines(c)
+	doc, err := s.exportDocument(c)
 	if err != nil {
 		fail(c, err)
 		return
@@ -261,8 +291,8 @@ func (s *Server) exportCSV(c *gin.Context) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write(exportHeader)
-	for i, l := range append(lines, incentive.Totals(lines)) {
-		if i == len(lines) {
+	for i, l := range append(doc.Lines, doc.Total) {
+		if i == len(doc.Lines) {
 			i = -1
 		}
 		row := exportRow(i, l)
@@ -273,59 +303,174 @@ func (s *Server) exportCSV(c *gin.Context) {
 		_ = w.Write(rec)
 	}
 	w.Flush()
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, title))
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, doc.File))
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
+// exportWidths are the column widths of the sheet, in characters.
+var exportWidths = []float64{5, 30, 21, 19, 11, 9, 7, 26, 6, 10, 12, 14, 13, 14, 11}
+
 func (s *Server) exportXLSX(c *gin.Context) {
-	lines, title, err := s.exportLines(c)
+	doc, err := s.exportDocument(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	today := s.Now()
+	if loc, err := time.LoadLocation(doc.Zone); err == nil {
+		today = today.In(loc)
+	}
+	out, err := exportWorkbook(doc, today)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, doc.File))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", out)
+}
+
+// exportWorkbook lays the export out for the bendahara: a title block, the
+// table with its JUMLAH line, and the signature block of the PPK and the
+// bendahara pengeluaran.
+func exportWorkbook(doc exportDoc, today time.Time) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := "Honorarium"
-	_ = f.SetSheetName("Sheet1", sheet)
-	put := func(row int, values []any) {
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		_ = f.SetSheetRow(sheet, cell, &values)
+	const sheet = "Honorarium"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
 	}
+	last := len(exportHeader)
+	lastCol, _ := excelize.ColumnNumberToName(last)
+	cell := func(col, row int) string {
+		name, _ := excelize.CoordinatesToCellName(col, row)
+		return name
+	}
+	var firstErr error
+	check := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	put := func(row int, values []any) {
+		for i, v := range values {
+			if v == "" {
+				values[i] = nil // an empty cell, not an empty string
+			}
+		}
+		check(f.SetSheetRow(sheet, cell(1, row), &values))
+	}
+	style := func(st *excelize.Style) int {
+		id, err := f.NewStyle(st)
+		check(err)
+		return id
+	}
+	titleStyle := style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Color: "#000000"}, Alignment: &excelize.Alignment{Horizontal: "center"}})
+	subStyle := style(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center"}})
+	border := []excelize.Border{{Type: "left", Style: 1, Color: "#000000"}, {Type: "right", Style: 1, Color: "#000000"}, {Type: "top", Style: 1, Color: "#000000"},
+		{Type: "bottom", Style: 1, Color: "#000000"}}
+	headStyle := style(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "#000000"}, Border: border, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#DDEBF7"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	textStyle := style(&excelize.Style{Border: border, NumFmt: 49}) // text: NIP and NPWP keep their digits
+	plainStyle := style(&excelize.Style{Border: border})
+	moneyStyle := style(&excelize.Style{Border: border, NumFmt: 3}) // #,##0
+	totalStyle := style(&excelize.Style{Border: border, NumFmt: 3, Font: &excelize.Font{Bold: true, Color: "#000000"}})
+	totalLabel := style(&excelize.Style{Border: border, Font: &excelize.Font{Bold: true, Color: "#000000"}})
+	boldStyle := style(&excelize.Style{Font: &excelize.Font{Bold: true, Underline: "single", Color: "#000000"}})
+
+	statuses := make([]string, len(doc.Statuses))
+	for i, st := range doc.Statuses {
+		statuses[i] = ledgerStatusLabel[st]
+	}
+	title := []string{"DAFTAR PEMBAYARAN HONORARIUM PENGAJAR DAN NARASUMBER", doc.Institution, "Kegiatan: " + doc.Course,
+		"Periode: " + doc.Period, "Status: " + strings.Join(statuses, ", ")}
+	for i, t := range title {
+		row := i + 1
+		check(f.SetCellStr(sheet, cell(1, row), t))
+		check(f.MergeCell(sheet, cell(1, row), cell(last, row)))
+		st := subStyle
+		if i == 0 {
+			st = titleStyle
+		}
+		check(f.SetCellStyle(sheet, cell(1, row), cell(last, row), st))
+	}
+	head := len(title) + 2
 	header := make([]any, len(exportHeader))
 	for i, h := range exportHeader {
 		header[i] = h
 	}
-	put(1, header)
-	for i, l := range lines {
-		put(i+2, exportRow(i, l))
+	put(head, header)
+	check(f.SetCellStyle(sheet, cell(1, head), cell(last, head), headStyle))
+	check(f.SetRowHeight(sheet, head, 30))
+	for i, l := range doc.Lines {
+		row := head + 1 + i
+		put(row, exportRow(i, l))
+		check(f.SetCellStyle(sheet, cell(1, row), cell(last, row), plainStyle))
+		check(f.SetCellStyle(sheet, cell(3, row), cell(4, row), textStyle))
+		check(f.SetCellStyle(sheet, cell(9, row), cell(14, row), moneyStyle))
 	}
-	put(len(lines)+2, exportRow(-1, incentive.Totals(lines)))
-	money, _ := f.NewStyle(&excelize.Style{NumFmt: 3})
-	last, _ := excelize.CoordinatesToCellName(12, len(lines)+2)
-	_ = f.SetCellStyle(sheet, "I2", last, money)
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	_ = f.SetRowStyle(sheet, 1, 1, bold)
-	_ = f.SetRowStyle(sheet, len(lines)+2, len(lines)+2, bold)
+	total := head + 1 + len(doc.Lines)
+	put(total, exportRow(-1, doc.Total))
+	check(f.SetCellStyle(sheet, cell(1, total), cell(last, total), totalLabel))
+	check(f.SetCellStyle(sheet, cell(9, total), cell(14, total), totalStyle))
+	for i, w := range exportWidths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		check(f.SetColWidth(sheet, col, col, w))
+	}
+
+	sign := total + 2
+	signers := []struct {
+		col       int
+		role      string
+		name, nip string
+	}{
+		{2, "Pejabat Pembuat Komitmen", doc.Signers.PPKName, doc.Signers.PPKNIP},
+		{12, "Bendahara Pengeluaran", doc.Signers.TreasurerName, doc.Signers.TreasurerNIP},
+	}
+	check(f.SetCellStr(sheet, cell(12, sign), certification.Tanggal(today)))
+	for _, sg := range signers {
+		name, nip := sg.name, sg.nip
+		if name == "" {
+			name, nip = "(belum diatur)", "...................."
+		}
+		check(f.SetCellStr(sheet, cell(sg.col, sign+1), sg.role+","))
+		check(f.SetCellStr(sheet, cell(sg.col, sign+5), name))
+		check(f.SetCellStyle(sheet, cell(sg.col, sign+5), cell(sg.col, sign+5), boldStyle))
+		check(f.SetCellStr(sheet, cell(sg.col, sign+6), "NIP "+nip))
+	}
+	check(f.SetSheetDimension(sheet, "A1:"+lastCol+strconv.Itoa(sign+6)))
+	check(f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: ptr("landscape")}))
+	if firstErr != nil {
+		return nil, fmt.Errorf("lay out the export: %w", firstErr)
+	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, title))
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return buf.Bytes(), nil
 }
 
+func ptr[T any](v T) *T { return &v }
+
 type incentiveSettingsIO struct {
-	MinimumJP int `json:"widyaiswara_minimum_jp" validate:"gte=0,lte=2000"`
+	MinimumJP     int    `json:"widyaiswara_minimum_jp" validate:"gte=0,lte=2000"`
+	PPKName       string `json:"ppk_name" validate:"max=200"`
+	PPKNIP        string `json:"ppk_nip" validate:"max=30"`
+	TreasurerName string `json:"treasurer_name" validate:"max=200"`
+	TreasurerNIP  string `json:"treasurer_nip" validate:"max=30"`
+}
+
+func ledgerSettingsDTO(set incentive.Settings) incentiveSettingsIO {
+	return incentiveSettingsIO{MinimumJP: set.MinimumJP, PPKName: set.PPKName, PPKNIP: set.PPKNIP, TreasurerName: set.TreasurerName,
+		TreasurerNIP: set.TreasurerNIP}
 }
 
 func (s *Server) getIncentiveSettings(c *gin.Context) {
-	n, err := s.Incentives.Store.MinimumJP(c.Request.Context(), principal(c).InstitutionID)
+	set, err := s.Incentives.Settings(c.Request.Context(), principal(c).InstitutionID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, incentiveSettingsIO{MinimumJP: n})
+	c.JSON(http.StatusOK, ledgerSettingsDTO(set))
 }
 
 func (s *Server) putIncentiveSettings(c *gin.Context) {
@@ -334,9 +479,11 @@ func (s *Server) putIncentiveSettings(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.IncentiveSettings.SetMinimumJP(c.Request.Context(), principal(c).InstitutionID, in.MinimumJP); err != nil {
+	set, err := s.Incentives.PutSettings(c.Request.Context(), principal(c).InstitutionID, incentive.Settings{MinimumJP: in.MinimumJP,
+		PPKName: in.PPKName, PPKNIP: in.PPKNIP, TreasurerName: in.TreasurerName, TreasurerNIP: in.TreasurerNIP})
+	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, in)
+	c.JSON(http.StatusOK, ledgerSettingsDTO(set))
 }

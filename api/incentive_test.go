@@ -3,9 +3,15 @@ package api_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,7 +128,7 @@ func TestHonorariaEndToEnd(t *testing.T) {
 	})
 
 	wantGross, wantTax := int64(6*300000+8*800000), int64(6*300000*15/100+8*800000/2*5/100)
-	t.Run("the CSV export has one line per person and correct totals", func(t *testing.T) {
+	t.Run("the CSV export has one line per person and year, with status, and correct totals", func(t *testing.T) {
 		r := e.do("GET", fmt.Sprintf("/v1/honoraria/export.csv?course_id=%d", course), e.staffA, nil)
 		e.expect(r, http.StatusOK, "")
 		recs, err := csv.NewReader(bytes.NewReader(r.Raw)).ReadAll()
@@ -130,27 +136,72 @@ func TestHonorariaEndToEnd(t *testing.T) {
 			t.Fatalf("%v %q", err, recs)
 		}
 		total := recs[3]
-		if total[1] != "JUMLAH" || total[9] != strconv.FormatInt(wantGross, 10) || total[10] != strconv.FormatInt(wantTax, 10) ||
-			total[11] != strconv.FormatInt(wantGross-wantTax, 10) {
+		if total[1] != "JUMLAH" || total[10] != "" || total[11] != strconv.FormatInt(wantGross, 10) || total[12] != strconv.FormatInt(wantTax, 10) ||
+			total[13] != strconv.FormatInt(wantGross-wantTax, 10) {
 			t.Fatalf("totals %q", total)
 		}
-		if recs[1][1] != "Dewi Lestari" || recs[1][2] != "198503102010012003" || recs[2][3] != "012345678901000" {
+		// The NPWP of 15 digits is kept as the 16-digit NPWP (0 in front).
+		if recs[1][1] != "Dewi Lestari" || recs[1][2] != "198503102010012003" || recs[2][3] != "0012345678901000" ||
+			recs[2][4] != "npwp" || recs[2][6] != "2026" || recs[2][14] != "dibayar" {
 			t.Fatalf("lines %q", recs)
 		}
 	})
-	t.Run("the XLSX export reads back with the same totals", func(t *testing.T) {
+	t.Run("the XLSX export reads back in openpyxl with the ledger's totals", func(t *testing.T) {
+		python := requireTool(t, "/usr/bin/python3")
+		e.expect(e.do("PUT", "/v1/incentive/settings", e.staffA, map[string]any{"widyaiswara_minimum_jp": 2,
+			"ppk_name": "Andi Makkasau, S.E.", "ppk_nip": "197501012000031001", "treasurer_name": "Rosmini",
+			"treasurer_nip": "198002022005022002"}), http.StatusOK, "")
 		r := e.do("GET", "/v1/honoraria/export.xlsx?month=2026-12", e.staffA, nil)
 		e.expect(r, http.StatusOK, "")
-		f, err := excelize.OpenReader(bytes.NewReader(r.Raw))
-		if err != nil {
+		path := filepath.Join(t.TempDir(), "honorarium.xlsx")
+		must(t, os.WriteFile(path, r.Raw, 0o600))
+		out, err := exec.Command(python, "testdata/read_xlsx.py", path).Output()
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+			t.Fatalf("openpyxl: %v: %s", err, ee.Stderr)
+		} else if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := f.GetRows("Honorarium", excelize.Options{RawCellValue: true})
-		if err != nil || len(rows) != 4 {
-			t.Fatalf("%v %q", err, rows)
+		var sheet struct {
+			Dimension string
+			MaxRow    int `json:"max_row"`
+			Rows      [][]any
+			Formats   [][]*string
 		}
-		if rows[0][9] != "Bruto" || rows[3][9] != strconv.FormatInt(wantGross, 10) || rows[3][11] != strconv.FormatInt(wantGross-wantTax, 10) {
-			t.Fatalf("rows %q", rows)
+		must(t, json.Unmarshal(out, &sheet))
+		var gross, tax int64
+		for _, h := range e.do("GET", "/v1/honoraria?month=2026-12&status=approved,paid", e.staffA, nil).items() {
+			gross += int64(h["gross"].(float64))
+			tax += int64(h["tax"].(float64))
+		}
+		var total int = -1
+		for i, row := range sheet.Rows {
+			if len(row) > 1 && row[1] == "JUMLAH" {
+				total = i
+			}
+		}
+		if total < 0 || sheet.MaxRow != len(sheet.Rows) || !strings.HasPrefix(sheet.Dimension, "A1:O") {
+			t.Fatalf("read-only openpyxl sees %s, %d rows: %v", sheet.Dimension, sheet.MaxRow, sheet.Rows)
+		}
+		row := sheet.Rows[total]
+		if row[11] != float64(gross) || row[12] != float64(tax) || row[13] != float64(gross-tax) || row[10] != nil {
+			t.Fatalf("JUMLAH %v, want gross %d tax %d", row, gross, tax)
+		}
+		for col := 8; col <= 13; col++ {
+			if f := sheet.Formats[total][col]; f == nil || *f != "#,##0" {
+				t.Fatalf("total in column %d has number format %v", col, f)
+			}
+		}
+		text := fmt.Sprint(sheet.Rows)
+		for _, want := range []string{"BPSDM Provinsi A", "Periode: Desember 2026", "Status: disetujui, dibayar", "Pejabat Pembuat Komitmen",
+			"Andi Makkasau, S.E.", "NIP 197501012000031001", "Bendahara Pengeluaran", "NIP 198002022005022002"} {
+			if !strings.Contains(text, want) {
+				t.Fatalf("the sheet lacks %q: %v", want, sheet.Rows)
+			}
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(r.Raw))
+		must(t, err)
+		if w, _ := f.GetColWidth("Honorarium", "B"); w < 20 {
+			t.Fatalf("column B is %v wide", w)
 		}
 	})
 	t.Run("a reversal corrects a paid row and the yearly summary nets it", func(t *testing.T) {
@@ -161,12 +212,22 @@ func TestHonorariaEndToEnd(t *testing.T) {
 		}
 		e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/reverse", first), e.staffA, nil), http.StatusConflict, "already_reversed")
 		rev := r.id()
+		reversed := int64(rows[0]["gross"].(float64))
+		summary := func(query string) [][]string {
+			s := e.do("GET", "/v1/honoraria/export.csv?summary=year&year=2026"+query, e.staffA, nil)
+			e.expect(s, http.StatusOK, "")
+			recs, _ := csv.NewReader(bytes.NewReader(s.Raw)).ReadAll()
+			return recs
+		}
+		if recs := summary(""); len(recs) != 4 || recs[3][11] != strconv.FormatInt(wantGross, 10) {
+			t.Fatalf("an unapproved reversal is in the treasurer's summary: %q", recs)
+		}
+		if recs := summary("&status=draft"); len(recs) != 3 || recs[1][14] != "draf" || recs[2][11] != strconv.FormatInt(-reversed, 10) {
+			t.Fatalf("status=draft: %q", recs)
+		}
 		e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/approve", rev), e.staffA, nil), http.StatusOK, "")
 		e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/pay", rev), e.staffA, nil), http.StatusOK, "")
-		s := e.do("GET", "/v1/honoraria/export.csv?summary=year&year=2026", e.staffA, nil)
-		recs, _ := csv.NewReader(bytes.NewReader(s.Raw)).ReadAll()
-		reversed := int64(rows[0]["gross"].(float64))
-		if len(recs) != 4 || recs[3][9] != strconv.FormatInt(wantGross-reversed, 10) {
+		if recs := summary(""); len(recs) != 4 || recs[3][11] != strconv.FormatInt(wantGross-reversed, 10) {
 			t.Fatalf("summary %q", recs)
 		}
 	})

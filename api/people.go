@@ -102,6 +102,8 @@ func competenciesDTO(cs []profile.PersonCompetency) []competencyOut {
 	return out
 }
 
+// personDTO shows a person; the tax number is masked (the treasurer's
+// export is the one place it is shown in full).
 func personDTO(p profile.Person) personOut {
 	comps := competenciesDTO(p.Competencies)
 	expertise := p.Expertise
@@ -110,7 +112,7 @@ func personDTO(p profile.Person) personOut {
 	}
 	return personOut{ID: p.ID, InstitutionID: p.InstitutionID, Kind: string(p.Kind), Name: p.Name, Email: p.Email,
 		Phone: p.Phone, NIP: p.NIP, Jenjang: string(p.Jenjang), Golongan: p.Golongan, Organisation: p.Organisation,
-		Unit: p.Unit, Employment: string(p.Employment), TaxIDStatus: string(p.TaxIDStatus), TaxID: p.TaxID, Expertise: expertise,
+		Unit: p.Unit, Employment: string(p.Employment), TaxIDStatus: string(p.TaxIDStatus), TaxID: profile.Mask(p.TaxID), Expertise: expertise,
 		ExperienceYears: p.ExperienceYears, Zone: p.Zone, ZoneLabel: tz.Label(p.Zone), ShareProfile: p.ShareProfile,
 		Version: p.Version, Archived: p.Archived(), Competencies: comps, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }

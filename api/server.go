@@ -167,6 +167,7 @@ func New(d Deps) (*Server, error) {
 	e.GET("/verify/:code", s.verify)
 	e.POST("/verify/credential", s.verifyCredential)
 	e.GET("/status/revocation", s.statusList)
+	e.GET("/achievements/:id", s.achievement)
 	e.GET("/feeds/:token", s.feed)
 	e.GET("/v1/evaluations/forms/:token", s.getEvaluationForm)
 	e.POST("/v1/evaluations/forms/:token", s.submitEvaluation)

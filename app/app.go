@@ -75,13 +75,13 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	}
 	a := &App{DB: db, Tx: postgres.Transactor{DB: db}}
 	a.Tenants = tenant.Service{Store: postgres.TenantStore{DB: db}}
-	a.People = profile.Service{Store: postgres.PeopleStore{DB: db}, Now: now}
+	a.People = profile.Service{Store: postgres.PeopleStore{DB: db, KEK: cfg.KEK}, Now: now}
 	sched := postgres.SchedulingStore{DB: db, Now: now}
 	ms := postgres.MatchingStore{DB: db, Now: now}
 	is := postgres.IncentiveStore{DB: db}
 	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
 	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, OrganizerName: "Sinergi", BaseURL: cfg.BaseURL, Now: now}
-	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Now: now}
+	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
 	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
 		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}}
 	a.Matching = matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
@@ -94,7 +94,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	srv, err := api.New(api.Deps{
 		Tenants:           a.Tenants,
 		People:            a.People,
-		Roster:            profile.Importer{Store: postgres.PeopleStore{DB: db}, Tx: a.Tx, Now: now},
+		Roster:            profile.Importer{Store: postgres.PeopleStore{DB: db, KEK: cfg.KEK}, Tx: a.Tx, Now: now},
 		Scheduling:        a.Scheduling,
 		Matching:          a.Matching,
 		Incentives:        a.Incentives,

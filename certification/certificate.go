@@ -6,7 +6,6 @@
 package certification
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base32"
@@ -16,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gowebpki/jcs"
 
 	"sinergi/errs"
 )
@@ -52,6 +53,7 @@ type Certificate struct {
 	IssuerCode  string
 	SignerName  string
 	SignerTitle string
+	SignerNIP   string
 	IssuedAt    time.Time
 	KeyID       string
 	Signature   []byte
@@ -71,30 +73,38 @@ func (c Certificate) RoleLabel() string {
 	return "Co-Trainer"
 }
 
-// Canonical is the signed serialisation: a JSON object with sorted keys,
-// no insignificant white space and no HTML escaping (the JCS form of RFC
-// 8785 for this data, which holds only strings and integers).
+// Canonical is the signed serialisation: the certificate as a JSON object
+// in the JSON Canonicalization Scheme (RFC 8785). The signer's NIP is part
+// of it when the certificate has one, so certificates issued before it was
+// recorded keep verifying.
 func (c Certificate) Canonical() []byte {
+	signer := map[string]any{"name": c.SignerName, "title": c.SignerTitle}
+	if c.SignerNIP != "" {
+		signer["nip"] = c.SignerNIP
+	}
 	doc := map[string]any{
 		"v": 1, "number": c.Number, "institution_id": c.InstitutionID, "issuer": c.Issuer, "issuer_code": c.IssuerCode,
 		"holder": map[string]any{"person_id": c.PersonID, "name": c.HolderName, "nip": c.HolderNIP, "organisation": c.HolderOrganisation},
 		"role":   c.Role, "course": map[string]any{"id": c.CourseID, "name": c.CourseName, "start": c.StartDate.Format(time.DateOnly),
 			"end": c.EndDate.Format(time.DateOnly), "place": c.Place, "jp": c.JP},
-		"signer":    map[string]any{"name": c.SignerName, "title": c.SignerTitle},
+		"signer":    signer,
 		"issued_at": c.IssuedAt.UTC().Format(time.RFC3339), "code": c.Code, "key_id": c.KeyID, "replaces": c.ReplacesID,
 	}
 	return canonicalJSON(doc)
 }
 
-// canonicalJSON marshals v with sorted keys and without HTML escaping.
+// canonicalJSON serialises v by RFC 8785 (JCS): sorted keys, ECMAScript
+// number forms and string escapes, no insignificant white space.
 func canonicalJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(err) // only maps, strings and numbers reach here
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only maps, slices, strings and numbers reach here
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n")
+	out, err := jcs.Transform(raw)
+	if err != nil {
+		panic(err) // json.Marshal output is valid JSON
+	}
+	return out
 }
 
 // Sign signs c with key.
@@ -165,4 +175,5 @@ var (
 	ErrNothingCompleted = errs.New(errs.Conflict, "nothing_completed", "the person has no completed booking in this course")
 	ErrAlreadyIssued    = errs.New(errs.Conflict, "already_issued", "the person already holds a valid certificate for this course; reissue it instead")
 	ErrAlreadyRevoked   = errs.New(errs.Conflict, "already_revoked", "the certificate is already revoked")
+	ErrNoSigner         = errs.New(errs.Invalid, "signer_not_set", "name the signer and the signer's NIP in the certificate settings (PUT /v1/certificate-settings) before the first issuance")
 )

@@ -223,35 +223,159 @@ func StatusListCredential(url string, revoked []int64, key Key, now time.Time) m
 	return Prove(doc, key, now)
 }
 
+// AchievementID is the URL of the achievement a certificate attests:
+// one per course and role; it serves the achievement's JSON.
+func AchievementID(baseURL string, courseID int64, role string) string {
+	return fmt.Sprintf("%s/achievements/course-%d-%s", baseURL, courseID, achievementRole(role))
+}
+
+func achievementRole(role string) string {
+	if role == "lead" {
+		return "lead"
+	}
+	return "co-trainer"
+}
+
+// ParseAchievementID reads the course and role out of the last segment
+// of an achievement URL (course-12-lead, course-12-co-trainer).
+func ParseAchievementID(segment string) (int64, string, bool) {
+	rest, ok := strings.CutPrefix(segment, "course-")
+	if !ok {
+		return 0, "", false
+	}
+	id, role, ok := strings.Cut(rest, "-")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || n < 1 {
+		return 0, "", false
+	}
+	switch role {
+	case "lead":
+		return n, "lead", true
+	case "co-trainer":
+		return n, "co_trainer", true
+	}
+	return 0, "", false
+}
+
+// Achievement is the Open Badges 3.0 Achievement a certificate attests,
+// with the JP a session earns as its credits (1 JP = 45 minutes).
+func Achievement(c Certificate, baseURL string) map[string]any {
+	return map[string]any{
+		"id":          AchievementID(baseURL, c.CourseID, c.Role),
+		"type":        []any{"Achievement"},
+		"name":        c.RoleLabel() + " " + c.CourseName,
+		"description": fmt.Sprintf("%s pada %s, %s s.d. %s.", c.RoleLabel(), c.CourseName, Tanggal(c.StartDate), Tanggal(c.EndDate)),
+		"criteria":    map[string]any{"narrative": "Menyelesaikan sesi pelatihan sebagai " + c.RoleLabel() + "; 1 JP = 45 menit."},
+		"creator":     map[string]any{"type": []any{"Profile"}, "name": c.Issuer},
+	}
+}
+
 // Badge is the certificate as an Open Badges 3.0 OpenBadgeCredential
-// (VC data model 2.0) with an eddsa-jcs-2022 proof.
+// (VC data model 2.0) with an eddsa-jcs-2022 proof. The holder is named,
+// an ASN holder also by NIP; the JP taught are the credits earned.
 func Badge(c Certificate, baseURL string, key Key) map[string]any {
 	statusURL := baseURL + "/status/revocation"
-	role := "co-trainer"
-	if c.Role == "lead" {
-		role = "lead"
+	identifiers := []any{map[string]any{"type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": c.HolderName}}
+	if c.HolderNIP != "" {
+		identifiers = append(identifiers, map[string]any{"type": "IdentityObject", "identityType": "ext:NIP", "hashed": false,
+			"identityHash": c.HolderNIP})
 	}
+	issuer := map[string]any{"id": DIDKey(key.Public), "type": []any{"Profile"}, "name": c.Issuer}
 	doc := map[string]any{
 		"@context":  []any{contextVC, contextOB},
 		"id":        baseURL + "/verify/" + c.Code,
 		"type":      []any{"VerifiableCredential", "OpenBadgeCredential"},
-		"issuer":    map[string]any{"id": DIDKey(key.Public), "type": []any{"Profile"}, "name": c.Issuer},
+		"issuer":    issuer,
 		"validFrom": c.IssuedAt.UTC().Format(time.RFC3339),
 		"name":      "Sertifikat " + c.RoleLabel() + ": " + c.CourseName,
 		"credentialSubject": map[string]any{
-			"type": []any{"AchievementSubject"},
-			"identifier": []any{map[string]any{"type": "IdentityObject", "identityType": "name", "hashed": false,
-				"identityHash": c.HolderName}},
-			"achievement": map[string]any{
-				"id":          fmt.Sprintf("%s/achievements/course-%d-%s", baseURL, c.CourseID, role),
-				"type":        []any{"Achievement"},
-				"name":        c.RoleLabel() + " " + c.CourseName,
-				"description": fmt.Sprintf("%s pada %s, %s s.d. %s, %d JP.", c.RoleLabel(), c.CourseName, Tanggal(c.StartDate), Tanggal(c.EndDate), c.JP),
-				"criteria":    map[string]any{"narrative": "Menyelesaikan sesi pelatihan sebagai " + c.RoleLabel() + " sebanyak " + strconv.Itoa(c.JP) + " JP."},
-			},
+			"type":          []any{"AchievementSubject"},
+			"identifier":    identifiers,
+			"creditsEarned": c.JP,
+			"achievement":   Achievement(c, baseURL),
 		},
 		"credentialStatus": map[string]any{"id": fmt.Sprintf("%s#%d", statusURL, c.ID), "type": "BitstringStatusListEntry",
 			"statusPurpose": "revocation", "statusListIndex": strconv.FormatInt(c.ID, 10), "statusListCredential": statusURL},
 	}
 	return Prove(doc, key, c.IssuedAt)
+}
+
+// KeySet reads the public keys of a key set in the shape of
+// /.well-known/sinergi-keys.json: {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": …}]}.
+func KeySet(raw []byte) ([]ed25519.PublicKey, error) {
+	var set struct {
+		Keys []struct {
+			Kty, Crv, X string
+		}
+	}
+	if err := json.Unmarshal(raw, &set); err != nil {
+		return nil, fmt.Errorf("the key set is not JSON: %w", err)
+	}
+	var out []ed25519.PublicKey
+	for _, k := range set.Keys {
+		pub, err := base64.RawURLEncoding.DecodeString(k.X)
+		if k.Kty != "OKP" || k.Crv != "Ed25519" || err != nil || len(pub) != ed25519.PublicKeySize {
+			continue
+		}
+		out = append(out, pub)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("the key set holds no Ed25519 key")
+	}
+	return out, nil
+}
+
+// CheckOffline verifies a credential with nothing but a key set and,
+// optionally, the published status list credential (nil skips the
+// revocation check, and Status says "not_checked").
+func CheckOffline(raw []byte, keys []ed25519.PublicKey, statusList []byte) CredentialCheck {
+	var out CredentialCheck
+	known := func(pub ed25519.PublicKey) bool {
+		for _, k := range keys {
+			if k.Equal(pub) {
+				return true
+			}
+		}
+		return false
+	}
+	pub, doc, err := CheckProof(raw)
+	if err != nil {
+		out.Errors = append(out.Errors, err.Error())
+	} else {
+		out.ProofValid = true
+	}
+	if pub != nil {
+		if out.IssuerKnown = known(pub); !out.IssuerKnown {
+			out.Errors = append(out.Errors, "the key is not in the key set")
+		}
+	}
+	out.Status = "not_checked"
+	if statusList == nil {
+		return out
+	}
+	out.Status = "unknown"
+	listPub, list, err := CheckProof(statusList)
+	if err != nil || !known(listPub) {
+		out.Errors = append(out.Errors, "the status list does not verify under the key set")
+		return out
+	}
+	entry, _ := doc["credentialStatus"].(map[string]any)
+	subject, _ := list["credentialSubject"].(map[string]any)
+	idx, _ := entry["statusListIndex"].(string)
+	encoded, _ := subject["encodedList"].(string)
+	n, err := parseIndex(idx)
+	if err != nil {
+		out.Errors = append(out.Errors, "the credential has no status list index")
+		return out
+	}
+	revoked, err := StatusBit(encoded, n)
+	if err != nil {
+		out.Errors = append(out.Errors, err.Error())
+		return out
+	}
+	out.Status = "valid"
+	if revoked {
+		out.Status = "revoked"
+	}
+	return out
 }

@@ -81,6 +81,11 @@ func PDF(c Certificate, verifyURL string) ([]byte, error) {
 	pdf.SetX(w - 110)
 	pdf.SetFont("Helvetica", "B", 11)
 	pdf.CellFormat(90, 6, tr(c.SignerName), "", 2, "C", false, 0, "")
+	if c.SignerNIP != "" {
+		pdf.SetFont("Helvetica", "", 10)
+		pdf.SetX(w - 110)
+		pdf.CellFormat(90, 5, tr("NIP "+c.SignerNIP), "", 2, "C", false, 0, "")
+	}
 	pdf.SetFont("Helvetica", "I", 8)
 	pdf.SetX(w - 110)
 	pdf.CellFormat(90, 5, tr("Ditandatangani secara elektronik (Ed25519, kunci "+c.KeyID+")"), "", 2, "C", false, 0, "")
@@ -90,6 +95,28 @@ func PDF(c Certificate, verifyURL string) ([]byte, error) {
 	pdf.SetFont("Helvetica", "", 8)
 	pdf.SetXY(70, 160)
 	pdf.MultiCell(100, 4, tr("Pindai kode QR atau buka "+verifyURL+" untuk memeriksa keaslian dan status sertifikat ini. Kode verifikasi: "+c.Code), "", "L", false)
+	if c.Status == Revoked {
+		// A revoked certificate is stamped across the page, so a printout
+		// cannot pass for a valid one.
+		pdf.SetTextColor(200, 20, 20)
+		pdf.SetFont("Helvetica", "B", 80)
+		pdf.TransformBegin()
+		pdf.TransformRotate(20, w/2, h/2)
+		pdf.SetXY(0, h/2-20)
+		pdf.CellFormat(w, 40, "DICABUT", "", 0, "C", false, 0, "")
+		pdf.TransformEnd()
+		pdf.SetFont("Helvetica", "B", 10)
+		pdf.SetXY(20, h-24)
+		reason := "DICABUT"
+		if c.RevokedAt != nil {
+			reason += " pada " + Tanggal(*c.RevokedAt)
+		}
+		if c.RevokedReason != "" {
+			reason += ": " + c.RevokedReason
+		}
+		pdf.CellFormat(w-40, 5, tr(reason), "", 0, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	}
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return nil, err

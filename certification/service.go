@@ -9,20 +9,27 @@ import (
 	"time"
 
 	"sinergi/errs"
+	"sinergi/profile"
 )
 
-// Settings are an institution's numbering template and signer.
+// Settings are an institution's numbering template and signer, whose
+// name and NIP are printed under the signature.
 type Settings struct {
 	Template    string
 	SignerName  string
 	SignerTitle string
+	SignerNIP   string
 }
+
+// HasSigner reports whether a signer is named with a NIP: no certificate
+// is issued before.
+func (s Settings) HasSigner() bool { return s.SignerName != "" && s.SignerNIP != "" }
 
 // DefaultTemplate numbers 0001/BPSDM-JABAR/CT/2026.
 const DefaultTemplate = "{seq:04}/{code}/CT/{year}"
 
-// Validate checks settings.
-func (s *Settings) Validate() error {
+// Validate checks settings; today bounds the dates in the signer's NIP.
+func (s *Settings) Validate(today time.Time) error {
 	if err := ValidateTemplate(s.Template); err != nil {
 		return err
 	}
@@ -33,6 +40,12 @@ func (s *Settings) Validate() error {
 	}
 	if s.SignerTitle == "" || len(s.SignerTitle) > 200 {
 		f.Add("signer_title", "is required (at most 200 characters)")
+	}
+	s.SignerNIP = strings.ReplaceAll(strings.TrimSpace(s.SignerNIP), " ", "")
+	if s.SignerNIP == "" {
+		f.Add("signer_nip", "is required: the NIP printed under the signer's name")
+	} else if problem := profile.CheckASNNIP(s.SignerNIP, today); problem != "" {
+		f.Add("signer_nip", problem)
 	}
 	return f.Err()
 }
@@ -63,6 +76,8 @@ type Store interface {
 	Holders(ctx context.Context, inst, courseID int64) ([]int64, error)
 	Settings(ctx context.Context, inst int64) (Settings, error)
 	PutSettings(ctx context.Context, inst int64, s Settings) error
+	// ForAchievement returns a certificate issued for a course in a role.
+	ForAchievement(ctx context.Context, courseID int64, role string) (Certificate, error)
 }
 
 // Service issues and checks certificates.
@@ -87,11 +102,14 @@ func (s Service) Issue(ctx context.Context, inst, courseID, personID, replaces i
 	if err != nil {
 		return Certificate{}, err
 	}
+	if !set.HasSigner() {
+		return Certificate{}, ErrNoSigner
+	}
 	key, err := s.Keys.Active(ctx)
 	if err != nil {
 		return Certificate{}, err
 	}
-	c.SignerName, c.SignerTitle, c.ReplacesID = set.SignerName, set.SignerTitle, replaces
+	c.SignerName, c.SignerTitle, c.SignerNIP, c.ReplacesID = set.SignerName, set.SignerTitle, set.SignerNIP, replaces
 	c.IssuedAt, c.Code, c.Status = s.Now().UTC().Truncate(time.Second), NewCode(), Valid
 	return s.Store.Issue(ctx, c, set.Template, func(c *Certificate) { Sign(c, key) })
 }
@@ -119,6 +137,13 @@ func (s Service) IssueCourse(ctx context.Context, inst, courseID int64) ([]Certi
 
 // Reissue revokes a certificate and issues its replacement, linked to it.
 func (s Service) Reissue(ctx context.Context, inst, id int64, reason string) (Certificate, error) {
+	set, err := s.Store.Settings(ctx, inst)
+	if err != nil {
+		return Certificate{}, err
+	}
+	if !set.HasSigner() {
+		return Certificate{}, ErrNoSigner
+	}
 	old, err := s.Store.Revoke(ctx, inst, id, "diterbitkan ulang: "+reason)
 	if err != nil {
 		return Certificate{}, err

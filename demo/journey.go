@@ -43,7 +43,7 @@ func Signer(in Institution) certification.Settings {
 	names := map[string]string{"Asia/Jakarta": "Dr. H. Ahmad Fauzi, M.Si.", "Asia/Makassar": "Dr. Andi Makkasau, M.Pd.",
 		"Asia/Jayapura": "Dr. Yohanes Wenda, M.A.P."}
 	return certification.Settings{Template: "{seq:04}/{code}/CT/{year}", SignerName: names[in.Tenant.Zone],
-		SignerTitle: "Kepala " + in.Tenant.Name}
+		SignerTitle: "Kepala " + in.Tenant.Name, SignerNIP: "196805121994031007"}
 }
 
 // PastSession is a finished session of the past course with the people

@@ -29,7 +29,7 @@ func TestPNSFinalTax(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := profile.Person{Employment: profile.PNS, Golongan: tt.golongan}
-		w, err := rules2026().Withhold(p, tt.gross, 0)
+		w, err := rules2026().Withhold(p, tt.gross, YearToDate{})
 		if err != nil || w.Tax != tt.want || w.Base != 0 || !strings.Contains(w.Basis, "PP 80/2010") {
 			t.Errorf("%s on %d: %+v %v, want %d", tt.golongan, tt.gross, w, err, tt.want)
 		}
@@ -53,7 +53,11 @@ func TestNonEmployeeTax(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := profile.Person{Employment: profile.NonASN, TaxIDStatus: tt.status}
-			w, err := rules2026().Withhold(p, tt.gross, tt.ytdBase)
+			if tt.status != profile.TaxNone {
+				p.TaxID = "7371014507850001"
+			}
+			r := rules2026()
+			w, err := r.Withhold(p, tt.gross, YearToDate{Base: tt.ytdBase, Withheld: r.YearTax(p, tt.ytdBase)})
 			if err != nil || w.Tax != tt.want || w.Base != tt.gross/2 {
 				t.Fatalf("got %+v %v, want tax %d", w, err, tt.want)
 			}
@@ -112,7 +116,7 @@ func TestRateInForce(t *testing.T) {
 func TestCompute(t *testing.T) {
 	booking := scheduling.Booking{ID: 9, InstitutionID: 7, SessionID: 5, PersonID: 11, Status: scheduling.Completed, ActualJP: 3}
 	practitioner := profile.Person{ID: 11, InstitutionID: 7, Kind: profile.Practitioner, Employment: profile.NonASN,
-		TaxIDStatus: profile.TaxNPWP, Unit: "Logistik", Organisation: "BPBD"}
+		TaxIDStatus: profile.TaxNPWP, TaxID: "0012345678901000", Unit: "Logistik", Organisation: "BPBD"}
 	t.Run("a practitioner is paid per JP taught at the institution's rate", func(t *testing.T) {
 		h, err := Compute(Input{Booking: booking, Session: makassar, Course: apbd, Person: practitioner, Rates: rates(), Tax: rules2026()})
 		if err != nil {
@@ -126,7 +130,8 @@ func TestCompute(t *testing.T) {
 		w := profile.Person{ID: 12, InstitutionID: 7, Kind: profile.Widyaiswara, Employment: profile.PNS, Golongan: "IV/a"}
 		b := booking
 		b.PersonID, b.ActualJP = 12, 4
-		h, err := Compute(Input{Booking: b, Session: makassar, Course: apbd, Person: w, Rates: rates(), Tax: rules2026(), JPBefore: 8, MinimumJP: 10})
+		h, err := Compute(Input{Booking: b, Session: makassar, Course: apbd, Person: w, Rates: rates(), Tax: rules2026(),
+			YTD: YearToDate{JP: 8}, MinimumJP: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,8 +30,10 @@ type Honorarium struct {
 	PersonID      int64
 	CourseID      int64
 	SessionID     int64
-	// ReversesID is set on a reversal row.
+	// ReversesID is set on a reversal row; CorrectsID on the draft that
+	// corrects a reversed row of the same booking.
 	ReversesID int64
+	CorrectsID int64
 	Class      Class
 	Unit       Unit
 	RateID     int64
@@ -53,6 +55,49 @@ type Honorarium struct {
 	PaidBy     int64
 	PaidAt     *time.Time
 	CreatedAt  time.Time
+	// SessionEnd places the row in ledger order (session end, then id).
+	SessionEnd time.Time
+}
+
+// Locked reports whether the row can no longer change: approved or paid.
+func (h Honorarium) Locked() bool { return h.Status == Approved || h.Status == Paid }
+
+// Recomputable reports whether the row's figures follow the rows before it:
+// a draft that is not a reversal (a reversal mirrors the row it reverses).
+func (h Honorarium) Recomputable() bool { return h.Status == Draft && h.ReversesID == 0 }
+
+// Before reports whether h comes before o in ledger order.
+func (h Honorarium) Before(o Honorarium) bool {
+	if !h.SessionEnd.Equal(o.SessionEnd) {
+		return h.SessionEnd.Before(o.SessionEnd)
+	}
+	return h.ID < o.ID
+}
+
+// YearToDate is what the rows before a row in ledger order add up to for
+// one person and fiscal year.
+type YearToDate struct {
+	// JP taught and JP paid in the row's class (the yearly minimum of an
+	// internal widyaiswara counts JP of that class only).
+	JP     int
+	PaidJP int
+	// Base is the taxed base and Withheld the PPh 21 withheld.
+	Base     int64
+	Withheld int64
+}
+
+// Sum adds up rows for a row of class.
+func Sum(rows []Honorarium, class Class) YearToDate {
+	var y YearToDate
+	for _, r := range rows {
+		if r.Class == class {
+			y.JP += r.JP
+			y.PaidJP += r.PaidJP
+		}
+		y.Base += r.TaxBase
+		y.Withheld += r.Tax
+	}
+	return y
 }
 
 // Input is what computing a honorarium needs.
@@ -65,10 +110,9 @@ type Input struct {
 	Class Class
 	Rates []Rate
 	Tax   TaxRules
-	// JPBefore is JP already paid-for this year to the person (for the
-	// internal widyaiswara minimum); BaseYTD the taxed base this year.
-	JPBefore int
-	BaseYTD  int64
+	// YTD sums the person's rows of the year before this one in ledger
+	// order (session end, then id), never the rows after it.
+	YTD YearToDate
 	// MinimumJP is the yearly JP an internal widyaiswara teaches unpaid.
 	MinimumJP int
 }
@@ -120,8 +164,11 @@ func Compute(in Input) (Honorarium, error) {
 	}
 	if class == WidyaiswaraInternal {
 		above := func(n int) int { return max(n-in.MinimumJP, 0) }
-		h.PaidJP = above(in.JPBefore+jp) - above(in.JPBefore)
-		notes = append(notes, fmt.Sprintf("internal widyaiswara: paid above %d JP a year; %d JP before this session", in.MinimumJP, in.JPBefore))
+		h.PaidJP = above(in.YTD.JP+jp) - in.YTD.PaidJP
+		notes = append(notes, fmt.Sprintf("internal widyaiswara: paid above %d JP a year; %d JP before this session", in.MinimumJP, in.YTD.JP))
+		if d := in.YTD.PaidJP - above(in.YTD.JP); d != 0 {
+			notes = append(notes, fmt.Sprintf("absorbs %d JP paid differently by earlier rows that can no longer change", d))
+		}
 	}
 	if in.Person.Kind == profile.Practitioner && scheduling.SameUnitPractitioner(in.Person, c) {
 		h.PaidJP = 0
@@ -135,7 +182,7 @@ func Compute(in Input) (Honorarium, error) {
 			h.Gross = rate.Amount
 		}
 	}
-	w, err := in.Tax.Withhold(in.Person, h.Gross, in.BaseYTD)
+	w, err := in.Tax.Withhold(in.Person, h.Gross, in.YTD)
 	if err != nil {
 		return Honorarium{}, errs.New(errs.Conflict, "no_tax_rule", err.Error())
 	}
@@ -146,6 +193,7 @@ func Compute(in Input) (Honorarium, error) {
 
 // Errors of the ledger workflow.
 var (
+	ErrLocked       = errs.New(errs.Conflict, "honorarium_locked", "the honorarium is no longer a draft and cannot change")
 	ErrNotDraft     = errs.New(errs.Conflict, "illegal_transition", "only a draft can be approved")
 	ErrNotApproved  = errs.New(errs.Conflict, "illegal_transition", "only an approved row can be paid")
 	ErrNotPaid      = errs.New(errs.Conflict, "illegal_transition", "only a paid row is reversed; change a draft by recomputing it")
@@ -153,10 +201,21 @@ var (
 	ErrPaidReadOnly = errs.New(errs.Conflict, "paid_is_final", "a paid row is never edited; reverse it instead")
 )
 
+// LockedError names the status of a row that refuses a change.
+func LockedError(h Honorarium) error {
+	how := "it can no longer change"
+	if h.Status == Paid {
+		how = "reverse it, then accrue the booking again for a corrected draft"
+	}
+	return ErrLocked.WithMessage("honorarium %d is %s: %s", h.ID, h.Status, how).
+		WithDetails(map[string]any{"honorarium_id": h.ID, "status": h.Status})
+}
+
 // Approve moves a draft to approved.
 func Approve(h *Honorarium, by int64, now time.Time) error {
 	if h.Status != Draft {
-		return ErrNotDraft.WithDetails(map[string]any{"current_status": h.Status})
+		return ErrNotDraft.WithMessage("honorarium %d is %s: only a draft can be approved", h.ID, h.Status).
+			WithDetails(map[string]any{"current_status": h.Status})
 	}
 	h.Status, h.ApprovedBy, h.ApprovedAt = Approved, by, &now
 	return nil
@@ -165,7 +224,8 @@ func Approve(h *Honorarium, by int64, now time.Time) error {
 // Pay moves an approved row to paid.
 func Pay(h *Honorarium, by int64, now time.Time) error {
 	if h.Status != Approved {
-		return ErrNotApproved.WithDetails(map[string]any{"current_status": h.Status})
+		return ErrNotApproved.WithMessage("honorarium %d is %s: only an approved row can be paid", h.ID, h.Status).
+			WithDetails(map[string]any{"current_status": h.Status})
 	}
 	h.Status, h.PaidBy, h.PaidAt = Paid, by, &now
 	return nil
@@ -173,11 +233,15 @@ func Pay(h *Honorarium, by int64, now time.Time) error {
 
 // Reversal returns the draft row that cancels a paid row.
 func Reversal(h Honorarium) (Honorarium, error) {
-	if h.Status != Paid || h.ReversesID != 0 {
-		return Honorarium{}, ErrNotPaid
+	if h.ReversesID != 0 {
+		return Honorarium{}, ErrNotPaid.WithMessage("honorarium %d is itself a reversal", h.ID)
+	}
+	if h.Status != Paid {
+		return Honorarium{}, ErrNotPaid.WithMessage("honorarium %d is %s: only a paid row is reversed; change a draft by accruing it again", h.ID, h.Status).
+			WithDetails(map[string]any{"current_status": h.Status})
 	}
 	r := h
-	r.ID, r.ReversesID, r.Status = 0, h.ID, Draft
+	r.ID, r.ReversesID, r.CorrectsID, r.Status = 0, h.ID, 0, Draft
 	r.JP, r.PaidJP, r.Gross, r.Tax, r.Net, r.TaxBase = -h.JP, -h.PaidJP, -h.Gross, -h.Tax, -h.Net, -h.TaxBase
 	r.ApprovedBy, r.ApprovedAt, r.PaidBy, r.PaidAt = 0, nil, 0, nil
 	r.Basis = fmt.Sprintf("reversal of honorarium %d", h.ID)
@@ -188,28 +252,36 @@ func Reversal(h Honorarium) (Honorarium, error) {
 type Filter struct {
 	CourseID int64
 	PersonID int64
-	Status   Status
+	// Statuses keeps rows in any of them (every status when empty).
+	Statuses []Status
 	// Month is YYYYMM; Year is YYYY.
 	Month int
 	Year  int
 }
 
-// Store keeps rates, tax rules and the ledger.
+// Store keeps rates, tax rules and the ledger. Called with a context that
+// carries a transaction, every method joins it.
 type Store interface {
 	Rates(ctx context.Context, inst int64) ([]Rate, error)
 	CreateRate(ctx context.Context, r Rate) (Rate, error)
 	TaxRules(ctx context.Context, year int) (TaxRules, error)
-	MinimumJP(ctx context.Context, inst int64) (int, error)
-	// YearToDate returns the JP paid-for in class and the taxed base of a
-	// person in a fiscal year, over ledger rows other than booking's.
-	YearToDate(ctx context.Context, personID int64, year int, class Class, exceptBooking int64) (int, int64, error)
-	// SaveDraft inserts or replaces the draft row of a booking; a booking
-	// whose row is approved or paid keeps it.
-	SaveDraft(ctx context.Context, h Honorarium) (Honorarium, error)
+	// LockLedger holds a person's ledger until the transaction ends, so
+	// rows are priced against a year-to-date no one else is changing.
+	LockLedger(ctx context.Context, personID int64) error
+	// YearRows returns a person's rows of a fiscal year at an institution
+	// in ledger order: session end, then id.
+	YearRows(ctx context.Context, inst, personID int64, year int) ([]Honorarium, error)
+	// BookingRows returns every row of a booking, oldest first.
+	BookingRows(ctx context.Context, inst, bookingID int64) ([]Honorarium, error)
+	// Insert adds a draft, a reversal or a correction.
+	Insert(ctx context.Context, h Honorarium) (Honorarium, error)
+	// Restate saves new figures (and class) of a draft.
+	Restate(ctx context.Context, before, after Honorarium) error
 	Honorarium(ctx context.Context, inst, id int64) (Honorarium, error)
 	// UpdateHonorarium locks a row, applies change and saves it.
 	UpdateHonorarium(ctx context.Context, inst, id int64, change func(*Honorarium) error) (Honorarium, error)
-	InsertReversal(ctx context.Context, inst, id int64) (Honorarium, error)
 	List(ctx context.Context, inst int64, f Filter) ([]Honorarium, error)
 	CompletedBookings(ctx context.Context, inst, courseID int64) ([]int64, error)
+	Settings(ctx context.Context, inst int64) (Settings, error)
+	PutSettings(ctx context.Context, inst int64, s Settings) error
 }

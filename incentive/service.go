@@ -2,21 +2,39 @@ package incentive
 
 import (
 	"context"
-	"sort"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"sinergi/errs"
+	"sinergi/profile"
 	"sinergi/scheduling"
 )
+
+// Transactor runs a use case in one database transaction; stores called
+// with the context it hands on join it, and a context that already carries
+// a transaction runs in that one.
+type Transactor interface {
+	Do(ctx context.Context, f func(ctx context.Context) error) error
+}
 
 // Service prices completed bookings and runs the ledger.
 type Service struct {
 	Store      Store
 	Scheduling scheduling.Store
 	People     scheduling.People
-	Now        func() time.Time
+	// Tx makes each ledger change, with the drafts it recomputes, one
+	// transaction; without it the caller's context decides.
+	Tx  Transactor
+	Now func() time.Time
+}
+
+func (s Service) inTx(ctx context.Context, f func(ctx context.Context) error) error {
+	if s.Tx == nil {
+		return f(ctx)
+	}
+	return s.Tx.Do(ctx, f)
 }
 
 // CreateRate adds a rate line: a ceiling when inst is 0, else the
@@ -64,51 +82,227 @@ func FormatRupiah(n int64) string {
 	return sign + "Rp" + b.String()
 }
 
-// Accrue prices a completed booking into a draft ledger row (again, if its
-// row is still a draft). class overrides the default class.
-func (s Service) Accrue(ctx context.Context, inst, bookingID int64, class Class) (Honorarium, error) {
+// pricing is what pricing a person's rows of one year needs, loaded once.
+type pricing struct {
+	inst      int64
+	person    profile.Person
+	rates     []Rate
+	tax       TaxRules
+	minimumJP int
+}
+
+func (s Service) pricing(ctx context.Context, inst int64, person profile.Person, year int) (pricing, error) {
+	rates, err := s.Store.Rates(ctx, inst)
+	if err != nil {
+		return pricing{}, err
+	}
+	tax, err := s.Store.TaxRules(ctx, year)
+	if err != nil {
+		return pricing{}, err
+	}
+	set, err := s.Store.Settings(ctx, inst)
+	if err != nil {
+		return pricing{}, err
+	}
+	return pricing{inst: inst, person: person, rates: rates, tax: tax, minimumJP: set.MinimumJP}, nil
+}
+
+// input loads what pricing one booking needs; courses, when given, keeps
+// the courses already loaded (a year's rows mostly share a few).
+func (s Service) input(ctx context.Context, inst, bookingID int64, courses map[int64]scheduling.Course) (Input, error) {
 	b, err := s.Scheduling.Booking(ctx, scheduling.Scope{InstitutionID: inst}, bookingID)
 	if err != nil {
-		return Honorarium{}, err
+		return Input{}, err
 	}
 	sess, err := s.Scheduling.Session(ctx, inst, b.SessionID)
 	if err != nil {
-		return Honorarium{}, err
+		return Input{}, err
 	}
-	course, err := s.Scheduling.Course(ctx, inst, sess.CourseID)
+	course, ok := courses[sess.CourseID]
+	if !ok {
+		if course, err = s.Scheduling.Course(ctx, inst, sess.CourseID); err != nil {
+			return Input{}, err
+		}
+		if courses != nil {
+			courses[sess.CourseID] = course
+		}
+	}
+	return Input{Booking: b, Session: sess, Course: course}, nil
+}
+
+// Accrue prices a completed booking into a draft ledger row, in one
+// transaction (or the one ctx carries, such as the booking's completion):
+//   - a booking without a row gets a draft;
+//   - a draft is recomputed (in class, when given; otherwise in its own);
+//   - an approved or paid row refuses any change, naming its status;
+//   - after its paid row was reversed, a booking gets a corrected draft
+//     linked to the row it corrects.
+//
+// The row is priced against the person's rows of the year that come before
+// it in ledger order (session end, then id), and every later draft of that
+// person and year is recomputed in order. class "" means the person's
+// default class for a new row.
+func (s Service) Accrue(ctx context.Context, inst, bookingID int64, class Class) (Honorarium, error) {
+	var out Honorarium
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		in, err := s.input(ctx, inst, bookingID, nil)
+		if err != nil {
+			return err
+		}
+		if in.Booking.Status != scheduling.Completed {
+			return errs.New(errs.Conflict, "not_completed", "only a completed booking earns a honorarium")
+		}
+		if err := s.Store.LockLedger(ctx, in.Booking.PersonID); err != nil {
+			return err
+		}
+		person, err := s.People.Person(ctx, inst, in.Booking.PersonID, true)
+		if err != nil {
+			return err
+		}
+		rows, err := s.Store.BookingRows(ctx, inst, bookingID)
+		if err != nil {
+			return err
+		}
+		current, corrects := Current(rows)
+		if current.ID != 0 {
+			if current.Locked() {
+				return LockedError(current)
+			}
+			if class == "" {
+				class = current.Class
+			}
+			out, err = s.restate(ctx, inst, person, current.FiscalYear, current.ID, class)
+			return err
+		}
+		if class == "" {
+			class = DefaultClass(person, inst)
+		}
+		in.Person, in.Class = person, class
+		year := in.Session.Start.In(in.Session.Location()).Year()
+		p, err := s.pricing(ctx, inst, person, year)
+		if err != nil {
+			return err
+		}
+		yearRows, err := s.Store.YearRows(ctx, inst, person.ID, year)
+		if err != nil {
+			return err
+		}
+		var before []Honorarium
+		for _, r := range yearRows {
+			if !r.SessionEnd.After(in.Session.End) { // a new row has the highest id
+				before = append(before, r)
+			}
+		}
+		h, err := p.compute(in, before)
+		if err != nil {
+			return err
+		}
+		h.CorrectsID = corrects
+		if corrects != 0 {
+			h.Basis = fmt.Sprintf("correction of honorarium %d; %s", corrects, h.Basis)
+		}
+		h, err = s.Store.Insert(ctx, h)
+		if err != nil {
+			return err
+		}
+		out, err = s.restate(ctx, inst, person, year, h.ID, "")
+		return err
+	})
+	return out, err
+}
+
+// Current returns, of a booking's rows, the one in force (neither a
+// reversal nor reversed), and otherwise the id of the last reversed row,
+// which a new draft corrects.
+func Current(rows []Honorarium) (current Honorarium, corrects int64) {
+	reversed := map[int64]bool{}
+	for _, r := range rows {
+		if r.ReversesID != 0 {
+			reversed[r.ReversesID] = true
+		}
+	}
+	for _, r := range rows {
+		if r.ReversesID != 0 {
+			continue
+		}
+		if reversed[r.ID] {
+			if r.ID > corrects {
+				corrects = r.ID
+			}
+			continue
+		}
+		current = r
+	}
+	return current, corrects
+}
+
+// compute prices one booking after the rows before it.
+func (p pricing) compute(in Input, before []Honorarium) (Honorarium, error) {
+	in.Person, in.Rates, in.Tax, in.MinimumJP = p.person, p.rates, p.tax, p.minimumJP
+	in.YTD = Sum(before, in.Class)
+	h, err := Compute(in)
+	h.SessionEnd = in.Session.End
+	return h, err
+}
+
+// restate recomputes, in ledger order, the draft from (in class, when
+// given) and every later draft of the person's year, saving those whose
+// figures changed; approved and paid rows and reversals stay as they are.
+// It returns the row from.
+func (s Service) restate(ctx context.Context, inst int64, person profile.Person, year int, from int64, class Class) (Honorarium, error) {
+	rows, err := s.Store.YearRows(ctx, inst, person.ID, year)
 	if err != nil {
 		return Honorarium{}, err
 	}
-	person, err := s.People.Person(ctx, inst, b.PersonID, true)
+	at := -1
+	for i, r := range rows {
+		if r.ID == from {
+			at = i
+		}
+	}
+	if at < 0 {
+		return Honorarium{}, errs.NotFoundf("honorarium %d not found", from)
+	}
+	p, err := s.pricing(ctx, inst, person, year)
 	if err != nil {
 		return Honorarium{}, err
 	}
-	rates, err := s.Store.Rates(ctx, inst)
-	if err != nil {
-		return Honorarium{}, err
+	courses := map[int64]scheduling.Course{}
+	for i := at; i < len(rows); i++ {
+		r := rows[i]
+		if !r.Recomputable() {
+			continue
+		}
+		in, err := s.input(ctx, inst, r.BookingID, courses)
+		if err != nil {
+			return Honorarium{}, err
+		}
+		in.Class = r.Class
+		if i == at && class != "" {
+			in.Class = class
+		}
+		h, err := p.compute(in, rows[:i])
+		if err != nil {
+			return Honorarium{}, err
+		}
+		h.ID, h.CorrectsID, h.CreatedAt = r.ID, r.CorrectsID, r.CreatedAt
+		if r.CorrectsID != 0 {
+			h.Basis = fmt.Sprintf("correction of honorarium %d; %s", r.CorrectsID, h.Basis)
+		}
+		if !sameFigures(r, h) {
+			if err := s.Store.Restate(ctx, r, h); err != nil {
+				return Honorarium{}, err
+			}
+		}
+		rows[i] = h
 	}
-	year := sess.Start.In(sess.Location()).Year()
-	tax, err := s.Store.TaxRules(ctx, year)
-	if err != nil {
-		return Honorarium{}, err
-	}
-	minimum, err := s.Store.MinimumJP(ctx, inst)
-	if err != nil {
-		return Honorarium{}, err
-	}
-	if class == "" {
-		class = DefaultClass(person, inst)
-	}
-	jpBefore, baseYTD, err := s.Store.YearToDate(ctx, person.ID, year, class, b.ID)
-	if err != nil {
-		return Honorarium{}, err
-	}
-	h, err := Compute(Input{Booking: b, Session: sess, Course: course, Person: person, Class: class, Rates: rates, Tax: tax,
-		JPBefore: jpBefore, BaseYTD: baseYTD, MinimumJP: minimum})
-	if err != nil {
-		return Honorarium{}, err
-	}
-	return s.Store.SaveDraft(ctx, h)
+	return rows[at], nil
+}
+
+func sameFigures(a, b Honorarium) bool {
+	return a.Class == b.Class && a.Unit == b.Unit && a.RateID == b.RateID && a.JP == b.JP && a.PaidJP == b.PaidJP &&
+		a.Rate == b.Rate && a.Gross == b.Gross && a.Tax == b.Tax && a.Net == b.Net && a.TaxBase == b.TaxBase &&
+		a.Basis == b.Basis && a.FiscalYear == b.FiscalYear && a.Month == b.Month
 }
 
 // AccrueCourse drafts rows for every completed booking of a course that
@@ -136,76 +330,44 @@ func (s Service) Pay(ctx context.Context, inst, id, by int64) (Honorarium, error
 	return s.Store.UpdateHonorarium(ctx, inst, id, func(h *Honorarium) error { return Pay(h, by, s.Now()) })
 }
 
-// Reverse adds the draft reversal of a paid row.
+// Reverse adds the draft reversal of a paid row and recomputes the later
+// drafts of the person's year, in one transaction.
 func (s Service) Reverse(ctx context.Context, inst, id int64) (Honorarium, error) {
-	return s.Store.InsertReversal(ctx, inst, id)
-}
-
-// Line is one person's total in an export.
-type Line struct {
-	PersonID    int64
-	Name        string
-	NIP         string
-	TaxID       string
-	TaxIDStatus string
-	Golongan    string
-	Class       Class
-	JP          int
-	PaidJP      int
-	Rate        int64
-	Gross       int64
-	Tax         int64
-	Net         int64
-}
-
-// Totals sums lines.
-func Totals(lines []Line) Line {
-	t := Line{Name: "JUMLAH"}
-	for _, l := range lines {
-		t.JP += l.JP
-		t.PaidJP += l.PaidJP
-		t.Gross += l.Gross
-		t.Tax += l.Tax
-		t.Net += l.Net
-	}
-	return t
-}
-
-// Summarise groups ledger rows into one line per person (and class), in
-// name order; name gives each person's identity.
-func Summarise(rows []Honorarium, identity func(personID int64) Line) []Line {
-	type key struct {
-		person int64
-		class  Class
-	}
-	at := map[key]int{}
-	var lines []Line
-	for _, h := range rows {
-		k := key{h.PersonID, h.Class}
-		i, ok := at[k]
-		if !ok {
-			l := identity(h.PersonID)
-			l.PersonID, l.Class, l.Rate = h.PersonID, h.Class, h.Rate
-			lines = append(lines, l)
-			i = len(lines) - 1
-			at[k] = i
+	var out Honorarium
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		h, err := s.Store.Honorarium(ctx, inst, id)
+		if err != nil {
+			return err
 		}
-		l := &lines[i]
-		l.JP += h.JP
-		l.PaidJP += h.PaidJP
-		l.Gross += h.Gross
-		l.Tax += h.Tax
-		l.Net += h.Net
-	}
-	sortLines(lines)
-	return lines
-}
-
-func sortLines(lines []Line) {
-	sort.SliceStable(lines, func(a, b int) bool {
-		if lines[a].Name != lines[b].Name {
-			return lines[a].Name < lines[b].Name
+		if err := s.Store.LockLedger(ctx, h.PersonID); err != nil {
+			return err
 		}
-		return lines[a].PersonID < lines[b].PersonID
+		rev, err := Reversal(h)
+		if err != nil {
+			return err
+		}
+		if out, err = s.Store.Insert(ctx, rev); err != nil {
+			return err
+		}
+		person, err := s.People.Person(ctx, inst, h.PersonID, true)
+		if err != nil {
+			return err
+		}
+		_, err = s.restate(ctx, inst, person, h.FiscalYear, out.ID, "")
+		return err
 	})
+	return out, err
+}
+
+// Settings returns an institution's ledger settings.
+func (s Service) Settings(ctx context.Context, inst int64) (Settings, error) {
+	return s.Store.Settings(ctx, inst)
+}
+
+// PutSettings checks and stores an institution's ledger settings.
+func (s Service) PutSettings(ctx context.Context, inst int64, set Settings) (Settings, error) {
+	if err := set.Normalize(s.Now()); err != nil {
+		return Settings{}, err
+	}
+	return set, s.Store.PutSettings(ctx, inst, set)
 }

@@ -60,14 +60,24 @@ type Withholding struct {
 	Basis string
 }
 
-// Withhold computes PPh 21 on a gross honorarium paid to p. PNS are taxed
-// final by golongan; everyone else as a non-employee: 50% of gross at the
-// progressive scale, cumulative over the calendar year (baseYTD is the base
-// already taxed this year), plus the surcharge without NPWP/NIK.
-func (t TaxRules) Withhold(p profile.Person, gross, baseYTD int64) (Withholding, error) {
-	if gross < 0 {
-		return Withholding{}, fmt.Errorf("negative gross %d", gross)
+// YearTax is the PPh 21 a payee without an employment is due on a yearly
+// base: the Pasal 17 scale, 20% higher without NPWP/NIK.
+func (t TaxRules) YearTax(p profile.Person, base int64) int64 {
+	tax := t.Progressive(base)
+	if !p.HasTaxID() {
+		tax += bp(tax, t.NoTaxIDSurchargeBP)
 	}
+	return tax
+}
+
+// Withhold computes PPh 21 on a gross honorarium paid to p after the rows
+// before it in ledger order (ytd). PNS are taxed final by golongan on each
+// payment. Everyone else is taxed as a non-employee: 50% of gross at the
+// progressive scale, cumulative over the fiscal year, so this payment
+// withholds what the year's base through it is due less what the rows
+// before it withheld; a difference left by rows that can no longer change
+// (approved or paid) is absorbed here and the basis says so.
+func (t TaxRules) Withhold(p profile.Person, gross int64, ytd YearToDate) (Withholding, error) {
 	if p.Employment == profile.PNS {
 		group := profile.GolonganGroup(p.Golongan)
 		rate, ok := t.FinalByGroup[group]
@@ -78,14 +88,33 @@ func (t TaxRules) Withhold(p profile.Person, gross, baseYTD int64) (Withholding,
 			Basis: fmt.Sprintf("PPh 21 final %s%% for PNS golongan %s (PP 80/2010)", pct(rate), group)}, nil
 	}
 	base := bp(gross, t.NonEmployeeBaseBP)
-	tax := t.Progressive(baseYTD+base) - t.Progressive(baseYTD)
+	due := t.YearTax(p, ytd.Base+base)
+	tax := due - ytd.Withheld
 	basis := fmt.Sprintf("PPh 21 bukan pegawai: %s%% of gross = Rp%d at the Pasal 17 scale on a yearly base of Rp%d to Rp%d (PMK 168/2023)",
-		pct(t.NonEmployeeBaseBP), base, baseYTD, baseYTD+base)
-	if p.TaxIDStatus == profile.TaxNone && t.NoTaxIDSurchargeBP > 0 {
-		tax += bp(tax, t.NoTaxIDSurchargeBP)
+		pct(t.NonEmployeeBaseBP), base, ytd.Base, ytd.Base+base)
+	switch {
+	case p.HasTaxID():
+		basis += fmt.Sprintf("; %s %s", strings.ToUpper(string(p.TaxIDStatus)), profile.Mask(p.TaxID))
+	case t.NoTaxIDSurchargeBP > 0 && p.TaxIDStatus != profile.TaxNone && p.TaxIDStatus != "":
+		basis += fmt.Sprintf("; +%s%%: %s status without its number", pct(t.NoTaxIDSurchargeBP), strings.ToUpper(string(p.TaxIDStatus)))
+	case t.NoTaxIDSurchargeBP > 0:
 		basis += fmt.Sprintf("; +%s%% without NPWP/NIK", pct(t.NoTaxIDSurchargeBP))
 	}
+	if diff := ytd.Withheld - t.YearTax(p, ytd.Base); diff != 0 {
+		way := "too little"
+		if diff > 0 {
+			way = "too much"
+		}
+		basis += fmt.Sprintf("; absorbs %s withheld %s by earlier rows that can no longer change", FormatRupiah(abs(diff)), way)
+	}
 	return Withholding{Tax: tax, Base: base, Basis: basis}, nil
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func pct(bp int) string {

@@ -42,6 +42,7 @@ type certificateRow struct {
 	IssuerCode         string
 	SignerName         string
 	SignerTitle        string
+	SignerNIP          string `gorm:"column:signer_nip"`
 	IssuedAt           time.Time
 	KID                string `gorm:"column:kid"`
 	Signature          []byte
@@ -58,7 +59,7 @@ func certificateToRow(c certification.Certificate) certificateRow {
 	return certificateRow{ID: c.ID, InstitutionID: c.InstitutionID, Number: c.Number, Year: c.Year, Seq: c.Seq, PersonID: c.PersonID,
 		HolderName: c.HolderName, HolderNIP: c.HolderNIP, HolderOrganisation: c.HolderOrganisation, Role: c.Role, CourseID: c.CourseID,
 		CourseName: c.CourseName, StartDate: c.StartDate, EndDate: c.EndDate, Place: c.Place, JP: c.JP, Issuer: c.Issuer,
-		IssuerCode: c.IssuerCode, SignerName: c.SignerName, SignerTitle: c.SignerTitle, IssuedAt: c.IssuedAt.UTC(), KID: c.KeyID,
+		IssuerCode: c.IssuerCode, SignerName: c.SignerName, SignerTitle: c.SignerTitle, SignerNIP: c.SignerNIP, IssuedAt: c.IssuedAt.UTC(), KID: c.KeyID,
 		Signature: c.Signature, Code: c.Code, Status: string(c.Status), RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason,
 		ReplacesID: nullable(c.ReplacesID)}
 }
@@ -68,17 +69,24 @@ func (r certificateRow) toDomain() certification.Certificate {
 		PersonID: r.PersonID, HolderName: r.HolderName, HolderNIP: r.HolderNIP, HolderOrganisation: r.HolderOrganisation,
 		Role: r.Role, CourseID: r.CourseID, CourseName: r.CourseName, StartDate: dateOnly(r.StartDate), EndDate: dateOnly(r.EndDate),
 		Place: r.Place, JP: r.JP, Issuer: r.Issuer, IssuerCode: r.IssuerCode, SignerName: r.SignerName, SignerTitle: r.SignerTitle,
-		IssuedAt: r.IssuedAt.UTC(), KeyID: r.KID, Signature: r.Signature, Code: r.Code, Status: certification.Status(r.Status),
+		SignerNIP: r.SignerNIP, IssuedAt: r.IssuedAt.UTC(), KeyID: r.KID, Signature: r.Signature, Code: r.Code, Status: certification.Status(r.Status),
 		RevokedAt: r.RevokedAt, RevokedReason: r.RevokedReason, ReplacesID: deref(r.ReplacesID)}
 }
 
 // Draft implements certification.Store.
 func (s CertificateStore) Draft(ctx context.Context, inst, courseID, personID int64) (certification.Certificate, error) {
 	db := conn(ctx, s.DB)
+	// Columns are named: gorm would read a field NIP from "n_ip", which is
+	// how certificates lost the holder's NIP.
 	var head struct {
-		CourseName, Region, Issuer, IssuerCode string
-		Name, NIP, Organisation                string
-		Found                                  bool
+		CourseName   string `gorm:"column:course_name"`
+		Region       string `gorm:"column:region"`
+		Issuer       string `gorm:"column:issuer"`
+		IssuerCode   string `gorm:"column:issuer_code"`
+		Name         string `gorm:"column:name"`
+		NIP          string `gorm:"column:nip"`
+		Organisation string `gorm:"column:organisation"`
+		Found        bool   `gorm:"column:found"`
 	}
 	err := db.Raw(`SELECT c.name AS course_name, c.region, i.name AS issuer, i.code AS issuer_code,
 			p.name, coalesce(p.nip, '') AS nip, p.organisation, true AS found
@@ -226,20 +234,24 @@ func (s CertificateStore) Holders(ctx context.Context, inst, courseID int64) ([]
 }
 
 // Settings implements certification.Store; without settings the template
-// is the default and the signer the head of the institution.
+// is the default and no signer is named (nothing is issued until one is).
 func (s CertificateStore) Settings(ctx context.Context, inst int64) (certification.Settings, error) {
 	var row struct {
-		NumberTemplate, SignerName, SignerTitle string
+		NumberTemplate string `gorm:"column:number_template"`
+		SignerName     string `gorm:"column:signer_name"`
+		SignerTitle    string `gorm:"column:signer_title"`
+		SignerNIP      string `gorm:"column:signer_nip"`
 	}
-	err := conn(ctx, s.DB).Raw(`SELECT number_template, signer_name, signer_title FROM certificate_settings WHERE institution_id = ?`, inst).
+	err := conn(ctx, s.DB).Raw(`SELECT number_template, signer_name, signer_title, signer_nip FROM certificate_settings WHERE institution_id = ?`, inst).
 		Scan(&row).Error
 	if err != nil {
 		return certification.Settings{}, err
 	}
 	if row.NumberTemplate == "" {
-		return certification.Settings{Template: certification.DefaultTemplate, SignerName: "Kepala", SignerTitle: "Kepala Lembaga"}, nil
+		return certification.Settings{Template: certification.DefaultTemplate}, nil
 	}
-	return certification.Settings{Template: row.NumberTemplate, SignerName: row.SignerName, SignerTitle: row.SignerTitle}, nil
+	return certification.Settings{Template: row.NumberTemplate, SignerName: row.SignerName, SignerTitle: row.SignerTitle,
+		SignerNIP: row.SignerNIP}, nil
 }
 
 // PutSettings implements certification.Store.
@@ -249,13 +261,28 @@ func (s CertificateStore) PutSettings(ctx context.Context, inst int64, set certi
 		if err != nil {
 			return err
 		}
-		if err := tx.Exec(`INSERT INTO certificate_settings (institution_id, number_template, signer_name, signer_title) VALUES (?, ?, ?, ?)
+		if err := tx.Exec(`INSERT INTO certificate_settings (institution_id, number_template, signer_name, signer_title, signer_nip)
+			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (institution_id) DO UPDATE SET number_template = EXCLUDED.number_template, signer_name = EXCLUDED.signer_name,
-			signer_title = EXCLUDED.signer_title, updated_at = now()`, inst, set.Template, set.SignerName, set.SignerTitle).Error; err != nil {
+			signer_title = EXCLUDED.signer_title, signer_nip = EXCLUDED.signer_nip, updated_at = now()`,
+			inst, set.Template, set.SignerName, set.SignerTitle, set.SignerNIP).Error; err != nil {
 			return fmt.Errorf("save certificate settings: %w", err)
 		}
 		return writeAudit(ctx, tx, inst, "put", "certificate_settings", inst, before, set)
 	})
+}
+
+// ForAchievement implements certification.Store: the latest certificate
+// of a course in a role, which describes its achievement.
+func (s CertificateStore) ForAchievement(ctx context.Context, courseID int64, role string) (certification.Certificate, error) {
+	var rows []certificateRow
+	if err := conn(ctx, s.DB).Where("course_id = ? AND role = ?", courseID, role).Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
+		return certification.Certificate{}, fmt.Errorf("load achievement: %w", err)
+	}
+	if len(rows) == 0 {
+		return certification.Certificate{}, errs.NotFoundf("no achievement for course %d", courseID)
+	}
+	return rows[0].toDomain(), nil
 }
 
 // KeyStore implements certification.Keyring. Private keys are sealed with
@@ -265,18 +292,23 @@ type KeyStore struct {
 	KEK []byte
 }
 
-func (k KeyStore) aead() (cipher.AEAD, error) {
-	if len(k.KEK) != 32 {
-		return nil, errors.New("the key encryption key must be 32 bytes")
+// sealer seals secrets at rest with AES-256-GCM under a key encryption key
+// (SIGNING_KEK): the signing keys and people's tax numbers. The nonce leads
+// the sealed bytes; aad binds a sealed value to what it belongs to.
+type sealer []byte
+
+func (k sealer) aead() (cipher.AEAD, error) {
+	if len(k) != 32 {
+		return nil, errors.New("the key encryption key (SIGNING_KEK) must be 32 bytes")
 	}
-	block, err := aes.NewCipher(k.KEK)
+	block, err := aes.NewCipher(k)
 	if err != nil {
 		return nil, err
 	}
 	return cipher.NewGCM(block)
 }
 
-func (k KeyStore) seal(key certification.Key) ([]byte, error) {
+func (k sealer) seal(plain, aad []byte) ([]byte, error) {
 	a, err := k.aead()
 	if err != nil {
 		return nil, err
@@ -285,18 +317,26 @@ func (k KeyStore) seal(key certification.Key) ([]byte, error) {
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
 	}
-	return a.Seal(nonce, nonce, key.Private.Seed(), []byte(key.ID)), nil
+	return a.Seal(nonce, nonce, plain, aad), nil
 }
 
-func (k KeyStore) open(kid string, sealed []byte) (ed25519.PrivateKey, error) {
+func (k sealer) open(sealed, aad []byte) ([]byte, error) {
 	a, err := k.aead()
 	if err != nil {
 		return nil, err
 	}
 	if len(sealed) < a.NonceSize() {
-		return nil, errors.New("sealed key too short")
+		return nil, errors.New("sealed value too short")
 	}
-	seed, err := a.Open(nil, sealed[:a.NonceSize()], sealed[a.NonceSize():], []byte(kid))
+	return a.Open(nil, sealed[:a.NonceSize()], sealed[a.NonceSize():], aad)
+}
+
+func (k KeyStore) seal(key certification.Key) ([]byte, error) {
+	return sealer(k.KEK).seal(key.Private.Seed(), []byte(key.ID))
+}
+
+func (k KeyStore) open(kid string, sealed []byte) (ed25519.PrivateKey, error) {
+	seed, err := sealer(k.KEK).open(sealed, []byte(kid))
 	if err != nil {
 		return nil, fmt.Errorf("open signing key %s (wrong key encryption key?): %w", kid, err)
 	}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -105,34 +106,75 @@ func (s IncentiveStore) TaxRules(ctx context.Context, year int) (incentive.TaxRu
 	return t, nil
 }
 
-// MinimumJP implements incentive.Store.
+// MinimumJP returns the yearly JP an internal widyaiswara teaches unpaid.
 func (s IncentiveStore) MinimumJP(ctx context.Context, inst int64) (int, error) {
-	var n int
-	err := conn(ctx, s.DB).Raw("SELECT coalesce((SELECT minimum_jp FROM incentive_settings WHERE institution_id = ?), 0)", inst).Scan(&n).Error
-	return n, err
+	set, err := s.Settings(ctx, inst)
+	return set.MinimumJP, err
 }
 
 // SetMinimumJP stores the yearly JP an internal widyaiswara teaches unpaid.
 func (s IncentiveStore) SetMinimumJP(ctx context.Context, inst int64, jp int) error {
+	set, err := s.Settings(ctx, inst)
+	if err != nil {
+		return err
+	}
+	set.MinimumJP = jp
+	return s.PutSettings(ctx, inst, set)
+}
+
+type incentiveSettingsRow struct {
+	MinimumJP     int    `gorm:"column:minimum_jp"`
+	PPKName       string `gorm:"column:ppk_name"`
+	PPKNIP        string `gorm:"column:ppk_nip"`
+	TreasurerName string `gorm:"column:treasurer_name"`
+	TreasurerNIP  string `gorm:"column:treasurer_nip"`
+}
+
+// Settings implements incentive.Store; an institution without settings
+// has none of them set.
+func (s IncentiveStore) Settings(ctx context.Context, inst int64) (incentive.Settings, error) {
+	var rows []incentiveSettingsRow
+	if err := conn(ctx, s.DB).Raw(`SELECT minimum_jp, ppk_name, ppk_nip, treasurer_name, treasurer_nip
+		FROM incentive_settings WHERE institution_id = ?`, inst).Scan(&rows).Error; err != nil {
+		return incentive.Settings{}, fmt.Errorf("load incentive settings: %w", err)
+	}
+	if len(rows) == 0 {
+		return incentive.Settings{}, nil
+	}
+	r := rows[0]
+	return incentive.Settings{MinimumJP: r.MinimumJP, PPKName: r.PPKName, PPKNIP: r.PPKNIP, TreasurerName: r.TreasurerName,
+		TreasurerNIP: r.TreasurerNIP}, nil
+}
+
+// PutSettings implements incentive.Store.
+func (s IncentiveStore) PutSettings(ctx context.Context, inst int64, set incentive.Settings) error {
 	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		before, _ := IncentiveStore{DB: tx}.MinimumJP(ctx, inst)
-		if err := tx.Exec(`INSERT INTO incentive_settings (institution_id, minimum_jp) VALUES (?, ?)
-			ON CONFLICT (institution_id) DO UPDATE SET minimum_jp = EXCLUDED.minimum_jp, updated_at = now()`, inst, jp).Error; err != nil {
+		before, err := IncentiveStore{DB: tx}.Settings(ctx, inst)
+		if err != nil {
+			return err
+		}
+		if err := tx.Exec(`INSERT INTO incentive_settings (institution_id, minimum_jp, ppk_name, ppk_nip, treasurer_name, treasurer_nip)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (institution_id) DO UPDATE SET minimum_jp = EXCLUDED.minimum_jp, ppk_name = EXCLUDED.ppk_name,
+			ppk_nip = EXCLUDED.ppk_nip, treasurer_name = EXCLUDED.treasurer_name, treasurer_nip = EXCLUDED.treasurer_nip,
+			updated_at = now()`, inst, set.MinimumJP, set.PPKName, set.PPKNIP, set.TreasurerName, set.TreasurerNIP).Error; err != nil {
 			return fmt.Errorf("save incentive settings: %w", err)
 		}
-		return writeAudit(ctx, tx, inst, "put", "incentive_settings", inst, map[string]int{"minimum_jp": before}, map[string]int{"minimum_jp": jp})
+		return writeAudit(ctx, tx, inst, "put", "incentive_settings", inst, before, set)
 	})
 }
 
-// YearToDate implements incentive.Store.
-func (s IncentiveStore) YearToDate(ctx context.Context, personID int64, year int, class incentive.Class, exceptBooking int64) (int, int64, error) {
-	var r struct {
-		JP   int
-		Base int64
+// LockLedger implements incentive.Store: the person's row, locked against
+// other ledger changes but not against new bookings (which only share it).
+func (s IncentiveStore) LockLedger(ctx context.Context, personID int64) error {
+	var ids []int64
+	if err := conn(ctx, s.DB).Raw("SELECT id FROM people WHERE id = ? FOR NO KEY UPDATE", personID).Scan(&ids).Error; err != nil {
+		return fmt.Errorf("lock the ledger of person %d: %w", personID, err)
 	}
-	err := conn(ctx, s.DB).Raw(`SELECT coalesce(sum(jp) FILTER (WHERE class = ?), 0) AS jp, coalesce(sum(tax_base), 0) AS base
-		FROM honoraria WHERE person_id = ? AND fiscal_year = ? AND booking_id <> ?`, string(class), personID, year, exceptBooking).Scan(&r).Error
-	return r.JP, r.Base, err
+	if len(ids) == 0 {
+		return errs.NotFoundf("person %d not found", personID)
+	}
+	return nil
 }
 
 type honorariumRow struct {
@@ -143,6 +185,7 @@ type honorariumRow struct {
 	CourseID      int64
 	SessionID     int64
 	ReversesID    *int64
+	CorrectsID    *int64
 	Class         string
 	Unit          string
 	RateID        *int64
@@ -162,13 +205,14 @@ type honorariumRow struct {
 	PaidBy        *int64
 	PaidAt        *time.Time
 	CreatedAt     time.Time
+	SessionEnd    time.Time `gorm:"->;-:migration"`
 }
 
 func (honorariumRow) TableName() string { return "honoraria" }
 
 func honorariumToRow(h incentive.Honorarium) honorariumRow {
 	return honorariumRow{ID: h.ID, InstitutionID: h.InstitutionID, BookingID: h.BookingID, PersonID: h.PersonID, CourseID: h.CourseID,
-		SessionID: h.SessionID, ReversesID: nullable(h.ReversesID), Class: string(h.Class), Unit: string(h.Unit), RateID: nullable(h.RateID),
+		SessionID: h.SessionID, ReversesID: nullable(h.ReversesID), CorrectsID: nullable(h.CorrectsID), Class: string(h.Class), Unit: string(h.Unit), RateID: nullable(h.RateID),
 		JP: h.JP, PaidJP: h.PaidJP, Rate: h.Rate, Gross: h.Gross, Tax: h.Tax, Net: h.Net, TaxBase: h.TaxBase, Basis: h.Basis,
 		FiscalYear: h.FiscalYear, Month: h.Month, Status: string(h.Status), ApprovedBy: nullable(h.ApprovedBy), ApprovedAt: h.ApprovedAt,
 		PaidBy: nullable(h.PaidBy), PaidAt: h.PaidAt, CreatedAt: h.CreatedAt}
@@ -176,48 +220,95 @@ func honorariumToRow(h incentive.Honorarium) honorariumRow {
 
 func (r honorariumRow) toDomain() incentive.Honorarium {
 	return incentive.Honorarium{ID: r.ID, InstitutionID: r.InstitutionID, BookingID: r.BookingID, PersonID: r.PersonID,
-		CourseID: r.CourseID, SessionID: r.SessionID, ReversesID: deref(r.ReversesID), Class: incentive.Class(r.Class),
+		CourseID: r.CourseID, SessionID: r.SessionID, ReversesID: deref(r.ReversesID), CorrectsID: deref(r.CorrectsID), Class: incentive.Class(r.Class),
 		Unit: incentive.Unit(r.Unit), RateID: deref(r.RateID), JP: r.JP, PaidJP: r.PaidJP, Rate: r.Rate, Gross: r.Gross, Tax: r.Tax,
 		Net: r.Net, TaxBase: r.TaxBase, Basis: r.Basis, FiscalYear: r.FiscalYear, Month: r.Month, Status: incentive.Status(r.Status),
-		ApprovedBy: deref(r.ApprovedBy), ApprovedAt: r.ApprovedAt, PaidBy: deref(r.PaidBy), PaidAt: r.PaidAt, CreatedAt: r.CreatedAt}
+		ApprovedBy: deref(r.ApprovedBy), ApprovedAt: r.ApprovedAt, PaidBy: deref(r.PaidBy), PaidAt: r.PaidAt, CreatedAt: r.CreatedAt,
+		SessionEnd: r.SessionEnd}
 }
 
-// SaveDraft implements incentive.Store.
-func (s IncentiveStore) SaveDraft(ctx context.Context, h incentive.Honorarium) (incentive.Honorarium, error) {
-	var out honorariumRow
+// honorariumColumns selects ledger rows with the end of their session.
+const honorariumColumns = "h.*, s.ends_at AS session_end"
+
+func (s IncentiveStore) rows(ctx context.Context, where string, args ...any) ([]incentive.Honorarium, error) {
+	var rows []honorariumRow
+	if err := conn(ctx, s.DB).Raw("SELECT "+honorariumColumns+" FROM honoraria h JOIN sessions s ON s.id = h.session_id WHERE "+where,
+		args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load honoraria: %w", err)
+	}
+	out := make([]incentive.Honorarium, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// YearRows implements incentive.Store.
+func (s IncentiveStore) YearRows(ctx context.Context, inst, personID int64, year int) ([]incentive.Honorarium, error) {
+	return s.rows(ctx, "h.institution_id = ? AND h.person_id = ? AND h.fiscal_year = ? ORDER BY s.ends_at, h.id", inst, personID, year)
+}
+
+// BookingRows implements incentive.Store.
+func (s IncentiveStore) BookingRows(ctx context.Context, inst, bookingID int64) ([]incentive.Honorarium, error) {
+	return s.rows(ctx, "h.institution_id = ? AND h.booking_id = ? ORDER BY h.id", inst, bookingID)
+}
+
+// Insert implements incentive.Store.
+func (s IncentiveStore) Insert(ctx context.Context, h incentive.Honorarium) (incentive.Honorarium, error) {
+	row := honorariumToRow(h)
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		var existing []honorariumRow
-		if err := tx.Clauses(forUpdate()).Where("booking_id = ? AND reverses_id IS NULL", h.BookingID).Find(&existing).Error; err != nil {
-			return fmt.Errorf("load honorarium: %w", err)
-		}
-		row := honorariumToRow(h)
-		if len(existing) == 1 {
-			before := existing[0]
-			if before.Status != string(incentive.Draft) {
-				out = before
-				return nil
+		if err := tx.Omit("created_at", "session_end").Create(&row).Error; err != nil {
+			switch {
+			case isCode(err, uniqueViolation) && row.ReversesID != nil:
+				return incentive.ErrAlreadyRev
+			case isCode(err, uniqueViolation):
+				return errs.New(errs.Conflict, "duplicate", "the booking already has a honorarium; accrue it again to recompute its draft")
 			}
-			row.ID, row.CreatedAt = before.ID, before.CreatedAt
-			if err := tx.Select("*").Omit("created_at").Updates(&row).Error; err != nil {
-				return fmt.Errorf("update honorarium: %w", err)
-			}
-			out = row
-			return writeAudit(ctx, tx, h.InstitutionID, "recompute", "honorarium", row.ID, before, row)
-		}
-		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("insert honorarium: %w", err)
 		}
-		out = row
-		return writeAudit(ctx, tx, h.InstitutionID, "create", "honorarium", row.ID, nil, row)
+		action := "create"
+		switch {
+		case row.ReversesID != nil:
+			action = "reverse"
+		case row.CorrectsID != nil:
+			action = "correct"
+		}
+		return writeAudit(ctx, tx, h.InstitutionID, action, "honorarium", row.ID, nil, row)
 	})
-	return out.toDomain(), err
+	if err != nil {
+		return incentive.Honorarium{}, err
+	}
+	return s.Honorarium(ctx, h.InstitutionID, row.ID)
+}
+
+// Restate implements incentive.Store: the figures of a draft, never of an
+// approved or paid row.
+func (s IncentiveStore) Restate(ctx context.Context, before, after incentive.Honorarium) error {
+	row := honorariumToRow(after)
+	db := conn(ctx, s.DB)
+	res := db.Model(&honorariumRow{}).Where("id = ? AND status = 'draft'", before.ID).Updates(map[string]any{
+		"class": row.Class, "unit": row.Unit, "rate_id": row.RateID, "jp": row.JP, "paid_jp": row.PaidJP, "rate": row.Rate,
+		"gross": row.Gross, "tax": row.Tax, "net": row.Net, "tax_base": row.TaxBase, "basis": row.Basis,
+		"fiscal_year": row.FiscalYear, "month": row.Month})
+	if res.Error != nil {
+		return fmt.Errorf("recompute honorarium %d: %w", before.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return incentive.LockedError(before)
+	}
+	return writeAudit(ctx, db, before.InstitutionID, "recompute", "honorarium", before.ID, honorariumToRow(before), row)
 }
 
 // Honorarium implements incentive.Store.
 func (s IncentiveStore) Honorarium(ctx context.Context, inst, id int64) (incentive.Honorarium, error) {
-	var row honorariumRow
-	err := conn(ctx, s.DB).Where("id = ? AND institution_id = ?", id, inst).Take(&row).Error
-	return row.toDomain(), notFound(err, "honorarium", id)
+	rows, err := s.rows(ctx, "h.id = ? AND h.institution_id = ?", id, inst)
+	if err != nil {
+		return incentive.Honorarium{}, err
+	}
+	if len(rows) == 0 {
+		return incentive.Honorarium{}, errs.NotFoundf("honorarium %d not found", id)
+	}
+	return rows[0], nil
 }
 
 // UpdateHonorarium implements incentive.Store.
@@ -246,57 +337,29 @@ func (s IncentiveStore) UpdateHonorarium(ctx context.Context, inst, id int64, ch
 	return out, err
 }
 
-// InsertReversal implements incentive.Store.
-func (s IncentiveStore) InsertReversal(ctx context.Context, inst, id int64) (incentive.Honorarium, error) {
-	var out honorariumRow
-	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		var orig honorariumRow
-		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", id, inst).Take(&orig).Error; err != nil {
-			return notFound(err, "honorarium", id)
-		}
-		rev, err := incentive.Reversal(orig.toDomain())
-		if err != nil {
-			return err
-		}
-		out = honorariumToRow(rev)
-		if err := tx.Create(&out).Error; err != nil {
-			if isCode(err, uniqueViolation) {
-				return incentive.ErrAlreadyRev
-			}
-			return fmt.Errorf("insert reversal: %w", err)
-		}
-		return writeAudit(ctx, tx, inst, "reverse", "honorarium", out.ID, orig, out)
-	})
-	return out.toDomain(), err
-}
-
 // List implements incentive.Store.
 func (s IncentiveStore) List(ctx context.Context, inst int64, f incentive.Filter) ([]incentive.Honorarium, error) {
-	q := conn(ctx, s.DB).Where("institution_id = ?", inst)
+	where, args := []string{"h.institution_id = ?"}, []any{inst}
 	if f.CourseID != 0 {
-		q = q.Where("course_id = ?", f.CourseID)
+		where, args = append(where, "h.course_id = ?"), append(args, f.CourseID)
 	}
 	if f.PersonID != 0 {
-		q = q.Where("person_id = ?", f.PersonID)
+		where, args = append(where, "h.person_id = ?"), append(args, f.PersonID)
 	}
-	if f.Status != "" {
-		q = q.Where("status = ?", string(f.Status))
+	if len(f.Statuses) > 0 {
+		st := make([]string, len(f.Statuses))
+		for i, x := range f.Statuses {
+			st[i] = string(x)
+		}
+		where, args = append(where, "h.status IN ?"), append(args, st)
 	}
 	if f.Month != 0 {
-		q = q.Where("month = ?", f.Month)
+		where, args = append(where, "h.month = ?"), append(args, f.Month)
 	}
 	if f.Year != 0 {
-		q = q.Where("fiscal_year = ?", f.Year)
+		where, args = append(where, "h.fiscal_year = ?"), append(args, f.Year)
 	}
-	var rows []honorariumRow
-	if err := q.Order("id").Limit(100000).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list honoraria: %w", err)
-	}
-	out := make([]incentive.Honorarium, len(rows))
-	for i, r := range rows {
-		out[i] = r.toDomain()
-	}
-	return out, nil
+	return s.rows(ctx, strings.Join(where, " AND ")+" ORDER BY h.id LIMIT 100000", args...)
 }
 
 // CompletedBookings implements incentive.Store: completed bookings of a

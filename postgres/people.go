@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -14,8 +15,64 @@ import (
 	"sinergi/profile"
 )
 
-// PeopleStore implements profile.Store.
-type PeopleStore struct{ DB *gorm.DB }
+// PeopleStore implements profile.Store. Tax numbers (NPWP/NIK) are sealed
+// at rest under KEK, the key that seals the signing keys.
+type PeopleStore struct {
+	DB  *gorm.DB
+	KEK []byte
+}
+
+// taxIDAAD binds a sealed tax number to its column.
+var taxIDAAD = []byte("people.tax_id")
+
+// sealTaxID moves the tax number of row into its sealed column.
+func (s PeopleStore) sealTaxID(row *personRow) error {
+	row.TaxIDSealed = nil
+	if row.TaxID == "" {
+		return nil
+	}
+	if len(s.KEK) == 0 {
+		return errors.New("SIGNING_KEK is needed to store a tax number (it is sealed at rest)")
+	}
+	sealed, err := sealer(s.KEK).seal([]byte(row.TaxID), taxIDAAD)
+	if err != nil {
+		return fmt.Errorf("seal tax number: %w", err)
+	}
+	row.TaxID, row.TaxIDSealed = "", sealed
+	return nil
+}
+
+// person converts a row, opening its sealed tax number.
+func (s PeopleStore) person(row personRow) (profile.Person, error) {
+	p := row.toDomain()
+	if len(row.TaxIDSealed) > 0 {
+		plain, err := sealer(s.KEK).open(row.TaxIDSealed, taxIDAAD)
+		if err != nil {
+			return profile.Person{}, fmt.Errorf("open the tax number of person %d (wrong SIGNING_KEK?): %w", row.ID, err)
+		}
+		p.TaxID = string(plain)
+	}
+	return p, nil
+}
+
+// SealTaxIDs seals tax numbers stored before they were sealed, and
+// returns how many it sealed.
+func (s PeopleStore) SealTaxIDs(ctx context.Context) (int, error) {
+	var rows []personRow
+	if err := conn(ctx, s.DB).Where("tax_id <> ''").Find(&rows).Error; err != nil {
+		return 0, fmt.Errorf("load unsealed tax numbers: %w", err)
+	}
+	for _, r := range rows {
+		if err := s.sealTaxID(&r); err != nil {
+			return 0, err
+		}
+		if err := conn(ctx, s.DB).Model(&personRow{}).Where("id = ?", r.ID).
+			Updates(map[string]any{"tax_id": "", "tax_id_sealed": r.TaxIDSealed}).Error; err != nil {
+			return 0, fmt.Errorf("seal the tax number of person %d: %w", r.ID, err)
+		}
+	}
+	return len(rows), nil
+}
 
 type personRow struct {
 	ID              int64
@@ -32,6 +89,7 @@ type personRow struct {
 	Employment      string
 	TaxIDStatus     string   `gorm:"column:tax_id_status"`
 	TaxID           string   `gorm:"column:tax_id"`
+	TaxIDSealed     []byte   `gorm:"column:tax_id_sealed"`
 	Expertise       []string `gorm:"serializer:json"`
 	ExperienceYears int
 	Zone            string
@@ -89,6 +147,9 @@ func duplicatePerson(err error) error {
 // CreatePerson implements profile.Store.
 func (s PeopleStore) CreatePerson(ctx context.Context, p profile.Person) (profile.Person, error) {
 	row := personToRow(p)
+	if err := s.sealTaxID(&row); err != nil {
+		return profile.Person{}, err
+	}
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			if isCode(err, uniqueViolation) {
@@ -101,7 +162,10 @@ func (s PeopleStore) CreatePerson(ctx context.Context, p profile.Person) (profil
 	if err != nil {
 		return profile.Person{}, err
 	}
-	out := row.toDomain()
+	out, err := s.person(row)
+	if err != nil {
+		return profile.Person{}, err
+	}
 	out.Competencies = []profile.PersonCompetency{}
 	return out, nil
 }
@@ -121,7 +185,10 @@ func (s PeopleStore) Person(ctx context.Context, inst, id int64, shared bool) (p
 	if err := q.Take(&row).Error; err != nil {
 		return profile.Person{}, notFound(err, "person", id)
 	}
-	p := row.toDomain()
+	p, err := s.person(row)
+	if err != nil {
+		return profile.Person{}, err
+	}
 	comps, err := s.competenciesOf(ctx, s.DB, []int64{id})
 	if err != nil {
 		return profile.Person{}, err
@@ -145,6 +212,9 @@ func (s PeopleStore) UpdatePerson(ctx context.Context, p profile.Person) (profil
 			return profile.ErrPersonArchive
 		}
 		row := personToRow(p)
+		if err := s.sealTaxID(&row); err != nil {
+			return err
+		}
 		row.Version = before.Version + 1
 		row.CreatedAt = before.CreatedAt
 		row.UpdatedAt = time.Now().UTC()
@@ -154,7 +224,10 @@ func (s PeopleStore) UpdatePerson(ctx context.Context, p profile.Person) (profil
 			}
 			return fmt.Errorf("update person %d: %w", p.ID, err)
 		}
-		out = row.toDomain()
+		var err error
+		if out, err = s.person(row); err != nil {
+			return err
+		}
 		return writeAudit(ctx, tx, p.InstitutionID, "update", "person", p.ID, before, row)
 	})
 	if err != nil {
@@ -292,7 +365,10 @@ func (s PeopleStore) ListPeople(ctx context.Context, inst int64, f profile.Filte
 		return profile.Page{}, err
 	}
 	for _, r := range rows {
-		p := r.toDomain()
+		p, err := s.person(r)
+		if err != nil {
+			return profile.Page{}, err
+		}
 		p.Competencies = comps[r.ID]
 		page.Items = append(page.Items, p)
 	}

@@ -3,6 +3,7 @@ package profile
 import (
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,6 +56,55 @@ func CheckNIP(nip string, today time.Time) string {
 		return "digits 16-18 must be a sequence number from 001"
 	}
 	return ""
+}
+
+// CheckPPPKNIP validates the 18-digit Nomor Induk of a PPPK (BKN): birth
+// date (YYYYMMDD), the year of first appointment as PPPK (YYYY, from 2019,
+// when the first PPPK were appointed under PP 49/2018), a two-digit code
+// where a PNS NIP has the TMT month (21 for PPPK, 24 for PPPK paruh waktu),
+// sex digit 1 or 2, then a sequence. It returns a sentence describing the
+// first problem, or "".
+func CheckPPPKNIP(nip string, today time.Time) string {
+	if len(nip) != 18 || strings.Trim(nip, "0123456789") != "" {
+		return "must be 18 digits"
+	}
+	birth, err := time.Parse("20060102", nip[:8])
+	if err != nil || birth.Year() < 1940 || birth.After(today) {
+		return "digits 1-8 must be a real birth date (YYYYMMDD)"
+	}
+	year, _ := strconv.Atoi(nip[8:12])
+	if year < 2019 || year > today.Year() {
+		return "digits 9-12 must be the year of appointment as PPPK (2019 or later, not in the future)"
+	}
+	if year < birth.Year()+15 {
+		return "the appointment year in digits 9-12 must be at least 15 years after the birth date"
+	}
+	if code := nip[12:14]; code != pppkCode && code != pppkPartTimeCode {
+		return "digits 13-14 of a PPPK NIP are the PPPK code 21 (or 24 for paruh waktu)"
+	}
+	if nip[14] != '1' && nip[14] != '2' {
+		return "digit 15 must be 1 (male) or 2 (female)"
+	}
+	if nip[15:] == "000" {
+		return "digits 16-18 must be a sequence number from 001"
+	}
+	return ""
+}
+
+// The codes in digits 13-14 of a PPPK NIP.
+const (
+	pppkCode         = "21"
+	pppkPartTimeCode = "24"
+)
+
+// CheckASNNIP accepts the NIP of a PNS or of a PPPK (for officials such as
+// a treasurer, whose employment is not recorded).
+func CheckASNNIP(nip string, today time.Time) string {
+	problem := CheckNIP(nip, today)
+	if problem != "" && len(nip) == 18 && (nip[12:14] == pppkCode || nip[12:14] == pppkPartTimeCode) {
+		return CheckPPPKNIP(nip, today)
+	}
+	return problem
 }
 
 // NormalizeEmail lower-cases and trims an address; ok is false when it is
@@ -151,14 +201,21 @@ func (p *Person) Normalize(today time.Time) error {
 		f.Add("tax_id_status", "must be npwp, nik or none")
 	}
 	p.TaxID = strings.NewReplacer(".", "", "-", "", " ", "").Replace(p.TaxID)
-	switch {
-	case p.TaxID == "":
-	case strings.Trim(p.TaxID, "0123456789") != "" || (len(p.TaxID) != 15 && len(p.TaxID) != 16):
-		f.Add("tax_id", "must be an NPWP of 15 or 16 digits, or a 16-digit NIK")
-	case p.TaxIDStatus == TaxNone:
-		f.Add("tax_id_status", "must be npwp or nik when tax_id is given")
-	case p.TaxIDStatus == TaxNIK && len(p.TaxID) != 16:
-		f.Add("tax_id", "a NIK has 16 digits")
+	if p.TaxID != "" {
+		switch p.TaxIDStatus {
+		case TaxNone:
+			f.Add("tax_id_status", "must be npwp or nik when tax_id is given")
+		case TaxNPWP:
+			if npwp, problem := NormalizeNPWP(p.TaxID); problem != "" {
+				f.Add("tax_id", problem)
+			} else {
+				p.TaxID = npwp
+			}
+		case TaxNIK:
+			if problem := CheckNIK(p.TaxID); problem != "" {
+				f.Add("tax_id", problem)
+			}
+		}
 	}
 	if p.ExperienceYears < 0 || p.ExperienceYears > 70 {
 		f.Add("experience_years", "must be between 0 and 70")
@@ -168,7 +225,11 @@ func (p *Person) Normalize(today time.Time) error {
 	}
 	asn := p.Employment == PNS || p.Employment == PPPK
 	if p.NIP != "" {
-		if problem := CheckNIP(p.NIP, today); problem != "" {
+		check := CheckNIP
+		if p.Employment == PPPK {
+			check = CheckPPPKNIP
+		}
+		if problem := check(p.NIP, today); problem != "" {
 			f.Add("nip", problem)
 		}
 	} else if asn || p.Kind == Widyaiswara {

@@ -292,5 +292,5 @@ func TestServedBinaryJourney(t *testing.T) {
 // certificateSettings are the institution's certificate template and signer.
 func certificateSettings() map[string]any {
 	return map[string]any{"number_template": "{seq:04}/{code}/CT/{year}", "signer_name": "Dr. Andi Makkasau, M.Si.",
-		"signer_title": "Kepala BPSDM Provinsi Sulawesi Selatan"}
+		"signer_title": "Kepala BPSDM Provinsi Sulawesi Selatan", "signer_nip": "196805121994031007"}
 }

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -59,26 +63,81 @@ func keysCmd(ctx context.Context, cfg config, db *gorm.DB, args []string) error 
 	}
 }
 
-func verifyCredentialCmd(ctx context.Context, cfg config, db *gorm.DB, args []string) error {
-	if len(args) != 1 {
-		return errors.New("usage: sinergi verify-credential FILE")
+// credentialCheck is what verify-credential prints.
+type credentialCheck struct {
+	Verified    bool     `json:"verified"`
+	ProofValid  bool     `json:"proof_valid"`
+	IssuerKnown bool     `json:"issuer_known"`
+	Status      string   `json:"status"`
+	Errors      []string `json:"errors"`
+}
+
+// verifyCredentialCmd checks an Open Badges credential offline, against a
+// key set (a file, or the URL of /.well-known/sinergi-keys.json) and
+// optionally the status list (-status FILE|URL); it needs no database.
+func verifyCredentialCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("verify-credential", flag.ContinueOnError)
+	keysFrom := fs.String("keys", "", "key set: a file or the URL of /.well-known/sinergi-keys.json (required)")
+	statusFrom := fs.String("status", "", "status list credential: a file or the URL of /status/revocation (optional)")
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	raw, err := os.ReadFile(args[0])
+	if fs.NArg() != 1 || *keysFrom == "" {
+		return errors.New("usage: sinergi verify-credential -keys FILE|URL [-status FILE|URL] CREDENTIAL.json")
+	}
+	raw, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	svc, err := certService(cfg, db)
+	keySet, err := readFileOrURL(ctx, *keysFrom)
 	if err != nil {
 		return err
 	}
-	res, err := svc.VerifyCredential(ctx, raw)
+	keys, err := certification.KeySet(keySet)
 	if err != nil {
 		return err
 	}
-	out, _ := json.MarshalIndent(res, "", "  ")
-	fmt.Println(string(out))
-	if !res.ProofValid || !res.IssuerKnown || res.Status != "valid" {
+	var list []byte
+	if *statusFrom != "" {
+		if list, err = readFileOrURL(ctx, *statusFrom); err != nil {
+			return err
+		}
+	}
+	res := certification.CheckOffline(raw, keys, list)
+	out := credentialCheck{ProofValid: res.ProofValid, IssuerKnown: res.IssuerKnown, Status: res.Status, Errors: res.Errors}
+	out.Verified = res.ProofValid && res.IssuerKnown && res.Status != "revoked" && res.Status != "unknown"
+	if out.Errors == nil {
+		out.Errors = []string{}
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	if !out.Verified {
 		return errors.New("the credential does not verify")
 	}
 	return nil
+}
+
+// readFileOrURL reads a local file, or fetches an http(s) URL.
+func readFileOrURL(ctx context.Context, from string) ([]byte, error) {
+	if !strings.HasPrefix(from, "https://") && !strings.HasPrefix(from, "http://") {
+		return os.ReadFile(from)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, from, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", from, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch %s: %s", from, resp.Status)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 }

@@ -54,8 +54,9 @@ commands:
                    check a roster spreadsheet (XLSX or CSV) and, with --apply, upsert it
   worker           send queued mail (serve runs one too unless --worker=false)
   keys list|rotate list the certificate signing keys, or retire the active one and make a new one
-  verify-credential FILE
-                   check an Open Badges credential file: proof, issuer key and revocation status
+  verify-credential -keys FILE|URL [-status FILE|URL] FILE
+                   check an Open Badges credential offline: proof, issuer key (against the key set)
+                   and, given the status list, revocation; prints snake_case JSON
 
 run "sinergi <command> -h" for the flags of a command`
 
@@ -121,13 +122,8 @@ func run(args []string) error {
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
 			return keysCmd(ctx, cfg, db, fs.Args())
 		})
-	case "verify-credential":
-		if err := fs.Parse(rest); err != nil {
-			return err
-		}
-		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
-			return verifyCredentialCmd(ctx, cfg, db, fs.Args())
-		})
+	case "verify-credential": // offline: no database, no configuration
+		return verifyCredentialCmd(context.Background(), rest, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
@@ -189,6 +185,12 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	}
 	if _, err := keys.Active(ctx); err != nil {
 		return fmt.Errorf("signing key: %w", err)
+	}
+	// Tax numbers are sealed under the same key as the signing keys.
+	if n, err := (postgres.PeopleStore{DB: db, KEK: kek}).SealTaxIDs(ctx); err != nil {
+		return fmt.Errorf("seal stored tax numbers: %w", err)
+	} else if n > 0 {
+		log.Info("sealed stored tax numbers", "count", n)
 	}
 	a, err := app.New(db, cfg.app(kek, log))
 	if err != nil {

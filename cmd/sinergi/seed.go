@@ -255,7 +255,7 @@ func loadJourney(ctx context.Context, tx *gorm.DB, cfg config, now func() time.T
 	}
 	certs := postgres.CertificateStore{DB: tx}
 	signer := demo.Signer(d)
-	if err := signer.Validate(); err != nil {
+	if err := signer.Validate(now()); err != nil {
 		return fmt.Errorf("demo signer: %w", err)
 	}
 	if err := certs.PutSettings(ctx, inst, signer); err != nil {
