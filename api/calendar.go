@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -25,15 +26,28 @@ type CalendarStore interface {
 	FeedOwner(ctx context.Context, secret string) (int64, int64, error)
 }
 
+// writeICS answers a calendar object; to HEAD, the same headers
+// (Content-Length included) without the body.
 func writeICS(c *gin.Context, method string, body []byte) {
 	ct := "text/calendar; charset=utf-8"
 	if method != "" {
 		ct += "; method=" + method
 	}
+	if c.Request.Method == http.MethodHead {
+		c.Header("Content-Type", ct)
+		c.Header("Content-Length", strconv.Itoa(len(body)))
+		c.Status(http.StatusOK)
+		return
+	}
 	c.Data(http.StatusOK, ct, body)
 }
 
-// invite answers the booking's current iTIP object (REQUEST or CANCEL).
+// errNotInvited: a proposed booking has no calendar object yet.
+var errNotInvited = errs.New(errs.NotFound, "not_invited", "the booking has not been sent as an invitation yet; its invite.ics exists once it is invited")
+
+// invite answers the booking's current iTIP object (REQUEST or CANCEL),
+// with the attendee's PARTSTAT as the booking stands. A booking never
+// invited (proposed) has none: 404.
 func (s *Server) invite(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -41,6 +55,9 @@ func (s *Server) invite(c *gin.Context) {
 		return
 	}
 	b, _, err := s.Calendar.BookingView(c.Request.Context(), bookingScope(principal(c)), id)
+	if err == nil && b.Status == "proposed" {
+		err = errNotInvited
+	}
 	if err != nil {
 		fail(c, err)
 		return

@@ -371,25 +371,31 @@ type bookingIn struct {
 }
 
 type bookingOut struct {
-	ID                 int64     `json:"id"`
-	InstitutionID      int64     `json:"institution_id"`
-	SessionID          int64     `json:"session_id"`
-	PersonID           int64     `json:"person_id"`
-	Role               string    `json:"role"`
-	Status             string    `json:"status"`
-	Start              string    `json:"start"`
-	End                string    `json:"end"`
-	UID                string    `json:"uid"`
-	Sequence           int       `json:"sequence"`
-	Flags              []string  `json:"flags"`
-	Forced             bool      `json:"forced"`
-	ActualJP           int       `json:"actual_jp,omitempty"`
-	AllowedTransitions []string  `json:"allowed_transitions"`
-	HonorariumID       int64     `json:"honorarium_id,omitempty"`
-	HonorariumError    string    `json:"honorarium_error,omitempty"`
-	Version            int       `json:"version"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	ID                 int64    `json:"id"`
+	InstitutionID      int64    `json:"institution_id"`
+	SessionID          int64    `json:"session_id"`
+	PersonID           int64    `json:"person_id"`
+	Role               string   `json:"role"`
+	Status             string   `json:"status"`
+	Start              string   `json:"start"`
+	End                string   `json:"end"`
+	UID                string   `json:"uid"`
+	Sequence           int      `json:"sequence"`
+	Flags              []string `json:"flags"`
+	Forced             bool     `json:"forced"`
+	ActualJP           int      `json:"actual_jp,omitempty"`
+	AllowedTransitions []string `json:"allowed_transitions"`
+	HonorariumID       int64    `json:"honorarium_id,omitempty"`
+	HonorariumError    string   `json:"honorarium_error,omitempty"`
+	// Reply and ReplyAttention are filled on GET /v1/bookings/{id}: the
+	// latest answer from a calendar reply (with its COMMENT) and the
+	// latest reply still needing staff (refused, doubtful, delegated,
+	// deferred).
+	Reply          gin.H     `json:"reply,omitempty"`
+	ReplyAttention gin.H     `json:"reply_attention,omitempty"`
+	Version        int       `json:"version"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 func bookingDTO(b scheduling.Booking) bookingOut {
@@ -443,7 +449,19 @@ func (s *Server) getBooking(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, bookingDTO(b))
+	out := bookingDTO(b)
+	answer, attention, err := s.Outbox.BookingReplies(c.Request.Context(), b.InstitutionID, b.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if answer != nil {
+		out.Reply = messageDTO(*answer)
+	}
+	if attention != nil {
+		out.ReplyAttention = messageDTO(*attention)
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 type transitionIn struct {

@@ -169,6 +169,7 @@ func New(d Deps) (*Server, error) {
 	e.GET("/status/revocation", s.statusList)
 	e.GET("/achievements/:id", s.achievement)
 	e.GET("/feeds/:token", s.feed)
+	e.HEAD("/feeds/:token", s.feed)
 	e.GET("/v1/evaluations/forms/:token", s.getEvaluationForm)
 	e.POST("/v1/evaluations/forms/:token", s.submitEvaluation)
 	e.GET("/r/:token", s.answer)
@@ -241,8 +242,10 @@ func New(d Deps) (*Server, error) {
 	v1.POST("/signing-keys/rotate", s.only(tenant.Admin), s.rotateKey)
 
 	v1.GET("/bookings/:id/invite.ics", s.only(tenant.Staff, tenant.Trainer), s.invite)
+	v1.HEAD("/bookings/:id/invite.ics", s.only(tenant.Staff, tenant.Trainer), s.invite)
 	v1.POST("/itip/inbound", s.only(tenant.MailGateway), s.inbound)
 	v1.GET("/itip/messages", s.only(tenant.Staff), s.listMessages)
+	v1.POST("/itip/messages/:id/resolve", s.only(tenant.Staff), s.resolveMessage)
 	v1.GET("/outbox", s.only(tenant.Staff), s.listOutbox)
 	v1.POST("/outbox/:id/retry", s.only(tenant.Staff), s.retryOutbox)
 	v1.GET("/outbox/:id/preview", s.only(tenant.Staff), s.previewOutbox)
