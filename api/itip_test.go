@@ -344,10 +344,10 @@ func TestReplies(t *testing.T) {
 			}
 		})
 	}
-	t.Run("COUNTER and REFRESH queued mail", func(t *testing.T) {
+	t.Run("COUNTER and REFRESH queued mail; the refusals sent the trainer one new answer link", func(t *testing.T) {
 		var kinds []string
 		must(t, e.db.Raw("SELECT kind FROM outbox ORDER BY id").Scan(&kinds).Error)
-		if strings.Join(kinds, ",") != "REQUEST,DECLINECOUNTER,REQUEST" {
+		if strings.Join(kinds, ",") != "REQUEST,ANSWER_LINK,DECLINECOUNTER,REQUEST" {
 			t.Fatalf("outbox kinds %v", kinds)
 		}
 	})

@@ -37,7 +37,7 @@ type OutboxStore interface {
 
 // Postman composes iTIP mail for bookings and queues it.
 type Postman struct {
-	Store         OutboxStore
+	Store OutboxStore
 	// Organizer is the service mailbox; its name in objects and mail is
 	// the booking's institution (Booking.OrganizerName).
 	Organizer string
