@@ -259,7 +259,17 @@ func (s *Server) answer(c *gin.Context) {
 			doneEN = "Your answer is already recorded: " + statusLabelEN[to] + ". Nothing more to do."
 		} else {
 			err := s.Replies.Answer(c.Request.Context(), b, to)
+			if e, ok := errs.As(err); ok && e.Kind == errs.Conflict {
+				// A second tap that raced the first: the booking moved
+				// meanwhile; if it moved to this answer, all is well.
+				if now, lerr := s.Outbox.LinkBooking(c.Request.Context(), token, s.Now()); lerr == nil {
+					b = now.Booking
+				}
+			}
 			switch e, ok := errs.As(err); {
+			case err != nil && b.Status == to:
+				done = "Jawaban Anda sudah tercatat: " + statusLabel[to] + ". Tidak ada yang perlu dilakukan lagi."
+				doneEN = "Your answer is already recorded: " + statusLabelEN[to] + ". Nothing more to do."
 			case err == nil:
 				b.Status = to
 				done = "Terima kasih, jawaban Anda tercatat: " + statusLabel[to] + "."

@@ -239,7 +239,7 @@ func (s OutboxStore) ResolveMessage(ctx context.Context, inst, id int64, at time
 }
 
 const receivedSelect = `id, received_at, coalesce(booking_id, 0) AS booking_id, message_id, sender, envelope_from, method, uid,
-	attendee, partstat, comment, delegated_to, delegated_name, outcome, reason, attention, trainer_told, resolved_at, attempts,
+	attendee, partstat AS part_stat, comment, delegated_to, delegated_name, outcome, reason, attention, trainer_told, resolved_at, attempts,
 	next_attempt_at`
 
 // Messages lists the iTIP messages received for an institution, newest
