@@ -885,6 +885,25 @@ func TestDKIMTemporaryFailureIsRetried(t *testing.T) {
 			t.Fatalf("%v", r.Body)
 		}
 	})
+	t.Run("a deferred reply does not undo an answer given on the page while it waited", func(t *testing.T) {
+		b, uid := trainerInvited(e, "dewi@example.id", 15)
+		e.dnsDown["s1._domainkey.example.id"] = true
+		r := e.inbound(gateway, sign(googleMail("Dewi <dewi@example.id>", "Accepted", replyObject("-//Google Inc//Google Calendar 70.9054//EN",
+			"Asia/Makassar", uid, "ATTENDEE;PARTSTAT=ACCEPTED:mailto:dewi@example.id"))))
+		id := int64(r.Body["id"].(float64))
+		secret, err := e.outbox.NewLinkToken(context.Background(), b, e.testTime.Add(30*24*time.Hour))
+		must(t, err)
+		e.expect(e.do("POST", "/r/"+secret, "", "answer=declined", "Content-Type", "application/x-www-form-urlencoded"), http.StatusOK, "")
+		delete(e.dnsDown, "s1._domainkey.example.id")
+		e.testTime = e.testTime.Add(3 * time.Hour)
+		_, err = e.app.Replies.RetryDeferred(context.Background(), 0, 10)
+		must(t, err)
+		var msg struct{ Outcome, Reason string }
+		must(t, e.db.Raw("SELECT outcome, reason FROM itip_messages WHERE id = ?", id).Scan(&msg).Error)
+		if msg.Outcome != "ignored" || !strings.Contains(msg.Reason, "superseded") || e.booking(b).Body["status"] != "declined" {
+			t.Fatalf("%+v, booking %v", msg, e.booking(b).Body["status"])
+		}
+	})
 	t.Run("a lookup that keeps failing stops deferring and counts as no signature", func(t *testing.T) {
 		b, uid := trainerInvited(e, "agus@example.id", 14)
 		e.dnsDown["s1._domainkey.example.id"] = true

@@ -74,6 +74,7 @@ type Received struct {
 	Comment       string
 	DelegatedTo   string
 	DelegatedName string
+	Sequence      *int
 	Outcome       string
 	Reason        string
 	Attention     bool
@@ -86,13 +87,13 @@ type Received struct {
 // Open reports whether the message still needs staff's attention.
 func (r Received) Open() bool { return r.Attention && r.ResolvedAt == nil }
 
-// Pending is a deferred message claimed for another run.
+// Pending is a deferred message claimed for another run: what was
+// recorded of it, and its raw text. ResolvedAt is set when the booking
+// was answered (or staff closed the message) while it waited; it must not
+// be applied any more.
 type Pending struct {
-	ID            int64
+	Received
 	InstitutionID int64
-	EnvelopeFrom  string
-	Attempts      int
-	ReceivedAt    time.Time
 	Raw           []byte
 }
 
@@ -200,8 +201,16 @@ func (p Processor) RetryDeferred(ctx context.Context, inst int64, limit int) (in
 				return err
 			}
 			found = true
-			rec, err := p.run(ctx, m.InstitutionID, m.Raw, m.EnvelopeFrom, m.Attempts+1)
-			if err != nil {
+			var rec Record
+			if m.ResolvedAt != nil {
+				// Answered since (the page, a later reply) or closed by
+				// staff: applying this older answer now would undo that.
+				rec = Record{InstitutionID: m.InstitutionID, BookingID: m.BookingID, MessageID: m.MessageID, Sender: m.Sender,
+					EnvelopeFrom: m.EnvelopeFrom, Method: m.Method, UID: m.UID, Attendee: m.Attendee, PartStat: m.PartStat,
+					Sequence: m.Sequence, Comment: m.Comment, DelegatedTo: m.DelegatedTo, DelegatedName: m.DelegatedName,
+					Outcome: Ignored, Attempts: m.Attempts, TrainerTold: m.TrainerTold,
+					Reason: "superseded: the booking was answered, or staff closed this message, while its DKIM check waited"}
+			} else if rec, err = p.run(ctx, m.InstitutionID, m.Raw, m.EnvelopeFrom, m.Attempts+1); err != nil {
 				return err
 			}
 			rec.ReceivedAt = m.ReceivedAt

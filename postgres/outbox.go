@@ -182,7 +182,7 @@ func (s OutboxStore) UpdateMessage(ctx context.Context, id int64, r calendar.Rec
 
 // ClaimDeferred implements calendar.ReplyStore.
 func (s OutboxStore) ClaimDeferred(ctx context.Context, inst int64, now time.Time) (*calendar.Pending, error) {
-	q := `SELECT id, coalesce(institution_id, 0) AS institution_id, envelope_from, attempts, received_at, raw FROM itip_messages
+	q := `SELECT ` + receivedSelect + `, coalesce(institution_id, 0) AS institution_id, raw FROM itip_messages
 		WHERE outcome = 'deferred' AND next_attempt_at <= ?`
 	args := []any{now}
 	if inst != 0 {
@@ -210,16 +210,16 @@ func (s OutboxStore) TrainerTold(ctx context.Context, bookingID int64) (bool, er
 
 // ResolveAttention implements calendar.ReplyStore.
 func (s OutboxStore) ResolveAttention(ctx context.Context, bookingID int64, at time.Time) error {
-	return conn(ctx, s.DB).Exec(`UPDATE itip_messages SET resolved_at = ? WHERE booking_id = ? AND attention AND resolved_at IS NULL
-		AND outcome <> 'deferred'`, at, bookingID).Error
+	return conn(ctx, s.DB).Exec(`UPDATE itip_messages SET resolved_at = ? WHERE booking_id = ? AND attention AND resolved_at IS NULL`,
+		at, bookingID).Error
 }
 
 // ResolveMessage closes the attention one message asked for: staff have
 // dealt with it.
 func (s OutboxStore) ResolveMessage(ctx context.Context, inst, id int64, at time.Time) (calendar.Received, error) {
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		res := tx.Exec(`UPDATE itip_messages SET resolved_at = ? WHERE id = ? AND institution_id = ? AND attention AND resolved_at IS NULL
-			AND outcome <> 'deferred'`, at, id, inst)
+		res := tx.Exec(`UPDATE itip_messages SET resolved_at = ? WHERE id = ? AND institution_id = ? AND attention AND resolved_at IS NULL`,
+			at, id, inst)
 		if res.Error != nil {
 			return fmt.Errorf("resolve iTIP message %d: %w", id, res.Error)
 		}
@@ -239,7 +239,7 @@ func (s OutboxStore) ResolveMessage(ctx context.Context, inst, id int64, at time
 }
 
 const receivedSelect = `id, received_at, coalesce(booking_id, 0) AS booking_id, message_id, sender, envelope_from, method, uid,
-	attendee, partstat AS part_stat, comment, delegated_to, delegated_name, outcome, reason, attention, trainer_told, resolved_at, attempts,
+	attendee, partstat AS part_stat, sequence, comment, delegated_to, delegated_name, outcome, reason, attention, trainer_told, resolved_at, attempts,
 	next_attempt_at`
 
 // Messages lists the iTIP messages received for an institution, newest
