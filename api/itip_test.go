@@ -922,3 +922,48 @@ func TestDKIMTemporaryFailureIsRetried(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkInboundReply posts calendar replies through the router and the
+// real database, each one moving its booking (ACCEPTED and TENTATIVE in
+// turn): unsigned, signed twice as Google Workspace does (two DKIM
+// verifications against the local key stub), and doubtful (refused,
+// recorded for staff).
+func BenchmarkInboundReply(b *testing.B) {
+	e := newEnv(b)
+	gateway := e.key("mail_gateway", e.instA, 0)
+	google := e.signer("google.com", "20230601")
+	gapps := e.signer("sulselprov-go-id.20230601.gappssmtp.com", "20230601")
+	shapes := []struct {
+		name string
+		from string
+		wrap func([]byte) []byte
+		want string
+	}{
+		{"unsigned", "marthen@example.id", func(m []byte) []byte { return m }, "applied"},
+		{"workspace-double-dkim", "marthen@example.id", func(m []byte) []byte { return google(gapps(m)) }, "applied"},
+		{"doubtful-sender", "other@kantor.example", func(m []byte) []byte { return m }, "rejected"},
+	}
+	for i, sh := range shapes {
+		_, uid := trainerInvited(e, fmt.Sprintf("bench%d@example.id", i), 8+i)
+		var msgs [2][]byte
+		for j, ps := range []string{"ACCEPTED", "TENTATIVE"} {
+			from := sh.from
+			if from == "marthen@example.id" {
+				from = fmt.Sprintf("bench%d@example.id", i)
+			}
+			ics := replyObject("-//Google Inc//Google Calendar 70.9054//EN", "Asia/Makassar", uid,
+				fmt.Sprintf("ATTENDEE;PARTSTAT=%s:mailto:bench%d@example.id", ps, i))
+			msgs[j] = sh.wrap(googleMail("M <"+from+">", "Reply", ics))
+		}
+		b.Run(sh.name, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				r := e.inbound(gateway, msgs[n%2])
+				if r.Body["outcome"] != sh.want {
+					b.Fatalf("%v", r.Body)
+				}
+				n++
+			}
+		})
+	}
+}
