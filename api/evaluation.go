@@ -138,10 +138,6 @@ func (s *Server) submitEvaluation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	allowed := map[int64]bool{}
-	for _, t := range f.Trainers {
-		allowed[t.BookingID] = true
-	}
 	form := strings.HasPrefix(c.ContentType(), "application/x-www-form-urlencoded")
 	var ratings []evaluation.Rating
 	if form {
@@ -156,10 +152,7 @@ func (s *Server) submitEvaluation(c *gin.Context) {
 			ratings = append(ratings, evaluation.Rating{BookingID: r.BookingID, Scores: r.Scores, Comment: r.Comment})
 		}
 	}
-	err := evaluation.Validate(ratings, allowed)
-	if err == nil {
-		err = s.Evaluations.Submit(c.Request.Context(), f, ratings)
-	}
+	err := s.Evaluations.Submit(c.Request.Context(), f, ratings)
 	const thanks = "Terima kasih atas penilaian Anda."
 	switch {
 	case form && err != nil && errs.KindOf(err) == errs.Invalid:

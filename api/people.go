@@ -166,7 +166,7 @@ func (s *Server) getPerson(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	p, err := s.People.Store.Person(c.Request.Context(), principal(c).InstitutionID, id, principal(c).Role == tenant.Staff)
+	p, err := s.People.Person(c.Request.Context(), principal(c).InstitutionID, id, principal(c).Role == tenant.Staff)
 	if err != nil {
 		fail(c, err)
 		return
@@ -202,7 +202,7 @@ func (s *Server) patchPerson(c *gin.Context) {
 			}
 		}
 	}
-	p, err := s.People.Store.Person(c.Request.Context(), pr.InstitutionID, id, false)
+	p, err := s.People.Person(c.Request.Context(), pr.InstitutionID, id, false)
 	if err != nil {
 		fail(c, err)
 		return
@@ -261,7 +261,7 @@ func applyPatch(p *profile.Person, in personPatch) {
 func (s *Server) archivePerson(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err == nil {
-		err = s.People.Store.ArchivePerson(c.Request.Context(), principal(c).InstitutionID, id)
+		err = s.People.Archive(c.Request.Context(), principal(c).InstitutionID, id)
 	}
 	if err != nil {
 		fail(c, err)
@@ -309,7 +309,7 @@ func (s *Server) listPeople(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	page, err := s.People.Store.ListPeople(c.Request.Context(), principal(c).InstitutionID, f)
+	page, err := s.People.ListPeople(c.Request.Context(), principal(c).InstitutionID, f)
 	if err != nil {
 		fail(c, err)
 		return
@@ -372,7 +372,7 @@ func taxonomyDTO(x profile.Competency) taxonomyOut {
 }
 
 func (s *Server) listCompetencies(c *gin.Context) {
-	list, err := s.People.Store.Competencies(c.Request.Context(), principal(c).InstitutionID)
+	list, err := s.People.Competencies(c.Request.Context(), principal(c).InstitutionID)
 	writeList(c, list, err, taxonomyDTO)
 }
 

@@ -128,12 +128,12 @@ func (s *Server) getCourse(c *gin.Context) {
 		return
 	}
 	inst := principal(c).InstitutionID
-	course, err := s.Scheduling.Store.Course(c.Request.Context(), inst, id)
+	course, err := s.Scheduling.Course(c.Request.Context(), inst, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	sessions, err := s.Scheduling.Store.CourseSessions(c.Request.Context(), inst, id)
+	sessions, err := s.Scheduling.CourseSessions(c.Request.Context(), inst, id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -297,12 +297,12 @@ func (s *Server) getSession(c *gin.Context) {
 		return
 	}
 	inst := principal(c).InstitutionID
-	sess, err := s.Scheduling.Store.Session(c.Request.Context(), inst, id)
+	sess, err := s.Scheduling.Session(c.Request.Context(), inst, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	bookings, err := s.Scheduling.Store.SessionBookings(c.Request.Context(), inst, id)
+	bookings, err := s.Scheduling.SessionBookings(c.Request.Context(), inst, id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -438,7 +438,7 @@ func (s *Server) getBooking(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	b, err := s.Scheduling.Store.Booking(c.Request.Context(), bookingScope(principal(c)), id)
+	b, err := s.Scheduling.Booking(c.Request.Context(), bookingScope(principal(c)), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -485,7 +485,7 @@ func (s *Server) listHolidays(c *gin.Context) {
 		}
 		year = y
 	}
-	hs, err := s.Scheduling.Store.Holidays(c.Request.Context(), time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
+	hs, err := s.Scheduling.Holidays(c.Request.Context(), year)
 	writeList(c, hs, err, holidayDTO)
 }
 
@@ -510,11 +510,7 @@ func (s *Server) putHoliday(c *gin.Context) {
 		return
 	}
 	h := scheduling.Holiday{Date: date, Kind: scheduling.HolidayKind(in.Kind), NameID: in.NameID, NameEN: in.NameEN, Status: in.Status, Source: in.Source}
-	if err := h.Normalize(); err != nil {
-		fail(c, err)
-		return
-	}
-	out, err := s.Scheduling.Store.PutHoliday(c.Request.Context(), h)
+	out, err := s.Scheduling.PutHoliday(c.Request.Context(), h)
 	if err != nil {
 		fail(c, err)
 		return
@@ -528,7 +524,7 @@ func (s *Server) deleteHoliday(c *gin.Context) {
 		err = errNoRoute
 	}
 	if err == nil {
-		err = s.Scheduling.Store.DeleteHoliday(c.Request.Context(), date)
+		err = s.Scheduling.DeleteHoliday(c.Request.Context(), date)
 	}
 	if err != nil {
 		fail(c, err)
@@ -579,7 +575,7 @@ func (s *Server) putAvailability(c *gin.Context) {
 		return
 	}
 	inst := principal(c).InstitutionID
-	person, err := s.People.Store.Person(c.Request.Context(), inst, id, false)
+	person, err := s.People.Person(c.Request.Context(), inst, id, false)
 	if err != nil {
 		fail(c, err)
 		return
@@ -628,17 +624,11 @@ func (s *Server) getAvailability(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	person, err := s.People.Store.Person(c.Request.Context(), principal(c).InstitutionID, id, false)
+	a, err := s.Scheduling.Availability(c.Request.Context(), principal(c).InstitutionID, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	a, err := s.Scheduling.Store.Availability(c.Request.Context(), id)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	a.Zone = person.Zone
 	c.JSON(http.StatusOK, availabilityDTO(a))
 }
 
@@ -659,7 +649,7 @@ func (s *Server) freeBusy(c *gin.Context) {
 		return
 	}
 	inst := principal(c).InstitutionID
-	person, err := s.People.Store.Person(c.Request.Context(), inst, id, false)
+	person, err := s.People.Person(c.Request.Context(), inst, id, false)
 	if err != nil {
 		fail(c, err)
 		return
@@ -750,7 +740,7 @@ func (s *Server) listCourses(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	list, err := s.Scheduling.Store.ListCourses(c.Request.Context(), principal(c).InstitutionID, after, limit)
+	list, err := s.Scheduling.ListCourses(c.Request.Context(), principal(c).InstitutionID, after, limit)
 	if err != nil {
 		fail(c, err)
 		return
@@ -784,7 +774,7 @@ func (s *Server) listBookings(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	list, err := s.Scheduling.Store.ListBookings(c.Request.Context(), bookingScope(principal(c)), f)
+	list, err := s.Scheduling.ListBookings(c.Request.Context(), bookingScope(principal(c)), f)
 	if err != nil {
 		fail(c, err)
 		return

@@ -46,7 +46,7 @@ type Deps struct {
 	Mailer  calendar.Mailer
 	Replies calendar.Processor
 	// Evaluations keeps participants' ratings of trainers.
-	Evaluations evaluation.Store
+	Evaluations evaluation.Service
 	// Organizer is the service mailbox that sends invites and reads replies.
 	Organizer string
 	// BaseURL is the public URL of the service, for links and feeds.

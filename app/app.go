@@ -15,6 +15,7 @@ import (
 	"sinergi/api"
 	"sinergi/calendar"
 	"sinergi/certification"
+	"sinergi/evaluation"
 	"sinergi/incentive"
 	"sinergi/matching"
 	"sinergi/postgres"
@@ -104,7 +105,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		Outbox:            a.Outbox,
 		Mailer:            a.Postman,
 		Replies:           a.Replies,
-		Evaluations:       postgres.EvaluationStore{DB: db},
+		Evaluations:       evaluation.Service{Store: postgres.EvaluationStore{DB: db}},
 		Organizer:         cfg.MailFrom,
 		BaseURL:           cfg.BaseURL,
 		Idempotency:       a.Idempotency,
