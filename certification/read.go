@@ -22,7 +22,9 @@ func (s Service) Revoke(ctx context.Context, inst, id int64, reason string) (Cer
 func (s Service) RevokedIDs(ctx context.Context) ([]int64, error) { return s.Store.RevokedIDs(ctx) }
 
 // Settings reads an institution's certificate template and signer.
-func (s Service) Settings(ctx context.Context, inst int64) (Settings, error) { return s.Store.Settings(ctx, inst) }
+func (s Service) Settings(ctx context.Context, inst int64) (Settings, error) {
+	return s.Store.Settings(ctx, inst)
+}
 
 // PutSettings checks and stores an institution's template and signer.
 func (s Service) PutSettings(ctx context.Context, inst int64, set Settings) error {

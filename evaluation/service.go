@@ -17,7 +17,9 @@ func (s Service) NewForm(ctx context.Context, inst, sessionID int64, ttl time.Du
 }
 
 // Form resolves an open form link.
-func (s Service) Form(ctx context.Context, secret string) (Form, error) { return s.Store.Form(ctx, secret) }
+func (s Service) Form(ctx context.Context, secret string) (Form, error) {
+	return s.Store.Form(ctx, secret)
+}
 
 // Submit checks and stores one participant's ratings of the form's trainers.
 func (s Service) Submit(ctx context.Context, f Form, ratings []Rating) error {

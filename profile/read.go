@@ -9,7 +9,9 @@ func (s Service) Person(ctx context.Context, inst, id int64, shared bool) (Perso
 }
 
 // ListPeople pages an institution's roster.
-func (s Service) ListPeople(ctx context.Context, inst int64, f Filter) (Page, error) { return s.Store.ListPeople(ctx, inst, f) }
+func (s Service) ListPeople(ctx context.Context, inst int64, f Filter) (Page, error) {
+	return s.Store.ListPeople(ctx, inst, f)
+}
 
 // Competencies lists the taxonomy an institution sees.
 func (s Service) Competencies(ctx context.Context, inst int64) ([]Competency, error) {
@@ -18,4 +20,6 @@ func (s Service) Competencies(ctx context.Context, inst int64) ([]Competency, er
 
 // Archive archives a person; the store revokes their keys in the same
 // transaction.
-func (s Service) Archive(ctx context.Context, inst, id int64) error { return s.Store.ArchivePerson(ctx, inst, id) }
+func (s Service) Archive(ctx context.Context, inst, id int64) error {
+	return s.Store.ArchivePerson(ctx, inst, id)
+}

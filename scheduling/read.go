@@ -6,7 +6,9 @@ import (
 )
 
 // Course reads a course of inst.
-func (s Service) Course(ctx context.Context, inst, id int64) (Course, error) { return s.Store.Course(ctx, inst, id) }
+func (s Service) Course(ctx context.Context, inst, id int64) (Course, error) {
+	return s.Store.Course(ctx, inst, id)
+}
 
 // CourseSessions lists a course's sessions in time order.
 func (s Service) CourseSessions(ctx context.Context, inst, courseID int64) ([]Session, error) {
@@ -19,7 +21,9 @@ func (s Service) ListCourses(ctx context.Context, inst, after int64, limit int) 
 }
 
 // Session reads a session of inst.
-func (s Service) Session(ctx context.Context, inst, id int64) (Session, error) { return s.Store.Session(ctx, inst, id) }
+func (s Service) Session(ctx context.Context, inst, id int64) (Session, error) {
+	return s.Store.Session(ctx, inst, id)
+}
 
 // SessionBookings lists a session's bookings.
 func (s Service) SessionBookings(ctx context.Context, inst, sessionID int64) ([]Booking, error) {
@@ -64,4 +68,6 @@ func (s Service) PutHoliday(ctx context.Context, h Holiday) (Holiday, error) {
 }
 
 // DeleteHoliday removes the holiday on date.
-func (s Service) DeleteHoliday(ctx context.Context, date time.Time) error { return s.Store.DeleteHoliday(ctx, date) }
+func (s Service) DeleteHoliday(ctx context.Context, date time.Time) error {
+	return s.Store.DeleteHoliday(ctx, date)
+}

@@ -3,13 +3,19 @@ package tenant
 import "context"
 
 // Institutions lists every institution (admins).
-func (s Service) Institutions(ctx context.Context) ([]Institution, error) { return s.Store.ListInstitutions(ctx) }
+func (s Service) Institutions(ctx context.Context) ([]Institution, error) {
+	return s.Store.ListInstitutions(ctx)
+}
 
 // Institution reads one institution.
-func (s Service) Institution(ctx context.Context, id int64) (Institution, error) { return s.Store.Institution(ctx, id) }
+func (s Service) Institution(ctx context.Context, id int64) (Institution, error) {
+	return s.Store.Institution(ctx, id)
+}
 
 // Keys lists an institution's API keys.
-func (s Service) Keys(ctx context.Context, inst int64) ([]APIKey, error) { return s.Store.ListKeys(ctx, inst) }
+func (s Service) Keys(ctx context.Context, inst int64) ([]APIKey, error) {
+	return s.Store.ListKeys(ctx, inst)
+}
 
 // RevokeKey revokes key id on behalf of p: an admin any key, staff their
 // institution's keys, a trainer only the key it is using.
