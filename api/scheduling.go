@@ -676,20 +676,23 @@ func (s *Server) freeBusy(c *gin.Context) {
 		return
 	}
 	show := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
-	out := gin.H{"tz": zone, "zone_label": tz.Label(zone), "from": show(from), "to": show(to)}
+	out := freeBusyOut{TZ: zone, ZoneLabel: tz.Label(zone), From: show(from), To: show(to)}
 	freeOut := []intervalOut{}
 	for _, f := range free {
 		freeOut = append(freeOut, intervalOut{Start: show(f.Start), End: show(f.End)})
 	}
 	busyOut := []intervalOut{}
 	for _, b := range busy {
-		busyOut = append(busyOut, intervalOut{Start: show(b.Start), End: show(b.End), Kind: "booking", BookingID: b.BookingID,
-			SessionID: b.SessionID, Topic: b.Topic})
+		iv := intervalOut{Start: show(b.Start), End: show(b.End), Kind: "booking"}
+		if b.InstitutionID == inst { // another institution's booking is only busy time
+			iv.BookingID, iv.SessionID, iv.Topic = b.BookingID, b.SessionID, b.Topic
+		}
+		busyOut = append(busyOut, iv)
 	}
 	for _, u := range unavailable {
 		busyOut = append(busyOut, intervalOut{Start: show(u.Start), End: show(u.End), Kind: "unavailable", Reason: u.Reason})
 	}
-	out["free"], out["busy"] = freeOut, busyOut
+	out.Free, out.Busy = freeOut, busyOut
 	c.JSON(http.StatusOK, out)
 }
 
@@ -731,7 +734,7 @@ func writePage[T, D any](c *gin.Context, list []T, limit int, id func(T) int64, 
 	if len(list) == limit && limit > 0 {
 		next = strconv.FormatInt(id(list[len(list)-1]), 36)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+	c.JSON(http.StatusOK, listOut[D]{Items: items, NextCursor: next})
 }
 
 func (s *Server) listCourses(c *gin.Context) {
@@ -780,4 +783,20 @@ func (s *Server) listBookings(c *gin.Context) {
 		return
 	}
 	writePage(c, list, limit, func(x scheduling.Booking) int64 { return x.ID }, bookingDTO)
+}
+
+// freeBusyOut is a person's free and busy time in a zone.
+type freeBusyOut struct {
+	TZ        string        `json:"tz"`
+	ZoneLabel string        `json:"zone_label"`
+	From      string        `json:"from"`
+	To        string        `json:"to"`
+	Free      []intervalOut `json:"free"`
+	Busy      []intervalOut `json:"busy"`
+}
+
+// listOut is every list's envelope.
+type listOut[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
 }
