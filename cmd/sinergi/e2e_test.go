@@ -14,8 +14,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"testing"
 	"syscall"
+	"testing"
 	"time"
 
 	"sinergi/internal/pgtest"
