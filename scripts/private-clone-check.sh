@@ -31,7 +31,7 @@ check() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
-  local key; key=$(grep -o 'staff key[^:]*: snrg_[A-Za-z0-9_-]*' "$home/run.log" | head -1 | sed 's/.*: //' || true)
+  local key; key=$(grep -o 'staff[^:]*: snrg_[A-Za-z0-9_-]*' "$home/run.log" | head -1 | sed 's/.*: //' || true)
   [ -n "$key" ] || key=$(grep -ho 'snrg_[A-Za-z0-9_-]*' "$clone/.pgdata/demo-keys" 2>/dev/null | tail -1 || true)
   local people=
   if [ -n "$ok" ] && [ -n "$key" ]; then
