@@ -86,7 +86,7 @@ func (s *Server) feedOwner(c *gin.Context, person int64) (int64, int64, error) {
 		return p.InstitutionID, p.PersonID, nil
 	}
 	if person != 0 {
-		if _, err := s.People.Store.Person(c.Request.Context(), p.InstitutionID, person, false); err != nil {
+		if _, err := s.People.Person(c.Request.Context(), p.InstitutionID, person, false); err != nil {
 			return 0, 0, err
 		}
 	}

@@ -46,7 +46,7 @@ type Deps struct {
 	Mailer  calendar.Mailer
 	Replies calendar.Processor
 	// Evaluations keeps participants' ratings of trainers.
-	Evaluations evaluation.Store
+	Evaluations evaluation.Service
 	// Organizer is the service mailbox that sends invites and reads replies.
 	Organizer string
 	// BaseURL is the public URL of the service, for links and feeds.
@@ -157,7 +157,7 @@ func New(d Deps) (*Server, error) {
 			Message: e.Message, RequestID: requestID(c)}})
 	})
 
-	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, healthOut{Status: "ok"}) })
 	e.GET("/readyz", s.ready)
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 	e.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", openapiSpec) })
@@ -280,9 +280,15 @@ func (s *Server) ready(c *gin.Context) {
 	if s.Ready != nil {
 		if err := s.Ready(ctx); err != nil {
 			s.Log.Warn("not ready", "err", err)
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "unreachable"})
+			c.JSON(http.StatusServiceUnavailable, healthOut{Status: "unavailable", Database: "unreachable"})
 			return
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready", "database": "ok"})
+	c.JSON(http.StatusOK, healthOut{Status: "ready", Database: "ok"})
+}
+
+// healthOut answers the probes.
+type healthOut struct {
+	Status   string `json:"status"`
+	Database string `json:"database,omitempty"`
 }
