@@ -20,25 +20,67 @@ type Outbox interface {
 	Outbox(ctx context.Context, inst int64, status string) ([]calendar.OutboxItem, error)
 	RetryOutbox(ctx context.Context, inst, id int64) error
 	OutboxMessage(ctx context.Context, inst, id int64) (calendar.OutboxItem, []byte, error)
-	LinkBooking(ctx context.Context, secret string, now time.Time) (calendar.Link, error)
-	Messages(ctx context.Context, inst int64, f calendar.MessageFilter, limit int) ([]calendar.Received, error)
-	ResolveMessage(ctx context.Context, inst, id int64, at time.Time) (calendar.Received, error)
-	BookingReplies(ctx context.Context, inst, bookingID int64) (answer, attention *calendar.Received, err error)
 }
 
-// messageDTO is a received calendar message as staff read it.
-func messageDTO(m calendar.Received) gin.H {
-	out := gin.H{"id": m.ID, "received_at": m.ReceivedAt, "booking_id": m.BookingID, "message_id": m.MessageID, "sender": m.Sender,
-		"envelope_from": m.EnvelopeFrom, "method": m.Method, "uid": m.UID, "attendee": m.Attendee, "partstat": m.PartStat,
-		"comment": m.Comment, "outcome": m.Outcome, "reason": m.Reason, "attention": m.Open(), "trainer_told": m.TrainerTold,
-		"resolved_at": m.ResolvedAt, "attempts": m.Attempts, "delegated_to": nil}
-	if m.DelegatedTo != "" {
-		out["delegated_to"] = gin.H{"email": m.DelegatedTo, "name": m.DelegatedName}
+// delegateOut names the delegate of a DELEGATED answer.
+type delegateOut struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+func delegateDTO(email, name string) *delegateOut {
+	if email == "" {
+		return nil
 	}
-	if m.NextAttemptAt != nil {
-		out["next_attempt_at"] = m.NextAttemptAt.UTC()
-	}
-	return out
+	return &delegateOut{Email: email, Name: name}
+}
+
+// messageOut is a received calendar message as staff read it.
+type messageOut struct {
+	ID            int64        `json:"id"`
+	ReceivedAt    time.Time    `json:"received_at"`
+	BookingID     int64        `json:"booking_id"`
+	MessageID     string       `json:"message_id"`
+	Sender        string       `json:"sender"`
+	EnvelopeFrom  string       `json:"envelope_from"`
+	Method        string       `json:"method"`
+	UID           string       `json:"uid"`
+	Attendee      string       `json:"attendee"`
+	PartStat      string       `json:"partstat"`
+	Comment       string       `json:"comment"`
+	DelegatedTo   *delegateOut `json:"delegated_to"`
+	Outcome       string       `json:"outcome"`
+	Reason        string       `json:"reason"`
+	Attention     bool         `json:"attention"`
+	TrainerTold   bool         `json:"trainer_told"`
+	ResolvedAt    *time.Time   `json:"resolved_at"`
+	Attempts      int          `json:"attempts"`
+	NextAttemptAt *time.Time   `json:"next_attempt_at,omitempty"`
+}
+
+func messageDTO(m calendar.Received) messageOut {
+	return messageOut{ID: m.ID, ReceivedAt: m.ReceivedAt, BookingID: m.BookingID, MessageID: m.MessageID, Sender: m.Sender,
+		EnvelopeFrom: m.EnvelopeFrom, Method: m.Method, UID: m.UID, Attendee: m.Attendee, PartStat: m.PartStat, Comment: m.Comment,
+		DelegatedTo: delegateDTO(m.DelegatedTo, m.DelegatedName), Outcome: m.Outcome, Reason: m.Reason, Attention: m.Open(),
+		TrainerTold: m.TrainerTold, ResolvedAt: m.ResolvedAt, Attempts: m.Attempts, NextAttemptAt: m.NextAttemptAt}
+}
+
+// inboundOut is what became of a message posted by the mail gateway.
+type inboundOut struct {
+	ID            int64        `json:"id"`
+	Outcome       string       `json:"outcome"`
+	Reason        string       `json:"reason"`
+	BookingID     int64        `json:"booking_id"`
+	Method        string       `json:"method"`
+	UID           string       `json:"uid"`
+	Attendee      string       `json:"attendee"`
+	PartStat      string       `json:"partstat"`
+	MessageID     string       `json:"message_id"`
+	Comment       string       `json:"comment"`
+	DelegatedTo   *delegateOut `json:"delegated_to"`
+	Attention     bool         `json:"attention"`
+	TrainerTold   bool         `json:"trainer_told"`
+	NextAttemptAt *time.Time   `json:"next_attempt_at,omitempty"`
 }
 
 // listMessages shows staff the calendar replies received and what became
@@ -74,7 +116,7 @@ func (s *Server) listMessages(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	list, err := s.Outbox.Messages(c.Request.Context(), principal(c).InstitutionID, f, limit)
+	list, err := s.Replies.Messages(c.Request.Context(), principal(c).InstitutionID, f, limit)
 	writeList(c, list, err, messageDTO)
 }
 
@@ -86,7 +128,7 @@ func (s *Server) resolveMessage(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	m, err := s.Outbox.ResolveMessage(c.Request.Context(), principal(c).InstitutionID, id, s.Now())
+	m, err := s.Replies.Resolve(c.Request.Context(), principal(c).InstitutionID, id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -122,16 +164,10 @@ func (s *Server) inbound(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := gin.H{"id": rec.ID, "outcome": rec.Outcome, "reason": rec.Reason, "booking_id": rec.BookingID, "method": rec.Method,
-		"uid": rec.UID, "attendee": rec.Attendee, "partstat": rec.PartStat, "message_id": rec.MessageID, "comment": rec.Comment,
-		"attention": rec.Attention, "trainer_told": rec.TrainerTold, "delegated_to": nil}
-	if rec.DelegatedTo != "" {
-		out["delegated_to"] = gin.H{"email": rec.DelegatedTo, "name": rec.DelegatedName}
-	}
-	if rec.NextAttemptAt != nil {
-		out["next_attempt_at"] = rec.NextAttemptAt.UTC()
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, inboundOut{ID: rec.ID, Outcome: rec.Outcome, Reason: rec.Reason, BookingID: rec.BookingID, Method: rec.Method,
+		UID: rec.UID, Attendee: rec.Attendee, PartStat: rec.PartStat, MessageID: rec.MessageID, Comment: rec.Comment,
+		DelegatedTo: delegateDTO(rec.DelegatedTo, rec.DelegatedName), Attention: rec.Attention, TrainerTold: rec.TrainerTold,
+		NextAttemptAt: rec.NextAttemptAt})
 }
 
 func (s *Server) listOutbox(c *gin.Context) {
@@ -233,7 +269,7 @@ func (s *Server) answer(c *gin.Context) {
 		linkGone(c, nil)
 		return
 	}
-	l, err := s.Outbox.LinkBooking(c.Request.Context(), token, s.Now())
+	l, err := s.Replies.Link(c.Request.Context(), token)
 	if errs.KindOf(err) == errs.NotFound {
 		linkGone(c, nil)
 		return
@@ -262,7 +298,7 @@ func (s *Server) answer(c *gin.Context) {
 			if e, ok := errs.As(err); ok && e.Kind == errs.Conflict {
 				// A second tap that raced the first: the booking moved
 				// meanwhile; if it moved to this answer, all is well.
-				if now, lerr := s.Outbox.LinkBooking(c.Request.Context(), token, s.Now()); lerr == nil {
+				if now, lerr := s.Replies.Link(c.Request.Context(), token); lerr == nil {
 					b = now.Booking
 				}
 			}

@@ -391,11 +391,11 @@ type bookingOut struct {
 	// latest answer from a calendar reply (with its COMMENT) and the
 	// latest reply still needing staff (refused, doubtful, delegated,
 	// deferred).
-	Reply          gin.H     `json:"reply,omitempty"`
-	ReplyAttention gin.H     `json:"reply_attention,omitempty"`
-	Version        int       `json:"version"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	Reply          *messageOut `json:"reply,omitempty"`
+	ReplyAttention *messageOut `json:"reply_attention,omitempty"`
+	Version        int         `json:"version"`
+	CreatedAt      time.Time   `json:"created_at"`
+	UpdatedAt      time.Time   `json:"updated_at"`
 }
 
 func bookingDTO(b scheduling.Booking) bookingOut {
@@ -450,16 +450,18 @@ func (s *Server) getBooking(c *gin.Context) {
 		return
 	}
 	out := bookingDTO(b)
-	answer, attention, err := s.Outbox.BookingReplies(c.Request.Context(), b.InstitutionID, b.ID)
+	answer, attention, err := s.Replies.BookingReplies(c.Request.Context(), b.InstitutionID, b.ID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	if answer != nil {
-		out.Reply = messageDTO(*answer)
+		m := messageDTO(*answer)
+		out.Reply = &m
 	}
 	if attention != nil {
-		out.ReplyAttention = messageDTO(*attention)
+		m := messageDTO(*attention)
+		out.ReplyAttention = &m
 	}
 	c.JSON(http.StatusOK, out)
 }

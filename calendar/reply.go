@@ -113,6 +113,16 @@ type ReplyStore interface {
 	// ResolveAttention closes every open attention on a booking: it has
 	// been answered.
 	ResolveAttention(ctx context.Context, bookingID int64, at time.Time) error
+	// ResolveMessage closes the attention one message of institution
+	// inst asked for; NotFound when it needs none.
+	ResolveMessage(ctx context.Context, inst, id int64, at time.Time) (Received, error)
+	// Messages lists an institution's received messages, newest first.
+	Messages(ctx context.Context, inst int64, f MessageFilter, limit int) ([]Received, error)
+	// BookingReplies returns the latest answer a calendar reply gave for
+	// a booking and the latest message on it still needing attention.
+	BookingReplies(ctx context.Context, inst, bookingID int64) (answer, attention *Received, err error)
+	// LinkBooking resolves an answer-page token at now.
+	LinkBooking(ctx context.Context, secret string, now time.Time) (Link, error)
 }
 
 // Mailer queues outgoing mail about bookings.
@@ -239,6 +249,32 @@ func (p Processor) Answer(ctx context.Context, b Booking, status string) error {
 		}
 		return p.Store.ResolveAttention(ctx, b.ID, p.now())
 	})
+}
+
+// Messages lists the calendar messages an institution received, newest
+// first, narrowed by f.
+func (p Processor) Messages(ctx context.Context, inst int64, f MessageFilter, limit int) ([]Received, error) {
+	return p.Store.Messages(ctx, inst, f, limit)
+}
+
+// Resolve closes, at the service's clock, the attention a message asked
+// for: staff have dealt with it (booked the delegate, called the trainer).
+// A deferred message closed this way is not applied when its check runs.
+func (p Processor) Resolve(ctx context.Context, inst, id int64) (Received, error) {
+	return p.Store.ResolveMessage(ctx, inst, id, p.now())
+}
+
+// BookingReplies returns what calendar replies said about a booking: the
+// latest answer recorded from one, with its COMMENT, and the latest
+// message still needing staff; either may be nil.
+func (p Processor) BookingReplies(ctx context.Context, inst, bookingID int64) (answer, attention *Received, err error) {
+	return p.Store.BookingReplies(ctx, inst, bookingID)
+}
+
+// Link resolves an answer-page token at the service's clock: the booking,
+// and whether the link has expired.
+func (p Processor) Link(ctx context.Context, secret string) (Link, error) {
+	return p.Store.LinkBooking(ctx, secret, p.now())
 }
 
 // run decides a message and performs its effects in the caller's
