@@ -42,9 +42,6 @@ func writeICS(c *gin.Context, method string, body []byte) {
 	c.Data(http.StatusOK, ct, body)
 }
 
-// errNotInvited: a proposed booking has no calendar object yet.
-var errNotInvited = errs.New(errs.NotFound, "not_invited", "the booking has not been sent as an invitation yet; its invite.ics exists once it is invited")
-
 // invite answers the booking's current iTIP object (REQUEST or CANCEL),
 // with the attendee's PARTSTAT as the booking stands. A booking never
 // invited (proposed) has none: 404.
@@ -55,14 +52,11 @@ func (s *Server) invite(c *gin.Context) {
 		return
 	}
 	b, _, err := s.Calendar.BookingView(c.Request.Context(), bookingScope(principal(c)), id)
-	if err == nil && b.Status == "proposed" {
-		err = errNotInvited
-	}
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	body, err := calendar.Bytes(calendar.Invite(b, s.Organizer))
+	body, err := calendar.CurrentObject(b, s.Organizer)
 	if err != nil {
 		fail(c, err)
 		return

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
+
+	"sinergi/errs"
 )
 
 // Booking is what a calendar object says about one booking.
@@ -111,6 +113,19 @@ func (b Booking) Event(organizer string) Event {
 // Invite is the current iTIP object of a booking: REQUEST, or CANCEL.
 func Invite(b Booking, organizer string) *ical.Calendar {
 	return Build(b.Method(), []Event{b.Event(organizer)}, true)
+}
+
+// ErrNotInvited: a booking only proposed was never sent, so it has no
+// calendar object yet.
+var ErrNotInvited = errs.New(errs.NotFound, "not_invited", "the booking has not been sent as an invitation yet; its invite.ics exists once it is invited")
+
+// CurrentObject is the object a person holding the booking's invitation
+// should have now (Invite), or ErrNotInvited for a booking never sent.
+func CurrentObject(b Booking, organizer string) ([]byte, error) {
+	if b.Status == "proposed" {
+		return nil, ErrNotInvited
+	}
+	return Bytes(Invite(b, organizer))
 }
 
 // Reinvite is the REQUEST of a session that changed significantly: the
