@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"html/template"
 	"io"
 	"net/http"
@@ -16,11 +15,6 @@ import (
 )
 
 // Outbox is what the mail handlers need of storage.
-type Outbox interface {
-	Outbox(ctx context.Context, inst int64, status string) ([]calendar.OutboxItem, error)
-	RetryOutbox(ctx context.Context, inst, id int64) error
-	OutboxMessage(ctx context.Context, inst, id int64) (calendar.OutboxItem, []byte, error)
-}
 
 // delegateOut names the delegate of a DELEGATED answer.
 type delegateOut struct {
@@ -171,28 +165,23 @@ func (s *Server) inbound(c *gin.Context) {
 }
 
 func (s *Server) listOutbox(c *gin.Context) {
-	status := c.Query("status")
-	if status != "" && status != "pending" && status != "sent" && status != "dead" {
-		fail(c, errs.Invalidf("status", "must be pending, sent or dead"))
-		return
-	}
-	items, err := s.Outbox.Outbox(c.Request.Context(), principal(c).InstitutionID, status)
+	items, err := s.Desk.Outbox(c.Request.Context(), principal(c).InstitutionID, c.Query("status"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	out := make([]gin.H, len(items))
+	out := make([]outboxOut, len(items))
 	for i, m := range items {
-		out[i] = gin.H{"id": m.ID, "booking_id": m.BookingID, "kind": m.Kind, "recipient": m.Recipient, "status": m.Status,
-			"attempts": m.Attempts, "next_attempt_at": m.NextAttemptAt, "last_error": m.LastError, "created_at": m.CreatedAt, "sent_at": m.SentAt}
+		out[i] = outboxOut{ID: m.ID, BookingID: m.BookingID, Kind: m.Kind, Recipient: m.Recipient, Status: m.Status,
+			Attempts: m.Attempts, NextAttemptAt: m.NextAttemptAt, LastError: m.LastError, CreatedAt: m.CreatedAt, SentAt: m.SentAt}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+	c.JSON(http.StatusOK, listOut[outboxOut]{Items: out})
 }
 
 func (s *Server) retryOutbox(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err == nil {
-		err = s.Outbox.RetryOutbox(c.Request.Context(), principal(c).InstitutionID, id)
+		err = s.Desk.Retry(c.Request.Context(), principal(c).InstitutionID, id)
 	}
 	if err != nil {
 		fail(c, err)
@@ -331,4 +320,18 @@ func (s *Server) answer(c *gin.Context) {
 	c.Status(http.StatusOK)
 	_ = answerPage.Execute(c.Writer, map[string]any{"B": b, "When": calendar.When(b), "Where": strings.TrimSpace(where),
 		"Status": statusLabel[b.Status], "Done": done, "DoneEN": doneEN, "Warn": warn, "CanAnswer": b.Answerable()})
+}
+
+// outboxOut is one queued, sent or dead message.
+type outboxOut struct {
+	ID            int64      `json:"id"`
+	BookingID     int64      `json:"booking_id"`
+	Kind          string     `json:"kind"`
+	Recipient     string     `json:"recipient"`
+	Status        string     `json:"status"`
+	Attempts      int        `json:"attempts"`
+	NextAttemptAt time.Time  `json:"next_attempt_at"`
+	LastError     string     `json:"last_error"`
+	CreatedAt     time.Time  `json:"created_at"`
+	SentAt        *time.Time `json:"sent_at"`
 }

@@ -40,8 +40,9 @@ type Deps struct {
 	Matching     matching.Service
 	Incentives   incentive.Service
 	Certificates certification.Service
-	Calendar     CalendarStore
-	Outbox       Outbox
+	Calendar     BookingViews
+	// Desk serves feeds and the outbox.
+	Desk calendar.Desk
 	// Mailer queues invites, updates and cancellations; nil sends none.
 	Mailer  calendar.Mailer
 	Replies calendar.Processor

@@ -102,7 +102,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		IncentiveSettings: is,
 		Certificates:      a.Certificates,
 		Calendar:          a.Outbox.CalendarStore,
-		Outbox:            a.Outbox,
+		Desk:              calendar.Desk{Store: a.Outbox},
 		Mailer:            a.Postman,
 		Replies:           a.Replies,
 		Evaluations:       evaluation.Service{Store: postgres.EvaluationStore{DB: db, Now: now}},
