@@ -346,7 +346,7 @@ func BenchmarkAssignCourse(b *testing.B) {
 
 func TestPatchEqualsRebuild(t *testing.T) {
 	ix := population(200, 800)
-	people := append([]Person(nil), ix.people...)
+	people := ix.People()
 	r := rand.New(rand.NewPCG(21, 22))
 	var changed []int64
 	var fresh []Person

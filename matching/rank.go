@@ -97,85 +97,6 @@ func DefaultRules() Rules {
 	return Rules{Buffer: time.Hour, PriorMean: 3, PriorWeight: 10}
 }
 
-// Index holds the people matching ranks, by institution.
-type Index struct {
-	people []Person
-	byInst map[int64][]int32
-	shared []int32
-	// peerLoad is the mean JP per year of each institution's people, the
-	// yardstick for workload fairness.
-	peerLoad map[int64]map[int]float64
-}
-
-// NewIndex builds an index over people.
-func NewIndex(people []Person) *Index {
-	ix := &Index{people: people, byInst: map[int64][]int32{}, peerLoad: map[int64]map[int]float64{}}
-	counts := map[int64]int{}
-	for i, p := range people {
-		ix.byInst[p.InstitutionID] = append(ix.byInst[p.InstitutionID], int32(i))
-		if p.Shared && p.Kind == profile.Practitioner && !p.Archived {
-			ix.shared = append(ix.shared, int32(i))
-		}
-		counts[p.InstitutionID]++
-		loads := ix.peerLoad[p.InstitutionID]
-		if loads == nil {
-			loads = map[int]float64{}
-			ix.peerLoad[p.InstitutionID] = loads
-		}
-		for y, jp := range p.JPYear {
-			loads[y] += float64(jp)
-		}
-	}
-	for inst, loads := range ix.peerLoad {
-		for y := range loads {
-			loads[y] /= float64(counts[inst])
-		}
-	}
-	return ix
-}
-
-// Patch returns a new index with the given people reloaded: changed ids
-// take their fresh data, new ones are added, and ids that no longer load
-// are dropped. The receiver is left as it was for requests still using it.
-func (ix *Index) Patch(changed []int64, fresh []Person) *Index {
-	byID := make(map[int64]Person, len(fresh))
-	for _, p := range fresh {
-		byID[p.ID] = p
-	}
-	gone := make(map[int64]bool, len(changed))
-	for _, id := range changed {
-		gone[id] = true
-	}
-	people := make([]Person, 0, len(ix.people)+len(fresh))
-	for _, p := range ix.people {
-		if !gone[p.ID] {
-			people = append(people, p)
-		} else if q, ok := byID[p.ID]; ok {
-			people = append(people, q)
-			delete(byID, p.ID)
-		}
-	}
-	for _, id := range changed {
-		if q, ok := byID[id]; ok {
-			people = append(people, q)
-		}
-	}
-	return NewIndex(people)
-}
-
-// Len is the number of people indexed.
-func (ix *Index) Len() int { return len(ix.people) }
-
-// Person returns the indexed person with id, if any.
-func (ix *Index) Person(id int64) (Person, bool) {
-	for _, p := range ix.people {
-		if p.ID == id {
-			return p, true
-		}
-	}
-	return Person{}, false
-}
-
 // Request asks for candidates for one role of a session.
 type Request struct {
 	Session scheduling.Session
@@ -231,6 +152,8 @@ type raw struct {
 	expertise, level, rating, load, cost, travel float64
 }
 
+// pool lists the positions of everyone a session of inst may draw on: the
+// institution's own people and other institutions' shared practitioners.
 func (ix *Index) pool(inst int64) []int32 {
 	own := ix.byInst[inst]
 	if len(ix.shared) == 0 {
@@ -239,7 +162,7 @@ func (ix *Index) pool(inst int64) []int32 {
 	out := make([]int32, 0, len(own)+len(ix.shared))
 	out = append(out, own...)
 	for _, i := range ix.shared {
-		if ix.people[i].InstitutionID != inst {
+		if ix.at(i).InstitutionID != inst {
 			out = append(out, i)
 		}
 	}
@@ -299,7 +222,7 @@ func (ix *Index) values(p *Person, req *Request, year, month int) raw {
 		smoothed = 1
 	}
 	r.rating = clamp01((smoothed - 1) / 3)
-	peer := ix.peerLoad[req.Session.InstitutionID][year]
+	peer := ix.load[req.Session.InstitutionID].mean(year)
 	mine := float64(p.JPYear[year])
 	r.load = 1 / (1 + math.Max(mine-peer, 0)/math.Max(peer, 8))
 	if rules.MonthlyCapJP > 0 {
@@ -452,8 +375,9 @@ func (ix *Index) poolScores(req Request) []scored {
 	pool := ix.pool(req.Session.InstitutionID)
 	out := make([]scored, len(pool))
 	for k, i := range pool {
-		_, total := points(ws, ix.values(&ix.people[i], &req, year, month))
-		out[k] = scored{i, total, ix.people[i].ID}
+		p := ix.at(i)
+		_, total := points(ws, ix.values(p, &req, year, month))
+		out[k] = scored{i, total, p.ID}
 	}
 	return out
 }
@@ -467,7 +391,7 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	h := make(maxHeap, 0, len(all))
 	var excluded maxHeap
 	for _, s := range all {
-		if code, _ := hardCheck(&ix.people[s.idx], &req, month); code != "" {
+		if code, _ := hardCheck(ix.at(s.idx), &req, month); code != "" {
 			if req.ExcludedLimit > 0 {
 				excluded = append(excluded, s)
 			}
@@ -479,7 +403,7 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	res := Result{Considered: len(all)}
 	for h.Len() > 0 && len(res.Candidates) < req.Limit {
 		s := heap.Pop(&h).(scored)
-		p := &ix.people[s.idx]
+		p := ix.at(s.idx)
 		if !req.Untimed {
 			if code, _ := timeCheck(p, req.Session, req.Rules.Buffer); code != "" {
 				if req.ExcludedLimit > 0 {
@@ -494,7 +418,7 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	heap.Init(&excluded)
 	for excluded.Len() > 0 && len(res.Excluded) < req.ExcludedLimit {
 		s := heap.Pop(&excluded).(scored)
-		p := &ix.people[s.idx]
+		p := ix.at(s.idx)
 		code, why := hardCheck(p, &req, month)
 		if code == "" {
 			code, why = timeCheck(p, req.Session, req.Rules.Buffer)
@@ -520,7 +444,7 @@ func (ix *Index) explain(p *Person, req *Request, ws [6]float64, year, month int
 		fmt.Sprintf("levels above the minimum score %.0f%% (2 levels above counts full)", r.level*100),
 		explainRating(p, req.Rules),
 		fmt.Sprintf("%d JP booked in %d against a peer mean of %.0f; %d JP this month", p.JPYear[year], year,
-			ix.peerLoad[req.Session.InstitutionID][year], p.JPMonth[month]),
+			ix.load[req.Session.InstitutionID].mean(year), p.JPMonth[month]),
 		explainCost(p, req.Rules),
 		explainTravel(p, req.Session),
 	}

@@ -2,8 +2,10 @@ package matching
 
 import (
 	"context"
-	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"sinergi/errs"
 	"sinergi/scheduling"
@@ -26,15 +28,26 @@ const (
 )
 
 // Cache keeps one Index. A request costs one tiny query (the epoch) while
-// nothing changed; after changes the index is patched with just the people
-// they touched, and rebuilt whole only when too much changed. Replicas
+// nothing changed and reads the index without a lock. After changes one
+// refresh at a time (the others wait for it) reads the change log and
+// patches the index with just the people it names, rebuilding it whole
+// only when too much changed; no lock is held while it queries. Replicas
 // stay in step because the epoch and the change log live in the database.
 type Cache struct {
-	Loader Loader
-	mu     sync.Mutex
-	ix     *Index
-	epoch  int64
+	Loader  Loader
+	current atomic.Pointer[snapshot]
+	refresh singleflight.Group
 }
+
+// snapshot is an index and the epoch it reflects.
+type snapshot struct {
+	ix    *Index
+	epoch int64
+}
+
+// refreshTimeout bounds a refresh, which runs apart from the request that
+// started it so that one caller giving up does not fail the others.
+const refreshTimeout = time.Minute
 
 // Index returns an index no older than the store's current epoch.
 func (c *Cache) Index(ctx context.Context) (*Index, error) {
@@ -42,27 +55,55 @@ func (c *Cache) Index(ctx context.Context) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ix != nil && c.epoch == epoch {
-		return c.ix, nil
+	for {
+		if s := c.current.Load(); s != nil && s.epoch >= epoch {
+			return s.ix, nil
+		}
+		// A refresh reads the epoch when it starts: one already under way
+		// may end short of ours, and then the next one reaches it.
+		ch := c.refresh.DoChan("", func() (any, error) {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+			defer cancel()
+			return nil, c.load(rctx)
+		})
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case r := <-ch:
+			if r.Err != nil {
+				return nil, r.Err
+			}
+		}
 	}
-	if c.ix != nil && epoch > c.epoch && epoch-c.epoch <= maxPatchEpochs {
-		ids, err := c.Loader.Changed(ctx, c.epoch, epoch)
+}
+
+// load patches or rebuilds the index up to the current epoch. Only one
+// runs at a time.
+func (c *Cache) load(ctx context.Context) error {
+	epoch, err := c.Loader.Epoch(ctx)
+	if err != nil {
+		return err
+	}
+	cur := c.current.Load()
+	if cur != nil && cur.epoch >= epoch {
+		return nil
+	}
+	if cur != nil && epoch-cur.epoch <= maxPatchEpochs {
+		ids, err := c.Loader.Changed(ctx, cur.epoch, epoch)
 		if err == nil && len(ids) <= maxPatchPeople {
 			people, err := c.Loader.LoadPeopleByID(ctx, ids)
 			if err == nil {
-				c.ix, c.epoch = c.ix.Patch(ids, people), epoch
-				return c.ix, nil
+				c.current.Store(&snapshot{ix: cur.ix.Patch(ids, people), epoch: epoch})
+				return nil
 			}
 		}
 	}
 	people, err := c.Loader.LoadPeople(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	c.ix, c.epoch = NewIndex(people), epoch
-	return c.ix, nil
+	c.current.Store(&snapshot{ix: NewIndex(people), epoch: epoch})
+	return nil
 }
 
 // Settings are an institution's weights and rules.
