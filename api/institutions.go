@@ -175,6 +175,9 @@ func (s *Server) revokeKey(c *gin.Context) {
 	if err == nil {
 		err = s.Tenants.Store.RevokeKey(c.Request.Context(), id)
 	}
+	if err == nil {
+		s.keys.forget(id)
+	}
 	if err != nil {
 		fail(c, err)
 		return

@@ -72,6 +72,7 @@ type Server struct {
 	metrics       *metrics
 	keyLimiter    *limiter
 	clientLimiter *limiter
+	keys          *keyCache
 }
 
 //go:embed openapi.yaml
@@ -101,7 +102,8 @@ func New(d Deps) *Server {
 		return name
 	})
 	s := &Server{Deps: d, validate: v, metrics: newMetrics(d.Registry),
-		keyLimiter: newLimiter(d.KeyRate, int(2*d.KeyRate)), clientLimiter: newLimiter(d.ClientRate, int(2*d.ClientRate))}
+		keyLimiter: newLimiter(d.KeyRate, int(2*d.KeyRate)), clientLimiter: newLimiter(d.ClientRate, int(2*d.ClientRate)),
+		keys: newKeyCache()}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
