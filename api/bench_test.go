@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -11,6 +12,11 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	pgdriver "gorm.io/driver/postgres"
+
+	"sinergi/matching"
+	"sinergi/postgres"
 )
 
 // BenchmarkBookingThroughput books random people on random, partly
@@ -153,10 +159,7 @@ func BenchmarkRankingWhileBooking(b *testing.B) {
 				}
 				return time.Since(start)
 			}
-			if os.Getenv("BIGPOOL") != "" {
-				sqlDB, _ := e.db.DB()
-				sqlDB.SetMaxOpenConns(300)
-			}
+			matchingPool(b, e)
 			rank() // builds the index
 			measure := func() []time.Duration {
 				out := make([]time.Duration, b.N)
@@ -207,4 +210,17 @@ func BenchmarkRankingWhileBooking(b *testing.B) {
 			b.ReportMetric(rate, "bookings/s")
 		})
 	}
+}
+
+// matchingPool gives matching a pool of its own, as cmd/sinergi does, so
+// that writers holding every connection of the main pool cannot make
+// ranking queue for one.
+func matchingPool(b *testing.B, e *env) {
+	db, err := postgres.Open(context.Background(), e.db.Dialector.(*pgdriver.Dialector).DSN, 8)
+	must(b, err)
+	b.Cleanup(func() { postgres.Close(db) })
+	ms := postgres.MatchingStore{DB: db}
+	e.srv.Matching.Cache = &matching.Cache{Loader: ms}
+	e.srv.Matching.Scheduling = postgres.SchedulingStore{DB: db}
+	e.srv.Matching.Settings = ms
 }

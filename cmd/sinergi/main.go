@@ -183,6 +183,18 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	sched := postgres.SchedulingStore{DB: db}
 	schedSvc := scheduling.Service{Store: sched, People: people.Store, Now: time.Now, Buffer: cfg.BookingBuffer}
 	ms := postgres.MatchingStore{DB: db}
+	// Ranking reads through a pool of its own: a burst of bookings that
+	// holds every connection of the main pool cannot make it queue.
+	matchDB := db
+	if cfg.DBMatchingConns > 0 {
+		openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if matchDB, err = postgres.Open(openCtx, cfg.DatabaseURL, cfg.DBMatchingConns); err != nil {
+			return fmt.Errorf("matching pool: %w", err)
+		}
+		defer postgres.Close(matchDB)
+	}
+	matchReads := postgres.MatchingStore{DB: matchDB}
 	outbox := postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
 	postman := calendar.Postman{Store: outbox, Organizer: cfg.MailFrom, OrganizerName: "Sinergi", BaseURL: cfg.BaseURL, Now: time.Now}
 	if cfg.SMTPURL != "" && cfg.RunWorker {
@@ -199,8 +211,8 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		Tenants:    tenants,
 		People:     people,
 		Scheduling: schedSvc,
-		Matching: matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
-			Buffer: cfg.BookingBuffer, Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: db})},
+		Matching: matching.Service{Cache: &matching.Cache{Loader: matchReads}, Scheduling: postgres.SchedulingStore{DB: matchDB},
+			Settings: matchReads, Proposals: ms, Buffer: cfg.BookingBuffer, Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: matchDB})},
 		Incentives:        incentive.Service{Store: postgres.IncentiveStore{DB: db}, Scheduling: sched, People: people.Store, Now: time.Now},
 		IncentiveSettings: postgres.IncentiveStore{DB: db},
 		Certificates: certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: keys, Now: time.Now,
