@@ -216,7 +216,7 @@ func BenchmarkRankingWhileBooking(b *testing.B) {
 // that writers holding every connection of the main pool cannot make
 // ranking queue for one.
 func matchingPool(b *testing.B, e *env) {
-	db, err := postgres.Open(context.Background(), e.db.Dialector.(*pgdriver.Dialector).DSN, 8)
+	db, err := postgres.Open(context.Background(), postgres.MatchingDSN(e.db.Dialector.(*pgdriver.Dialector).DSN), 8)
 	must(b, err)
 	b.Cleanup(func() { postgres.Close(db) })
 	ms := postgres.MatchingStore{DB: db}

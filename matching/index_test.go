@@ -217,21 +217,19 @@ func (m *memLoader) LoadPeople(context.Context) ([]Person, error) {
 	return m.w.all(), nil
 }
 
-func (m *memLoader) Changed(_ context.Context, from, to int64) ([]int64, error) {
+func (m *memLoader) ChangesSince(_ context.Context, from int64, limit int) (int64, []int64, []Person, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var ids []int64
-	for e := from + 1; e <= to; e++ {
+	for e := from + 1; e <= m.epoch; e++ {
 		ids = append(ids, m.log[e]...)
 	}
 	slices.Sort(ids)
-	return slices.Compact(ids), nil
-}
-
-func (m *memLoader) LoadPeopleByID(_ context.Context, ids []int64) ([]Person, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.w.load(ids), nil
+	ids = slices.Compact(ids)
+	if len(ids) > limit {
+		return m.epoch, ids[:limit+1], nil, nil
+	}
+	return m.epoch, ids, m.w.load(ids), nil
 }
 
 // write changes some people in one epoch.

@@ -16,9 +16,11 @@ type Loader interface {
 	// Epoch changes whenever anything the index holds changes.
 	Epoch(ctx context.Context) (int64, error)
 	LoadPeople(ctx context.Context) ([]Person, error)
-	// Changed lists the people that epochs (from, to] changed.
-	Changed(ctx context.Context, from, to int64) ([]int64, error)
-	LoadPeopleByID(ctx context.Context, ids []int64) ([]Person, error)
+	// ChangesSince returns, at once, the current epoch, the ids of the
+	// people changed after epoch from, and the fresh data of those that
+	// still load. When more than limit changed it returns limit+1 ids and
+	// no people.
+	ChangesSince(ctx context.Context, from int64, limit int) (int64, []int64, []Person, error)
 }
 
 // Limits beyond which the cache rebuilds instead of patching.
@@ -78,25 +80,24 @@ func (c *Cache) Index(ctx context.Context) (*Index, error) {
 }
 
 // load patches or rebuilds the index up to the current epoch. Only one
-// runs at a time.
+// runs at a time; a patch costs one round trip to the store.
 func (c *Cache) load(ctx context.Context) error {
+	if cur := c.current.Load(); cur != nil {
+		epoch, ids, people, err := c.Loader.ChangesSince(ctx, cur.epoch, maxPatchPeople)
+		if err != nil {
+			return err
+		}
+		if epoch <= cur.epoch {
+			return nil
+		}
+		if epoch-cur.epoch <= maxPatchEpochs && len(ids) <= maxPatchPeople {
+			c.current.Store(&snapshot{ix: cur.ix.Patch(ids, people), epoch: epoch})
+			return nil
+		}
+	}
 	epoch, err := c.Loader.Epoch(ctx)
 	if err != nil {
 		return err
-	}
-	cur := c.current.Load()
-	if cur != nil && cur.epoch >= epoch {
-		return nil
-	}
-	if cur != nil && epoch-cur.epoch <= maxPatchEpochs {
-		ids, err := c.Loader.Changed(ctx, cur.epoch, epoch)
-		if err == nil && len(ids) <= maxPatchPeople {
-			people, err := c.Loader.LoadPeopleByID(ctx, ids)
-			if err == nil {
-				c.current.Store(&snapshot{ix: cur.ix.Patch(ids, people), epoch: epoch})
-				return nil
-			}
-		}
 	}
 	people, err := c.Loader.LoadPeople(ctx)
 	if err != nil {

@@ -189,7 +189,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	if cfg.DBMatchingConns > 0 {
 		openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
-		if matchDB, err = postgres.Open(openCtx, cfg.DatabaseURL, cfg.DBMatchingConns); err != nil {
+		if matchDB, err = postgres.Open(openCtx, postgres.MatchingDSN(cfg.DatabaseURL), cfg.DBMatchingConns); err != nil {
 			return fmt.Errorf("matching pool: %w", err)
 		}
 		defer postgres.Close(matchDB)
