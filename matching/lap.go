@@ -100,34 +100,19 @@ func SolveDense(cost [][]float64) ([]int, float64, error) {
 	nc := len(cost[0])
 	c, transposed := cost, nr > nc
 	if transposed {
-		c = make([][]float64, nc)
-		flat := make([]float64, nc*nr)
-		for j := range c {
-			c[j] = flat[j*nr : (j+1)*nr]
-			for i := range cost {
-				c[j][i] = cost[i][j]
-			}
-		}
+		c = transposeDense(cost)
 		nr, nc = nc, nr
 	}
 	s := newLapState(nr, nc)
 	var free []int32
-	for i := range c {
-		best, arg := math.Inf(1), -1
-		for j, x := range c[i] {
-			if x < best {
-				best, arg = x, j
-			}
-		}
-		if arg < 0 {
-			return nil, 0, ErrInfeasible
-		}
-		s.u[i] = best
-		if s.row4col[arg] < 0 {
-			s.row4col[arg], s.col4row[i] = int32(i), int32(arg)
-		} else {
-			free = append(free, int32(i))
-		}
+	var ok bool
+	if nr == nc {
+		free, ok = s.startSquare(denseRows(c))
+	} else {
+		free, ok = s.startRows(denseRows(c))
+	}
+	if !ok {
+		return nil, 0, ErrInfeasible
 	}
 	remaining := make([]int32, nc)
 	for _, cur := range free {
@@ -175,6 +160,31 @@ func SolveDense(cost [][]float64) ([]int, float64, error) {
 		total += c[i][j]
 	}
 	return s.result(transposed, len(cost)), total, nil
+}
+
+// transposeDense copies a matrix column by column, in tiles that stay in
+// cache.
+func transposeDense(cost [][]float64) [][]float64 {
+	nr, nc := len(cost), len(cost[0])
+	t := make([][]float64, nc)
+	flat := make([]float64, nc*nr)
+	for j := range t {
+		t[j] = flat[j*nr : (j+1)*nr]
+	}
+	const tile = 32
+	for i0 := 0; i0 < nr; i0 += tile {
+		i1 := min(i0+tile, nr)
+		for j0 := 0; j0 < nc; j0 += tile {
+			j1 := min(j0+tile, nc)
+			for i := i0; i < i1; i++ {
+				row := cost[i][j0:j1]
+				for k, x := range row {
+					flat[(j0+k)*nr+i] = x
+				}
+			}
+		}
+	}
+	return t
 }
 
 // Sparse is a cost matrix holding only the allowed pairs, row by row
@@ -237,20 +247,48 @@ func (m csr) transpose() csr {
 	return t
 }
 
+// rows gives a solver's start the pairs of each row: cols is nil when the
+// row is dense (column k is costs[k]).
+type rows interface {
+	row(i int) (cols []int32, costs []float64)
+	size() int
+}
+
+func (m csr) row(i int) ([]int32, []float64) {
+	return m.col[m.start[i]:m.start[i+1]], m.cost[m.start[i]:m.start[i+1]]
+}
+
+func (m csr) size() int { return m.rows }
+
+// denseRows is a full matrix seen as rows.
+type denseRows [][]float64
+
+func (m denseRows) row(i int) ([]int32, []float64) { return nil, m[i] }
+
+func (m denseRows) size() int { return len(m) }
+
+func colAt(cols []int32, k int) int32 {
+	if cols == nil {
+		return int32(k)
+	}
+	return cols[k]
+}
+
 // startRows starts from a row reduction: each row's dual is its cheapest
 // pair, and a row whose cheapest column is free takes it. Column duals
 // stay 0, which a rectangular problem needs (an unassigned column's dual
 // must not be positive). It returns the rows left to augment.
-func (s *lapState) startRows(m csr) ([]int32, bool) {
+func (s *lapState) startRows(m rows) ([]int32, bool) {
 	var free []int32
-	for i := 0; i < m.rows; i++ {
+	for i := 0; i < m.size(); i++ {
+		cols, costs := m.row(i)
 		best, arg := math.Inf(1), int32(-1)
-		for k := m.start[i]; k < m.start[i+1]; k++ {
-			if x := m.cost[k]; x < best || (x == best && s.row4col[m.col[k]] < 0) {
-				best, arg = x, m.col[k]
+		for k, x := range costs {
+			if j := colAt(cols, k); x < best || (x == best && arg >= 0 && s.row4col[j] < 0 && s.row4col[arg] >= 0) {
+				best, arg = x, j
 			}
 		}
-		if arg < 0 {
+		if arg < 0 || math.IsInf(best, 1) {
 			return nil, false
 		}
 		s.u[i] = best
@@ -269,8 +307,8 @@ func (s *lapState) startRows(m csr) ([]int32, bool) {
 // reduction. Each assigned row keeps a column of least reduced cost, so
 // the row duals set at the end make every reduced cost non-negative and
 // every assigned pair's zero. It returns the rows left to augment.
-func (s *lapState) startSquare(m csr) ([]int32, bool) {
-	n := m.rows
+func (s *lapState) startSquare(m rows) ([]int32, bool) {
+	n := m.size()
 	inf := math.Inf(1)
 	argRow := make([]int32, n)
 	for j := range s.v {
@@ -278,9 +316,10 @@ func (s *lapState) startSquare(m csr) ([]int32, bool) {
 		argRow[j] = -1
 	}
 	for i := 0; i < n; i++ {
-		for k := m.start[i]; k < m.start[i+1]; k++ {
-			if j := m.col[k]; m.cost[k] < s.v[j] {
-				s.v[j], argRow[j] = m.cost[k], int32(i)
+		cols, costs := m.row(i)
+		for k, x := range costs {
+			if j := colAt(cols, k); x < s.v[j] {
+				s.v[j], argRow[j] = x, int32(i)
 			}
 		}
 	}
@@ -305,9 +344,10 @@ func (s *lapState) startSquare(m csr) ([]int32, bool) {
 		case matches[i] == 1:
 			j1 := s.col4row[i]
 			second := inf
-			for k := m.start[i]; k < m.start[i+1]; k++ {
-				if j := m.col[k]; j != j1 {
-					second = min(second, m.cost[k]-s.v[j])
+			cols, costs := m.row(i)
+			for k, x := range costs {
+				if j := colAt(cols, k); j != j1 {
+					second = min(second, x-s.v[j])
 				}
 			}
 			if second < inf {
@@ -332,9 +372,10 @@ func (s *lapState) startSquare(m csr) ([]int32, bool) {
 			i := todo[k]
 			k++
 			u1, u2, j1, j2 := inf, inf, int32(-1), int32(-1)
-			for e := m.start[i]; e < m.start[i+1]; e++ {
-				j := m.col[e]
-				h := m.cost[e] - s.v[j]
+			cols, costs := m.row(int(i))
+			for e, x := range costs {
+				j := colAt(cols, e)
+				h := x - s.v[j]
 				if h < u2 {
 					if h >= u1 {
 						u2, j2 = h, j
@@ -343,10 +384,10 @@ func (s *lapState) startSquare(m csr) ([]int32, bool) {
 					}
 				}
 			}
-			if j1 < 0 {
+			if j1 < 0 || math.IsInf(u1, 1) {
 				return nil, false
 			}
-			if u2 == inf { // one column only: take it if free
+			if math.IsInf(u2, 1) { // one column only: take it if free
 				if s.row4col[j1] < 0 {
 					s.col4row[i], s.row4col[j1] = j1, i
 				} else {
@@ -375,8 +416,9 @@ func (s *lapState) startSquare(m csr) ([]int32, bool) {
 	}
 	for i := 0; i < n; i++ {
 		best := inf
-		for k := m.start[i]; k < m.start[i+1]; k++ {
-			best = min(best, m.cost[k]-s.v[m.col[k]])
+		cols, costs := m.row(i)
+		for k, x := range costs {
+			best = min(best, x-s.v[colAt(cols, k)])
 		}
 		s.u[i] = best
 	}

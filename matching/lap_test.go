@@ -183,3 +183,25 @@ func BenchmarkSolveSparse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSolveDense solves random dense instances, square and
+// rectangular both ways.
+func BenchmarkSolveDense(b *testing.B) {
+	for _, shape := range [][2]int{{1000, 1000}, {1000, 1500}, {1500, 1000}} {
+		r := rand.New(rand.NewPCG(1, 7))
+		cost := make([][]float64, shape[0])
+		for i := range cost {
+			cost[i] = make([]float64, shape[1])
+			for j := range cost[i] {
+				cost[i][j] = float64(r.IntN(10000))
+			}
+		}
+		b.Run(fmt.Sprintf("%dx%d", shape[0], shape[1]), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, _, err := SolveDense(cost); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
