@@ -15,7 +15,63 @@ const (
 
 // chunk holds the people at chunkSize consecutive positions; nil marks a
 // position whose person no longer loads.
-type chunk [chunkSize]*Person
+type chunk [chunkSize]*entry
+
+// entry is an indexed person with what scoring reads of them laid out
+// for speed.
+type entry struct {
+	Person
+	f facts
+}
+
+// facts are a person's competency levels and booked JP as short lists:
+// scanning three or four pairs is faster than hashing into a map, and
+// ranking does it for every person in the pool.
+type facts struct {
+	levels  []codeLevel
+	jpYear  []keyJP
+	jpMonth []keyJP
+}
+
+type codeLevel struct {
+	code  string
+	level int
+}
+
+type keyJP struct{ key, jp int }
+
+func factsOf(p *Person) facts {
+	f := facts{levels: make([]codeLevel, 0, len(p.Levels)), jpYear: make([]keyJP, 0, len(p.JPYear)),
+		jpMonth: make([]keyJP, 0, len(p.JPMonth))}
+	for c, l := range p.Levels {
+		f.levels = append(f.levels, codeLevel{c, l})
+	}
+	for k, jp := range p.JPYear {
+		f.jpYear = append(f.jpYear, keyJP{k, jp})
+	}
+	for k, jp := range p.JPMonth {
+		f.jpMonth = append(f.jpMonth, keyJP{k, jp})
+	}
+	return f
+}
+
+func (f *facts) level(code string) int {
+	for _, l := range f.levels {
+		if l.code == code {
+			return l.level
+		}
+	}
+	return 0
+}
+
+func jpOf(list []keyJP, key int) int {
+	for _, x := range list {
+		if x.key == key {
+			return x.jp
+		}
+	}
+	return 0
+}
 
 // instLoad is what workload fairness needs of an institution: how many
 // people it has and the JP they booked, by year.
@@ -57,15 +113,17 @@ func NewIndex(people []Person) *Index {
 	for b := range ix.ids {
 		ix.ids[b] = map[int64]int32{}
 	}
-	own := make([]Person, len(people)) // one allocation, pointed into
-	copy(own, people)
+	own := make([]entry, len(people)) // one allocation, pointed into
 	for i := range own {
-		p := &own[i]
+		own[i].Person = people[i]
+		own[i].f = factsOf(&own[i].Person)
+		e := &own[i]
+		p := &e.Person
 		pos := ix.n
 		if int(pos)>>chunkBits == len(ix.chunks) {
 			ix.chunks = append(ix.chunks, &chunk{})
 		}
-		ix.chunks[pos>>chunkBits][pos&(chunkSize-1)] = p
+		ix.chunks[pos>>chunkBits][pos&(chunkSize-1)] = e
 		ix.n++
 		ix.size++
 		ix.ids[idBucket(p.ID)][p.ID] = pos
@@ -88,6 +146,13 @@ func NewIndex(people []Person) *Index {
 
 // at is the person at a position, nil if dropped.
 func (ix *Index) at(pos int32) *Person {
+	if e := ix.entry(pos); e != nil {
+		return &e.Person
+	}
+	return nil
+}
+
+func (ix *Index) entry(pos int32) *entry {
 	return ix.chunks[pos>>chunkBits][pos&(chunkSize-1)]
 }
 
@@ -124,7 +189,7 @@ type patcher struct {
 	loads  map[int64]bool
 }
 
-func (pt *patcher) set(pos int32, p *Person) {
+func (pt *patcher) set(pos int32, p *entry) {
 	c := pos >> chunkBits
 	if int(c) == len(pt.ix.chunks) {
 		pt.ix.chunks = append(pt.ix.chunks, &chunk{})
@@ -207,10 +272,11 @@ func (ix *Index) Patch(changed []int64, fresh []Person) *Index {
 		next.load[k] = v
 	}
 	pt := &patcher{ix: &next, chunks: map[int32]bool{}, ids: map[int]bool{}, insts: map[int64]bool{}, loads: map[int64]bool{}}
-	byID := make(map[int64]*Person, len(fresh))
-	own := make([]Person, len(fresh))
-	copy(own, fresh)
+	byID := make(map[int64]*entry, len(fresh))
+	own := make([]entry, len(fresh))
 	for i := range own {
+		own[i].Person = fresh[i]
+		own[i].f = factsOf(&own[i].Person)
 		byID[own[i].ID] = &own[i]
 	}
 	seen := make(map[int64]bool, len(changed)+len(fresh))
@@ -219,20 +285,23 @@ func (ix *Index) Patch(changed []int64, fresh []Person) *Index {
 			return
 		}
 		seen[id] = true
-		q := byID[id]
+		qe := byID[id]
 		pos, had := next.ids[idBucket(id)][id]
-		var old *Person
+		var old, q *Person
+		if qe != nil {
+			q = &qe.Person
+		}
 		if had {
 			old = next.at(pos)
 			pt.addLoad(old, -1)
-		} else if q != nil {
+		} else if qe != nil {
 			pos = next.n
 			next.n++
 			pt.idMap(id)[id] = pos
 		} else {
 			return
 		}
-		pt.set(pos, q)
+		pt.set(pos, qe)
 		switch {
 		case old != nil && q == nil:
 			delete(pt.idMap(id), id)

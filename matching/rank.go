@@ -197,14 +197,16 @@ func points(ws [6]float64, r raw) ([6]int, int) {
 	return ps, total
 }
 
-func (ix *Index) values(p *Person, req *Request, year, month int) raw {
+// values are a person's criterion values; peer is the mean JP booked in
+// the year by the institution's people.
+func values(p *Person, f *facts, req *Request, year, month int, peer float64) raw {
 	var r raw
 	reqs := req.Session.Requirements
 	if len(reqs) == 0 {
 		r.expertise, r.level = 1, 0.5
 	} else {
 		for _, q := range reqs {
-			lv := p.Levels[q.Code]
+			lv := f.level(q.Code)
 			switch {
 			case lv >= q.MinLevel:
 				r.expertise++
@@ -222,11 +224,10 @@ func (ix *Index) values(p *Person, req *Request, year, month int) raw {
 		smoothed = 1
 	}
 	r.rating = clamp01((smoothed - 1) / 3)
-	peer := ix.load[req.Session.InstitutionID].mean(year)
-	mine := float64(p.JPYear[year])
+	mine := float64(jpOf(f.jpYear, year))
 	r.load = 1 / (1 + math.Max(mine-peer, 0)/math.Max(peer, 8))
 	if rules.MonthlyCapJP > 0 {
-		r.load *= 1 - 0.5*float64(p.JPMonth[month])/float64(rules.MonthlyCapJP)
+		r.load *= 1 - 0.5*float64(jpOf(f.jpMonth, month))/float64(rules.MonthlyCapJP)
 	}
 	r.cost = 1
 	if rate := rules.cost(p); rules.BudgetPerJP > 0 && rate > 0 {
@@ -281,7 +282,8 @@ const (
 )
 
 // hardCheck returns the first time-independent constraint p fails.
-func hardCheck(p *Person, req *Request, month int) (string, string) {
+func hardCheck(e *entry, req *Request, month int) (string, string) {
+	p := &e.Person
 	switch {
 	case p.Archived:
 		return ExArchived, "archived"
@@ -292,8 +294,8 @@ func hardCheck(p *Person, req *Request, month int) (string, string) {
 	case req.Course.PractitionerOutsideUnit && p.Kind == profile.Practitioner &&
 		scheduling.SameUnitPractitioner(profile.Person{Kind: p.Kind, Unit: p.Unit, Organisation: p.Organisation}, req.Course):
 		return ExSameUnit, "a practitioner from the organising unit " + req.Course.OrganisingUnit + "; the course asks for one from outside"
-	case req.Rules.MonthlyCapJP > 0 && p.JPMonth[month]+req.Session.JP > req.Rules.MonthlyCapJP:
-		return ExMonthlyCap, fmt.Sprintf("%d JP already booked this month; %d more passes the cap of %d", p.JPMonth[month], req.Session.JP, req.Rules.MonthlyCapJP)
+	case req.Rules.MonthlyCapJP > 0 && jpOf(e.f.jpMonth, month)+req.Session.JP > req.Rules.MonthlyCapJP:
+		return ExMonthlyCap, fmt.Sprintf("%d JP already booked this month; %d more passes the cap of %d", jpOf(e.f.jpMonth, month), req.Session.JP, req.Rules.MonthlyCapJP)
 	}
 	return "", ""
 }
@@ -373,11 +375,12 @@ func (ix *Index) poolScores(req Request) []scored {
 	ws := normalise(req.Weights)
 	year, month := period(req.Session)
 	pool := ix.pool(req.Session.InstitutionID)
+	peer := ix.load[req.Session.InstitutionID].mean(year)
 	out := make([]scored, len(pool))
 	for k, i := range pool {
-		p := ix.at(i)
-		_, total := points(ws, ix.values(p, &req, year, month))
-		out[k] = scored{i, total, p.ID}
+		e := ix.entry(i)
+		_, total := points(ws, values(&e.Person, &e.f, &req, year, month, peer))
+		out[k] = scored{i, total, e.ID}
 	}
 	return out
 }
@@ -390,8 +393,11 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	year, month := period(req.Session)
 	h := make(maxHeap, 0, len(all))
 	var excluded maxHeap
+	if req.ExcludedLimit > 0 {
+		excluded = make(maxHeap, 0, len(all))
+	}
 	for _, s := range all {
-		if code, _ := hardCheck(ix.at(s.idx), &req, month); code != "" {
+		if code, _ := hardCheck(ix.entry(s.idx), &req, month); code != "" {
 			if req.ExcludedLimit > 0 {
 				excluded = append(excluded, s)
 			}
@@ -419,7 +425,7 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	for excluded.Len() > 0 && len(res.Excluded) < req.ExcludedLimit {
 		s := heap.Pop(&excluded).(scored)
 		p := ix.at(s.idx)
-		code, why := hardCheck(p, &req, month)
+		code, why := hardCheck(ix.entry(s.idx), &req, month)
 		if code == "" {
 			code, why = timeCheck(p, req.Session, req.Rules.Buffer)
 		}
@@ -435,7 +441,8 @@ func (ix *Index) Score(p *Person, req Request) Candidate {
 }
 
 func (ix *Index) explain(p *Person, req *Request, ws [6]float64, year, month int) Candidate {
-	r := ix.values(p, req, year, month)
+	f := factsOf(p)
+	r := values(p, &f, req, year, month, ix.load[req.Session.InstitutionID].mean(year))
 	ps, total := points(ws, r)
 	names := [6]string{"expertise", "level", "rating", "load", "cost", "travel"}
 	vals := [6]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel}
