@@ -219,6 +219,7 @@ func (ix *Index) Assign(req AssignRequest) Proposal {
 type bbNode struct {
 	forbid map[[2]int]bool // person, session
 	bound  int64           // the relaxation's value: no solution below is worth more
+	start  []int           // the parent's flow, to start from
 }
 
 // Solve finds the best assignment and proves it.
@@ -254,7 +255,7 @@ func (pr *AssignProblem) Solve() Proposal {
 			continue
 		}
 		nodes++
-		flow, value := pr.relax(n.forbid)
+		flow, value := pr.relax(n.forbid, n.start)
 		if root == nil {
 			root = flow
 		}
@@ -275,7 +276,7 @@ func (pr *AssignProblem) Solve() Proposal {
 				right[[2]int{p, c}] = true
 			}
 		}
-		open = append(open, bbNode{forbid: left, bound: value}, bbNode{forbid: right, bound: value})
+		open = append(open, bbNode{forbid: left, bound: value, start: flow}, bbNode{forbid: right, bound: value, start: flow})
 	}
 	prop := Proposal{Nodes: nodes}
 	bound := bestValue
@@ -331,26 +332,32 @@ func (pr *AssignProblem) Solve() Proposal {
 const unitCost = fillValue + 10000 + 1
 
 // relax solves the flow relaxation without the forbidden pairs and returns
-// the edges it uses and its value.
-func (pr *AssignProblem) relax(forbid map[[2]int]bool) ([]int, int64) {
+// the edges it uses and its value. A child starts from its parent's flow
+// less the pairs it forbids: cancelling the negative cycles that leaves
+// and a few augmentations replace solving from nothing.
+func (pr *AssignProblem) relax(forbid map[[2]int]bool, start []int) ([]int, int64) {
 	g := newFlowGraph(2)
 	const source, sink = 0, 1
 	roles := make([][2]int32, len(pr.sessions))
+	toSink := make([][2]int32, len(pr.sessions))
 	for i, as := range pr.sessions {
 		for r, slots := range as.slots {
 			roles[i][r] = -1
 			if len(slots) > 0 {
 				roles[i][r] = g.node()
-				g.edge(roles[i][r], sink, int32(len(slots)), 0)
+				toSink[i][r] = g.edge(roles[i][r], sink, int32(len(slots)), 0)
 			}
 		}
 	}
 	personNode := make([]int32, len(pr.people))
+	fromSource := make([]int32, len(pr.people))
 	for p := range personNode {
 		personNode[p] = -1
 	}
-	blocks := map[[2]int]int32{} // person, group → node
+	type block struct{ node, edge int32 }
+	blocks := map[[2]int]block{} // person, group
 	edgeOf := make([]int32, len(pr.edges))
+	blockOf := make([]int32, len(pr.edges))
 	for ei, e := range pr.edges {
 		edgeOf[ei] = -1
 		if forbid[[2]int{e.person, e.session}] {
@@ -358,27 +365,35 @@ func (pr *AssignProblem) relax(forbid map[[2]int]bool) ([]int, int64) {
 		}
 		if personNode[e.person] < 0 {
 			personNode[e.person] = g.node()
-			g.edge(source, personNode[e.person], int32(pr.req.MaxSlotsPerPerson), 0)
+			fromSource[e.person] = g.edge(source, personNode[e.person], int32(pr.req.MaxSlotsPerPerson), 0)
 		}
 		key := [2]int{e.person, pr.group[e.session]}
 		b, ok := blocks[key]
 		if !ok {
-			b = g.node()
+			b.node = g.node()
+			b.edge = g.edge(personNode[e.person], b.node, 1, 0)
 			blocks[key] = b
-			g.edge(personNode[e.person], b, 1, 0)
 		}
-		edgeOf[ei] = g.edge(b, roles[e.session][e.role], 1, int64(unitCost-fillValue-e.score))
+		blockOf[ei] = b.edge
+		edgeOf[ei] = g.edge(b.node, roles[e.session][e.role], 1, int64(unitCost-fillValue-e.score))
 	}
-	cost := g.minCostFlow(source, sink, unitCost)
+	var pot []int64
+	if start != nil {
+		for _, ei := range start {
+			if e := pr.edges[ei]; edgeOf[ei] >= 0 {
+				g.push(fromSource[e.person], blockOf[ei], edgeOf[ei], toSink[e.session][e.role])
+			}
+		}
+		pot = g.optimise()
+	}
+	g.minCostFlow(source, sink, unitCost, pot)
 	var used []int
-	units := int64(0)
 	for ei, ge := range edgeOf {
 		if ge >= 0 && g.flow(ge) > 0 {
 			used = append(used, ei)
-			units++
 		}
 	}
-	return used, units*unitCost - cost
+	return used, int64(len(used))*unitCost - g.totalCost()
 }
 
 // conflict finds a person the flow put in two overlapping sessions and

@@ -46,17 +46,115 @@ type distItem struct {
 	node int32
 }
 
-// minCostFlow sends flow from s to t along cheapest paths for as long as a
-// path costs less than limit per unit, and returns the total cost. Every
-// original cost must be non-negative.
-func (g *flowGraph) minCostFlow(s, t int32, limit int64) int64 {
+// push sends one unit along a path of edges.
+func (g *flowGraph) push(path ...int32) {
+	for _, e := range path {
+		g.cap[e]--
+		g.cap[e^1]++
+	}
+}
+
+// cost is the total cost of the flow.
+func (g *flowGraph) totalCost() int64 {
+	c := int64(0)
+	for e := 0; e < len(g.to); e += 2 {
+		c += int64(g.cap[e^1]) * g.cost[e]
+	}
+	return c
+}
+
+// optimise makes the current flow cheapest for its value by cancelling
+// negative cycles of the residual network (found by Bellman–Ford from every
+// node at once), and returns potentials under which every residual edge
+// has a non-negative reduced cost, for minCostFlow to go on from.
+func (g *flowGraph) optimise() []int64 {
 	n := len(g.head)
-	pot := make([]int64, n)
+	dist := make([]int64, n)
+	prev := make([]int32, n)
+	for {
+		for i := range dist {
+			dist[i], prev[i] = 0, -1
+		}
+		// Bellman–Ford pass by pass; a cycle among the predecessors is a
+		// negative cycle, and it shows after a few passes.
+		v := int32(-1)
+		for pass := 0; pass < n && v < 0; pass++ {
+			changed := false
+			for e := range g.to {
+				if g.cap[e] == 0 {
+					continue
+				}
+				u, w := g.to[e^1], g.to[e]
+				if d := dist[u] + g.cost[e]; d < dist[w] {
+					dist[w], prev[w] = d, int32(e)
+					changed = true
+				}
+			}
+			if !changed {
+				return dist
+			}
+			v = g.predecessorCycle(prev)
+		}
+		if v < 0 {
+			return dist
+		}
+		push := int32(math.MaxInt32)
+		for u := v; ; {
+			e := prev[u]
+			push = min(push, g.cap[e])
+			if u = g.to[e^1]; u == v {
+				break
+			}
+		}
+		for u := v; ; {
+			e := prev[u]
+			g.cap[e] -= push
+			g.cap[e^1] += push
+			if u = g.to[e^1]; u == v {
+				break
+			}
+		}
+	}
+}
+
+// predecessorCycle returns a node on a cycle of the predecessor edges, or
+// -1.
+func (g *flowGraph) predecessorCycle(prev []int32) int32 {
+	mark := make([]int32, len(prev))
+	for i := range mark {
+		mark[i] = -1
+	}
+	for start := range prev {
+		v := int32(start)
+		for v >= 0 && mark[v] < 0 {
+			mark[v] = int32(start)
+			if prev[v] < 0 {
+				v = -1
+				break
+			}
+			v = g.to[prev[v]^1]
+		}
+		if v >= 0 && mark[v] == int32(start) {
+			return v
+		}
+	}
+	return -1
+}
+
+// minCostFlow sends more flow from s to t along cheapest paths for as long
+// as a path costs less than limit per unit. The flow already in the
+// network must be cheapest for its value and pot must make every residual
+// edge's reduced cost non-negative (nil when the network is empty and
+// every cost is non-negative).
+func (g *flowGraph) minCostFlow(s, t int32, limit int64, pot []int64) {
+	n := len(g.head)
+	if pot == nil {
+		pot = make([]int64, n)
+	}
 	dist := make([]int64, n)
 	prev := make([]int32, n)
 	const inf = math.MaxInt64 / 4
 	var heap []distItem
-	total := int64(0)
 	for {
 		for i := range dist {
 			dist[i] = inf
@@ -91,11 +189,10 @@ func (g *flowGraph) minCostFlow(s, t int32, limit int64) int64 {
 			}
 		}
 		if dist[t] >= inf {
-			return total
+			return
 		}
-		pathCost := dist[t] + pot[t] - pot[s]
-		if pathCost >= limit {
-			return total
+		if dist[t]+pot[t]-pot[s] >= limit {
+			return
 		}
 		// Nodes beyond the sink move as far as it did, which keeps every
 		// residual edge's reduced cost non-negative.
@@ -110,7 +207,6 @@ func (g *flowGraph) minCostFlow(s, t int32, limit int64) int64 {
 			g.cap[prev[v]] -= push
 			g.cap[prev[v]^1] += push
 		}
-		total += int64(push) * pathCost
 	}
 }
 
