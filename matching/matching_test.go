@@ -244,7 +244,7 @@ func TestAssignEqualsBruteForce(t *testing.T) {
 		}
 		ix := NewIndex(people)
 		var slots []SlotSpec
-		co := 1 + r.IntN(3) // co-trainers per session
+		co := 1 + r.IntN(3)                   // co-trainers per session
 		for s := 0; s < 2+r.IntN(5-co); s++ { // fewer sessions with more co-trainers: brute force stays quick
 			sess := session(int64(s+1), r.IntN(6), 1+r.IntN(3))
 			for k := 0; k < co; k++ {
