@@ -49,7 +49,8 @@ func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error
 	return s.loadPeople(ctx, nil)
 }
 
-// LoadPeopleByID implements matching.Loader: the same data for some people.
+// LoadPeopleByID loads the same data for some people, in a few set-wise
+// queries (ChangesSince reads the same in one).
 func (s MatchingStore) LoadPeopleByID(ctx context.Context, ids []int64) ([]matching.Person, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -57,8 +58,7 @@ func (s MatchingStore) LoadPeopleByID(ctx context.Context, ids []int64) ([]match
 	return s.loadPeople(ctx, ids)
 }
 
-// Changed implements matching.Loader: the people changed in epochs
-// (from, to].
+// Changed lists the people changed in epochs (from, to].
 func (s MatchingStore) Changed(ctx context.Context, from, to int64) ([]int64, error) {
 	var ids []int64
 	err := conn(ctx, s.DB).Raw(`SELECT DISTINCT person_id FROM matching_changes WHERE epoch > ? AND epoch <= ? ORDER BY 1`, from, to).
