@@ -34,17 +34,38 @@ type facts struct {
 }
 
 type codeLevel struct {
+	hash  uint64 // of the code: most codes differ here, without comparing text
 	code  string
 	level int
 }
 
+// codeHash is FNV-1a of a competency code.
+func codeHash(code string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(code); i++ {
+		h ^= uint64(code[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
 type keyJP struct{ key, jp int }
 
-func factsOf(p *Person) facts {
+// factsOf lays out a person's facts; codes, when given, interns the
+// competency codes so that equal codes share their text and compare at
+// once.
+func factsOf(p *Person, codes map[string]string) facts {
 	f := facts{levels: make([]codeLevel, 0, len(p.Levels)), jpYear: make([]keyJP, 0, len(p.JPYear)),
 		jpMonth: make([]keyJP, 0, len(p.JPMonth))}
 	for c, l := range p.Levels {
-		f.levels = append(f.levels, codeLevel{c, l})
+		if codes != nil {
+			if same, ok := codes[c]; ok {
+				c = same
+			} else {
+				codes[c] = c
+			}
+		}
+		f.levels = append(f.levels, codeLevel{codeHash(c), c, l})
 	}
 	for k, jp := range p.JPYear {
 		f.jpYear = append(f.jpYear, keyJP{k, jp})
@@ -55,9 +76,9 @@ func factsOf(p *Person) facts {
 	return f
 }
 
-func (f *facts) level(code string) int {
+func (f *facts) level(code string, hash uint64) int {
 	for _, l := range f.levels {
-		if l.code == code {
+		if l.hash == hash && l.code == code {
 			return l.level
 		}
 	}
@@ -99,6 +120,9 @@ type Index struct {
 	// archived: other institutions may draw on them.
 	shared []int32
 	load   map[int64]*instLoad
+	// codes interns competency codes; a patch that brings a new one copies
+	// it.
+	codes map[string]string
 }
 
 func idBucket(id int64) int { return int(uint64(id) % idBuckets) }
@@ -109,14 +133,14 @@ func sharedPractitioner(p *Person) bool {
 
 // NewIndex builds an index over people.
 func NewIndex(people []Person) *Index {
-	ix := &Index{byInst: map[int64][]int32{}, load: map[int64]*instLoad{}}
+	ix := &Index{byInst: map[int64][]int32{}, load: map[int64]*instLoad{}, codes: map[string]string{}}
 	for b := range ix.ids {
 		ix.ids[b] = map[int64]int32{}
 	}
 	own := make([]entry, len(people)) // one allocation, pointed into
 	for i := range own {
 		own[i].Person = people[i]
-		own[i].f = factsOf(&own[i].Person)
+		own[i].f = factsOf(&own[i].Person, ix.codes)
 		e := &own[i]
 		p := &e.Person
 		pos := ix.n
@@ -272,11 +296,23 @@ func (ix *Index) Patch(changed []int64, fresh []Person) *Index {
 		next.load[k] = v
 	}
 	pt := &patcher{ix: &next, chunks: map[int32]bool{}, ids: map[int]bool{}, insts: map[int64]bool{}, loads: map[int64]bool{}}
+	copied := false
+	for _, p := range fresh {
+		for c := range p.Levels {
+			if _, ok := next.codes[c]; !ok && !copied {
+				next.codes = make(map[string]string, len(ix.codes)+1)
+				for k, v := range ix.codes {
+					next.codes[k] = v
+				}
+				copied = true
+			}
+		}
+	}
 	byID := make(map[int64]*entry, len(fresh))
 	own := make([]entry, len(fresh))
 	for i := range own {
 		own[i].Person = fresh[i]
-		own[i].f = factsOf(&own[i].Person)
+		own[i].f = factsOf(&own[i].Person, next.codes)
 		byID[own[i].ID] = &own[i]
 	}
 	seen := make(map[int64]bool, len(changed)+len(fresh))

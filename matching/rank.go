@@ -198,15 +198,16 @@ func points(ws [6]float64, r raw) ([6]int, int) {
 }
 
 // values are a person's criterion values; peer is the mean JP booked in
-// the year by the institution's people.
-func values(p *Person, f *facts, req *Request, year, month int, peer float64) raw {
+// the year by the institution's people, codes the hashes of the required
+// competencies (requirementCodes).
+func values(p *Person, f *facts, req *Request, year, month int, peer float64, codes []uint64) raw {
 	var r raw
 	reqs := req.Session.Requirements
 	if len(reqs) == 0 {
 		r.expertise, r.level = 1, 0.5
 	} else {
-		for _, q := range reqs {
-			lv := f.level(q.Code)
+		for k, q := range reqs {
+			lv := f.level(q.Code, codes[k])
 			switch {
 			case lv >= q.MinLevel:
 				r.expertise++
@@ -238,6 +239,16 @@ func values(p *Person, f *facts, req *Request, year, month int, peer float64) ra
 	}
 	r.travel = travel(p.Zone, req.Session)
 	return r
+}
+
+// requirementCodes hashes a session's required competency codes once for
+// the whole pool.
+func requirementCodes(s scheduling.Session) []uint64 {
+	out := make([]uint64, len(s.Requirements))
+	for k, q := range s.Requirements {
+		out[k] = codeHash(q.Code)
+	}
+	return out
 }
 
 func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }
@@ -376,10 +387,18 @@ func (ix *Index) poolScores(req Request) []scored {
 	year, month := period(req.Session)
 	pool := ix.pool(req.Session.InstitutionID)
 	peer := ix.load[req.Session.InstitutionID].mean(year)
+	codes := requirementCodes(req.Session)
+	reqs := append([]scheduling.Requirement(nil), req.Session.Requirements...)
+	for k, q := range reqs {
+		if same, ok := ix.codes[q.Code]; ok {
+			reqs[k].Code = same // the indexed text: equal codes compare at once
+		}
+	}
+	req.Session.Requirements = reqs
 	out := make([]scored, len(pool))
 	for k, i := range pool {
 		e := ix.entry(i)
-		_, total := points(ws, values(&e.Person, &e.f, &req, year, month, peer))
+		_, total := points(ws, values(&e.Person, &e.f, &req, year, month, peer, codes))
 		out[k] = scored{i, total, e.ID}
 	}
 	return out
@@ -393,9 +412,6 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	year, month := period(req.Session)
 	h := make(maxHeap, 0, len(all))
 	var excluded maxHeap
-	if req.ExcludedLimit > 0 {
-		excluded = make(maxHeap, 0, len(all))
-	}
 	for _, s := range all {
 		if code, _ := hardCheck(ix.entry(s.idx), &req, month); code != "" {
 			if req.ExcludedLimit > 0 {
@@ -441,8 +457,8 @@ func (ix *Index) Score(p *Person, req Request) Candidate {
 }
 
 func (ix *Index) explain(p *Person, req *Request, ws [6]float64, year, month int) Candidate {
-	f := factsOf(p)
-	r := values(p, &f, req, year, month, ix.load[req.Session.InstitutionID].mean(year))
+	f := factsOf(p, nil)
+	r := values(p, &f, req, year, month, ix.load[req.Session.InstitutionID].mean(year), requirementCodes(req.Session))
 	ps, total := points(ws, r)
 	names := [6]string{"expertise", "level", "rating", "load", "cost", "travel"}
 	vals := [6]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel}
