@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 
 	"sinergi/errs"
@@ -192,21 +193,33 @@ func (s Service) rules(ctx context.Context, inst int64, set Settings, c scheduli
 	return r, nil
 }
 
+// request reads what a ranking needs. The session and course, the
+// settings and the index (its epoch, and a refresh when it moved) are read
+// side by side: a request waits for the slowest, not for their sum.
 func (s Service) request(ctx context.Context, inst, sessionID int64, role scheduling.Role) (*Index, Request, error) {
-	sess, err := s.Scheduling.Session(ctx, inst, sessionID)
-	if err != nil {
-		return nil, Request{}, err
-	}
-	course, err := s.Scheduling.Course(ctx, inst, sess.CourseID)
-	if err != nil {
-		return nil, Request{}, err
-	}
-	set, err := s.Settings.Settings(ctx, inst)
-	if err != nil {
-		return nil, Request{}, err
-	}
-	ix, err := s.Cache.Index(ctx)
-	if err != nil {
+	var (
+		sess   scheduling.Session
+		course scheduling.Course
+		set    Settings
+		ix     *Index
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		if sess, err = s.Scheduling.Session(gctx, inst, sessionID); err != nil {
+			return err
+		}
+		course, err = s.Scheduling.Course(gctx, inst, sess.CourseID)
+		return err
+	})
+	g.Go(func() (err error) {
+		set, err = s.Settings.Settings(gctx, inst)
+		return err
+	})
+	g.Go(func() (err error) {
+		ix, err = s.Cache.Index(gctx)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, Request{}, err
 	}
 	rules, err := s.rules(ctx, inst, set, course, sess)
