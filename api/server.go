@@ -77,6 +77,7 @@ type Server struct {
 	metrics       *metrics
 	keyLimiter    *limiter
 	clientLimiter *limiter
+	keys          *keyCache
 }
 
 //go:embed openapi.yaml
@@ -144,7 +145,8 @@ func New(d Deps) (*Server, error) {
 		return name
 	})
 	s := &Server{Deps: d, validate: v, metrics: newMetrics(d.Registry),
-		keyLimiter: newLimiter(d.KeyRate, int(2*d.KeyRate)), clientLimiter: newLimiter(d.ClientRate, int(2*d.ClientRate))}
+		keyLimiter: newLimiter(d.KeyRate, int(2*d.KeyRate)), clientLimiter: newLimiter(d.ClientRate, int(2*d.ClientRate)),
+		keys: newKeyCache(d.Now)}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true

@@ -203,7 +203,17 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	} else if n > 0 {
 		log.Info("sealed stored tax numbers", "count", n)
 	}
-	a, err := app.New(db, cfg.app(kek, log))
+	appCfg := cfg.app(kek, log)
+	if cfg.DBMatchingConns > 0 {
+		// Ranking reads through a pool of its own (see app.Config.MatchDB).
+		openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if appCfg.MatchDB, err = postgres.Open(openCtx, postgres.MatchingDSN(cfg.DatabaseURL), cfg.DBMatchingConns); err != nil {
+			return fmt.Errorf("matching pool: %w", err)
+		}
+		defer postgres.Close(appCfg.MatchDB)
+	}
+	a, err := app.New(db, appCfg)
 	if err != nil {
 		return err
 	}
