@@ -127,15 +127,18 @@ func SolveDense(cost [][]float64) ([]int, float64, error) {
 			row, ui := c[i], s.u[i]
 			index, lowest := -1, math.Inf(1)
 			base := minVal - ui
+			// Locals: the slices' headers stay in registers across the
+			// stores of the loop.
+			v, spc, path, row4col := s.v, s.spc, s.path, s.row4col
 			for it, j := range remaining[:num] {
-				r := base + row[j] - s.v[j]
-				if r < s.spc[j] {
-					s.path[j] = i
-					s.spc[j] = r
+				r := base + row[j] - v[j]
+				if r < spc[j] {
+					path[j] = i
+					spc[j] = r
 				} else {
-					r = s.spc[j]
+					r = spc[j]
 				}
-				if r < lowest || (r == lowest && s.row4col[j] == -1) {
+				if r < lowest || (r == lowest && row4col[j] == -1) {
 					lowest, index = r, it
 				}
 			}
