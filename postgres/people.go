@@ -192,7 +192,7 @@ func (s PeopleStore) Person(ctx context.Context, inst, id int64, shared bool) (p
 	if err != nil {
 		return profile.Person{}, err
 	}
-	comps, err := s.competenciesOf(ctx, s.DB, []int64{id})
+	comps, err := s.competenciesOf(ctx, conn(ctx, s.DB), []int64{id})
 	if err != nil {
 		return profile.Person{}, err
 	}
@@ -236,7 +236,7 @@ func (s PeopleStore) UpdatePerson(ctx context.Context, p profile.Person) (profil
 	if err != nil {
 		return profile.Person{}, err
 	}
-	comps, err := s.competenciesOf(ctx, s.DB, []int64{p.ID})
+	comps, err := s.competenciesOf(ctx, conn(ctx, s.DB), []int64{p.ID})
 	out.Competencies = comps[p.ID]
 	return out, err
 }
@@ -372,7 +372,7 @@ func (s PeopleStore) ListPeople(ctx context.Context, inst int64, f profile.Filte
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	comps, err := s.competenciesOf(ctx, s.DB, ids)
+	comps, err := s.competenciesOf(ctx, conn(ctx, s.DB), ids)
 	if err != nil {
 		return profile.Page{}, err
 	}
@@ -484,7 +484,7 @@ func (s PeopleStore) ReplaceCompetencies(ctx context.Context, inst, personID int
 	if err != nil {
 		return nil, err
 	}
-	comps, err := s.competenciesOf(ctx, s.DB, []int64{personID})
+	comps, err := s.competenciesOf(ctx, conn(ctx, s.DB), []int64{personID})
 	return comps[personID], err
 }
 
