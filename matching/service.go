@@ -30,40 +30,44 @@ const (
 	maxPatchEpochs = 100000
 )
 
-// Cache keeps one Index. A request costs one tiny query (the epoch) while
-// nothing changed and reads the index without a lock. After changes one
-// refresh at a time (the others wait for it) reads the change log and
-// patches the index with just the people it names, rebuilding it whole
-// only when too much changed; no lock is held while it queries. Replicas
-// stay in step because the epoch and the change log live in the database.
+// Cache keeps one Index, read without a lock. One refresh at a time (the
+// requests that arrive meanwhile wait for the next and share it) reads, in
+// one query, the change log since the index's epoch and the people it
+// names, and patches the index with just them, rebuilding it whole only
+// when too much changed; no lock is held while it queries. Replicas stay
+// in step because the epoch and the change log live in the database.
 type Cache struct {
 	Loader  Loader
 	current atomic.Pointer[snapshot]
 	refresh singleflight.Group
+	started atomic.Int64 // refreshes begun
 }
 
-// snapshot is an index and the epoch it reflects.
+// snapshot is an index, the epoch it reflects and the refresh that made
+// it.
 type snapshot struct {
 	ix    *Index
 	epoch int64
+	seq   int64
 }
 
 // refreshTimeout bounds a refresh, which runs apart from the request that
 // started it so that one caller giving up does not fail the others.
 const refreshTimeout = time.Minute
 
-// Index returns an index no older than the store's current epoch.
+// Index returns an index that holds every change committed before the call.
+// A refresh that begins after the call reads the store as it is then or
+// later, so the call waits for one: it costs a single query (the change
+// log since the index's epoch, with the changed people; usually empty),
+// shared by every request that arrives while it runs.
 func (c *Cache) Index(ctx context.Context) (*Index, error) {
-	epoch, err := c.Loader.Epoch(ctx)
-	if err != nil {
-		return nil, err
-	}
+	arrived := c.started.Load()
 	for {
-		if s := c.current.Load(); s != nil && s.epoch >= epoch {
+		if s := c.current.Load(); s != nil && s.seq > arrived {
 			return s.ix, nil
 		}
-		// A refresh reads the epoch when it starts: one already under way
-		// may end short of ours, and then the next one reaches it.
+		// A refresh already under way began before the call: the next one
+		// is the one to wait for.
 		ch := c.refresh.DoChan("", func() (any, error) {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 			defer cancel()
@@ -83,16 +87,18 @@ func (c *Cache) Index(ctx context.Context) (*Index, error) {
 // load patches or rebuilds the index up to the current epoch. Only one
 // runs at a time; a patch costs one round trip to the store.
 func (c *Cache) load(ctx context.Context) error {
+	seq := c.started.Add(1)
 	if cur := c.current.Load(); cur != nil {
 		epoch, ids, people, err := c.Loader.ChangesSince(ctx, cur.epoch, maxPatchPeople)
 		if err != nil {
 			return err
 		}
-		if epoch <= cur.epoch {
+		switch {
+		case epoch <= cur.epoch:
+			c.current.Store(&snapshot{ix: cur.ix, epoch: cur.epoch, seq: seq})
 			return nil
-		}
-		if epoch-cur.epoch <= maxPatchEpochs && len(ids) <= maxPatchPeople {
-			c.current.Store(&snapshot{ix: cur.ix.Patch(ids, people), epoch: epoch})
+		case epoch-cur.epoch <= maxPatchEpochs && len(ids) <= maxPatchPeople:
+			c.current.Store(&snapshot{ix: cur.ix.Patch(ids, people), epoch: epoch, seq: seq})
 			return nil
 		}
 	}
@@ -104,7 +110,7 @@ func (c *Cache) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.current.Store(&snapshot{ix: NewIndex(people), epoch: epoch})
+	c.current.Store(&snapshot{ix: NewIndex(people), epoch: epoch, seq: seq})
 	return nil
 }
 
