@@ -1,6 +1,10 @@
 package matching
 
-import "sinergi/profile"
+import (
+	"sync"
+
+	"sinergi/profile"
+)
 
 // The index keeps people in fixed-size chunks of pointers. An index is
 // never changed once built: Patch makes a new one that shares every chunk,
@@ -123,6 +127,9 @@ type Index struct {
 	// codes interns competency codes; a patch that brings a new one copies
 	// it.
 	codes map[string]string
+	// bufs recycles ranking's score arrays, shared with the indexes
+	// patched from this one.
+	bufs *sync.Pool
 }
 
 func idBucket(id int64) int { return int(uint64(id) % idBuckets) }
@@ -133,7 +140,7 @@ func sharedPractitioner(p *Person) bool {
 
 // NewIndex builds an index over people.
 func NewIndex(people []Person) *Index {
-	ix := &Index{byInst: map[int64][]int32{}, load: map[int64]*instLoad{}, codes: map[string]string{}}
+	ix := &Index{byInst: map[int64][]int32{}, load: map[int64]*instLoad{}, codes: map[string]string{}, bufs: &sync.Pool{}}
 	for b := range ix.ids {
 		ix.ids[b] = map[int64]int32{}
 	}

@@ -371,7 +371,24 @@ func (h *maxHeap) Pop() any {
 // constraint that excluded them. Time constraints, the costly ones, are
 // checked only for people who would rank.
 func (ix *Index) Rank(req Request) Result {
-	return ix.rank(req, ix.poolScores(req))
+	all := ix.poolScores(req)
+	defer ix.putScored(all)
+	return ix.rank(req, all)
+}
+
+// getScored takes a score array from the index's recycled ones (a few
+// megabytes a request on a large roster, which would otherwise keep the
+// collector busy).
+func (ix *Index) getScored(n int) []scored {
+	if b, ok := ix.bufs.Get().(*[]scored); ok && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]scored, n)
+}
+
+func (ix *Index) putScored(b []scored) {
+	b = b[:0]
+	ix.bufs.Put(&b)
 }
 
 // period is the year (2026) and month (202612) of a session in its zone.
@@ -395,7 +412,7 @@ func (ix *Index) poolScores(req Request) []scored {
 		}
 	}
 	req.Session.Requirements = reqs
-	out := make([]scored, len(pool))
+	out := ix.getScored(len(pool))
 	for k, i := range pool {
 		e := ix.entry(i)
 		_, total := points(ws, values(&e.Person, &e.f, &req, year, month, peer, codes))
@@ -410,8 +427,13 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	}
 	ws := normalise(req.Weights)
 	year, month := period(req.Session)
-	h := make(maxHeap, 0, len(all))
+	h := maxHeap(ix.getScored(len(all))[:0])
+	defer func() { ix.putScored(h) }()
 	var excluded maxHeap
+	if req.ExcludedLimit > 0 {
+		excluded = ix.getScored(len(all))[:0]
+		defer func() { ix.putScored(excluded) }()
+	}
 	for _, s := range all {
 		if code, _ := hardCheck(ix.entry(s.idx), &req, month); code != "" {
 			if req.ExcludedLimit > 0 {
