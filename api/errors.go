@@ -131,12 +131,16 @@ func jsonType(kind string) string {
 
 // check runs the validator over v's tags and reports fields by JSON name.
 func (s *Server) check(v any) error {
+	f := errs.Fields{}
+	checkText(v, f)
 	err := s.validate.Struct(v)
 	var verrs validator.ValidationErrors
 	if err == nil || !errors.As(err, &verrs) {
+		if err == nil {
+			return f.Err()
+		}
 		return err
 	}
-	f := errs.Fields{}
 	for _, fe := range verrs {
 		ns := fe.Namespace()
 		if i := strings.IndexByte(ns, '.'); i >= 0 {

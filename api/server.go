@@ -135,6 +135,9 @@ func New(d Deps) (*Server, error) {
 		d.Registry = prometheus.NewRegistry()
 	}
 	v := validator.New(validator.WithRequiredStructEnabled())
+	// multiline marks a text field that may hold newlines; checkText
+	// enforces it, the validator has nothing to do.
+	_ = v.RegisterValidation("multiline", func(validator.FieldLevel) bool { return true })
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
@@ -147,7 +150,7 @@ func New(d Deps) (*Server, error) {
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.limitClient(), s.limitBody)
+	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.limitClient(), s.limitBody, checkQuery)
 	e.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
 	e.NoMethod(func(c *gin.Context) {
 		c.Status(http.StatusMethodNotAllowed)

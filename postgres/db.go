@@ -21,6 +21,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"sinergi/audit"
+	"sinergi/errs"
 	"sinergi/migrations"
 )
 
@@ -196,6 +197,21 @@ func notFound(err error, what string, id int64) error {
 		return errorsNotFound(what, id)
 	}
 	return err
+}
+
+// courseExists answers not found unless the course belongs to inst, so
+// that a use case given another institution's course id says 404, as it
+// would for an id that never existed.
+func courseExists(ctx context.Context, db *gorm.DB, inst, courseID int64) error {
+	var found bool
+	if err := conn(ctx, db).Raw(`SELECT EXISTS (SELECT 1 FROM courses WHERE id = ? AND institution_id = ?)`, courseID, inst).
+		Scan(&found).Error; err != nil {
+		return fmt.Errorf("look up course %d: %w", courseID, err)
+	}
+	if !found {
+		return errs.NotFoundf("no course %d", courseID)
+	}
+	return nil
 }
 
 // forUpdate is SELECT … FOR UPDATE.

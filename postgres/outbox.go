@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -129,7 +131,14 @@ func (s OutboxStore) RetryOutbox(ctx context.Context, inst, id int64) error {
 }
 
 // RecordMessage implements calendar.ReplyStore.
+// Whatever the message held, it is recorded: the raw bytes as bytea, and
+// the fields read from it as text cleaned of what text columns cannot
+// hold (NUL, invalid UTF-8), so that a hostile message is stored with its
+// outcome rather than failing the request.
 func (s OutboxStore) RecordMessage(ctx context.Context, r calendar.Record) (int64, error) {
+	for _, f := range []*string{&r.MessageID, &r.Sender, &r.Method, &r.UID, &r.Attendee, &r.PartStat, &r.Outcome, &r.Reason} {
+		*f = storable(*f)
+	}
 	var id int64
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Raw(`INSERT INTO itip_messages (institution_id, booking_id, message_id, sender, method, uid, attendee, partstat, sequence,
@@ -174,4 +183,14 @@ func (s OutboxStore) OutboxMessage(ctx context.Context, inst, id int64) (calenda
 		return calendar.OutboxItem{}, nil, errs.NotFoundf("no message %d in the outbox", id)
 	}
 	return row.OutboxItem, row.Message, nil
+}
+
+// storable is s as a text column can hold it: valid UTF-8 without NUL,
+// at most 1000 characters.
+func storable(s string) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+	if utf8.RuneCountInString(s) > 1000 {
+		s = string([]rune(s)[:1000])
+	}
+	return s
 }

@@ -252,8 +252,21 @@ func (s PeopleStore) ArchivePerson(ctx context.Context, inst, id int64) error {
 		if res.Error != nil {
 			return fmt.Errorf("archive person %d: %w", id, res.Error)
 		}
-		if err := tx.Exec("UPDATE api_keys SET revoked_at = now() WHERE person_id = ? AND revoked_at IS NULL", id).Error; err != nil {
-			return fmt.Errorf("revoke keys of person %d: %w", id, err)
+		// The person's keys go with them, each with its own audit row.
+		var keys []apiKeyRow
+		if err := tx.Clauses(forUpdate()).Where("person_id = ? AND revoked_at IS NULL", id).Order("id").Find(&keys).Error; err != nil {
+			return fmt.Errorf("load keys of person %d: %w", id, err)
+		}
+		for _, k := range keys {
+			before := k
+			var at time.Time
+			if err := tx.Raw("UPDATE api_keys SET revoked_at = now() WHERE id = ? RETURNING revoked_at", k.ID).Scan(&at).Error; err != nil {
+				return fmt.Errorf("revoke key %d of person %d: %w", k.ID, id, err)
+			}
+			k.RevokedAt = &at
+			if err := writeAudit(ctx, tx, inst, "revoke", "api_key", k.ID, before, k); err != nil {
+				return err
+			}
 		}
 		return writeAudit(ctx, tx, inst, "archive", "person", id, before, map[string]any{"archived": true})
 	})

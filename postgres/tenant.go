@@ -163,9 +163,11 @@ func (s TenantStore) RevokeKey(ctx context.Context, id int64) error {
 			return nil
 		}
 		before := row
-		if err := tx.Model(&row).Update("revoked_at", gorm.Expr("now()")).Error; err != nil {
+		var at time.Time
+		if err := tx.Raw("UPDATE api_keys SET revoked_at = now() WHERE id = ? RETURNING revoked_at", id).Scan(&at).Error; err != nil {
 			return fmt.Errorf("revoke api key: %w", err)
 		}
+		row.RevokedAt = &at
 		return writeAudit(ctx, tx, deref(row.InstitutionID), "revoke", "api_key", id, before, row)
 	})
 }
