@@ -538,7 +538,7 @@ func (s *Server) deleteHoliday(c *gin.Context) {
 }
 
 type windowIO struct {
-	RRule string `json:"rrule" validate:"required,max=200"`
+	RRule string `json:"rrule" validate:"required,max=500"`
 	Start string `json:"start" validate:"required,max=5"`
 	End   string `json:"end" validate:"required,max=5"`
 }
