@@ -66,6 +66,14 @@ type Deps struct {
 	// KeyRate and ClientRate are requests per second allowed per API key
 	// and per client address (bursts of twice that); 0 turns a limit off.
 	KeyRate, ClientRate float64
+	// RequestTimeout is every request's deadline (0: 20 s), shorter than
+	// the idempotency lease so that a request never outlives its claim;
+	// a roster import gets six times as long.
+	RequestTimeout time.Duration
+	// TrustedProxies are the addresses or CIDRs whose X-Forwarded-For is
+	// believed; none by default, so that a client cannot choose its own
+	// address (and its own rate limit) by sending the header.
+	TrustedProxies []string
 }
 
 // Server holds the router and its dependencies.
@@ -131,6 +139,9 @@ func New(d Deps) (*Server, error) {
 	if d.MaxBody == 0 {
 		d.MaxBody = 1 << 20
 	}
+	if d.RequestTimeout == 0 {
+		d.RequestTimeout = 20 * time.Second
+	}
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
@@ -148,9 +159,12 @@ func New(d Deps) (*Server, error) {
 	s := &Server{Deps: d, validate: v, metrics: newMetrics(d.Registry),
 		keyLimiter: newLimiter(d.KeyRate, int(2*d.KeyRate)), clientLimiter: newLimiter(d.ClientRate, int(2*d.ClientRate))}
 	e := gin.New()
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("api: trusted proxies: %w", err)
+	}
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.limitClient(), s.limitBody, checkQuery)
+	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.deadline, s.limitClient(), s.limitBody, checkQuery)
 	e.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
 	e.NoMethod(func(c *gin.Context) {
 		c.Status(http.StatusMethodNotAllowed)

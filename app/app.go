@@ -34,7 +34,11 @@ type Config struct {
 	// KEK seals the certificate signing keys (32 bytes).
 	KEK                 []byte
 	KeyRate, ClientRate float64
-	Log                 *slog.Logger
+	// RequestTimeout is each request's deadline (0: the API's default).
+	RequestTimeout time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	Log            *slog.Logger
 	// Now is the clock of every service and store; nil is the system clock.
 	Now func() time.Time
 	// LookupTXT resolves DKIM keys; nil uses DNS.
@@ -114,6 +118,8 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		Registry:          cfg.Registry,
 		KeyRate:           cfg.KeyRate,
 		ClientRate:        cfg.ClientRate,
+		RequestTimeout:    cfg.RequestTimeout,
+		TrustedProxies:    cfg.TrustedProxies,
 	})
 	if err != nil {
 		return nil, err

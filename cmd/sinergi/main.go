@@ -192,6 +192,19 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	} else if n > 0 {
 		log.Info("sealed stored tax numbers", "count", n)
 	}
+	// Requests get a pool of their own whose statements and stalls are
+	// time-limited, so a frozen database answers 503 instead of hanging;
+	// migrations and start-up work above ran without those limits.
+	opts := postgres.Options{MaxConns: cfg.DBMaxConns, StatementTimeout: cfg.StatementTimeout}
+	if cfg.StatementTimeout > 0 {
+		opts.StallTimeout = cfg.StatementTimeout + 500*time.Millisecond
+	}
+	served, err := postgres.OpenWith(ctx, cfg.DatabaseURL, opts)
+	if err != nil {
+		return fmt.Errorf("database at %s: %w", redactURL(cfg.DatabaseURL), err)
+	}
+	defer postgres.Close(served)
+	db = served
 	a, err := app.New(db, cfg.app(kek, log))
 	if err != nil {
 		return err
