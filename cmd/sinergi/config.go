@@ -104,7 +104,7 @@ func (c *config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.RequireDKIM, "require-dkim", envBool("REQUIRE_DKIM", false), "refuse calendar replies without a valid DKIM signature (env REQUIRE_DKIM)")
 	fs.Float64Var(&c.KeyRate, "rate-per-key", envFloat("RATE_PER_KEY", 50), "requests per second per API key, 0 for no limit (env RATE_PER_KEY)")
 	fs.Float64Var(&c.ClientRate, "rate-per-client", envFloat("RATE_PER_CLIENT", 100), "requests per second per client address, 0 for no limit (env RATE_PER_CLIENT)")
-	fs.DurationVar(&c.StatementTimeout, "statement-timeout", envDuration("STATEMENT_TIMEOUT", 4*time.Second),
+	fs.DurationVar(&c.StatementTimeout, "statement-timeout", envDuration("STATEMENT_TIMEOUT", 3*time.Second),
 		"longest a database statement may run, and a connection may stall, before the request answers 503 (env STATEMENT_TIMEOUT)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", envDuration("REQUEST_TIMEOUT", 20*time.Second),
 		"deadline of each request, under the 30 s idempotency lease (env REQUEST_TIMEOUT)")
@@ -147,7 +147,7 @@ func (c *config) validate() error {
 		}
 	}
 	if c.StatementTimeout < 0 || c.StatementTimeout > time.Minute {
-		problems = append(problems, "STATEMENT_TIMEOUT must be a duration from 0 to 1m, such as 4s")
+		problems = append(problems, "STATEMENT_TIMEOUT must be a duration from 0 to 1m, such as 3s")
 	}
 	if c.RequestTimeout != 0 && (c.RequestTimeout < time.Second || c.RequestTimeout >= 30*time.Second) {
 		problems = append(problems, "REQUEST_TIMEOUT must be from 1s to under 30s (the idempotency lease), such as 20s")
