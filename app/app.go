@@ -83,7 +83,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	sched := postgres.SchedulingStore{DB: db, Now: now}
 	ms := postgres.MatchingStore{DB: db, Now: now}
 	is := postgres.IncentiveStore{DB: db}
-	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
+	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}, KEK: cfg.KEK}
 	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, OrganizerName: "Sinergi", BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
 	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,

@@ -107,7 +107,11 @@ func run(args []string) error {
 			return err
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
-			w, err := mailWorker(cfg, postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}, log)
+			kek, err := cfg.kek()
+			if err != nil {
+				return err
+			}
+			w, err := mailWorker(cfg, postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}, KEK: kek}, log)
 			if err != nil {
 				return err
 			}
@@ -191,6 +195,12 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		return fmt.Errorf("seal stored tax numbers: %w", err)
 	} else if n > 0 {
 		log.Info("sealed stored tax numbers", "count", n)
+	}
+	// Mail queued before messages were sealed is sealed now.
+	if n, err := (postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}, KEK: kek}).SealMessages(ctx); err != nil {
+		return fmt.Errorf("seal queued mail: %w", err)
+	} else if n > 0 {
+		log.Info("sealed queued mail", "count", n)
 	}
 	// Requests get a pool of their own whose statements and stalls are
 	// time-limited, so a frozen database answers 503 instead of hanging;
