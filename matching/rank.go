@@ -51,9 +51,12 @@ type Person struct {
 // Booked is an active booking in a person's calendar.
 type Booked struct {
 	Interval
-	SessionID int64
-	Offline   bool
-	Venue     string
+	// InstitutionID owns the booking: a shared practitioner may be booked
+	// by another institution, whose session is then only "busy".
+	InstitutionID int64
+	SessionID     int64
+	Offline       bool
+	Venue         string
 }
 
 // Weights of the soft criteria; they need not sum to anything.
@@ -385,6 +388,11 @@ func timeCheck(p *Person, s scheduling.Session, buffer time.Duration) (string, s
 	k := sort.Search(len(p.Busy), func(i int) bool { return !p.Busy[i].Start.Before(end) })
 	for i := k - 1; i >= 0; i-- {
 		b := p.Busy[i]
+		foreign := b.InstitutionID != 0 && b.InstitutionID != s.InstitutionID
+		if foreign && b.End.After(start) && b.Start.Before(end) && (b.End.After(s.Start) && b.Start.Before(s.End) ||
+			b.Offline && s.Mode != scheduling.Online) {
+			return ExBusy, "busy at that time"
+		}
 		if b.SessionID == s.ID {
 			return ExSelf, "already booked on this session"
 		}

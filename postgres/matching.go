@@ -100,12 +100,12 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 	}
 	bw, bargs := only("b.person_id")
 	var booked []struct {
-		PersonID, SessionID int64
+		PersonID, SessionID, InstitutionID int64
 		Start, End          time.Time
 		Mode, Venue, Zone   string
 		JP                  int
 	}
-	if err := db.Raw(`SELECT b.person_id, b.session_id, lower(b.during) AS start, upper(b.during) AS "end", s.mode, s.venue, s.zone,
+	if err := db.Raw(`SELECT b.person_id, b.session_id, b.institution_id, lower(b.during) AS start, upper(b.during) AS "end", s.mode, s.venue, s.zone,
 			coalesce(b.actual_jp, s.jp) AS jp
 		FROM bookings b JOIN sessions s ON s.id = b.session_id
 		WHERE booking_active(b.status)`+bw+` ORDER BY b.person_id, lower(b.during)`, bargs...).Scan(&booked).Error; err != nil {
@@ -118,7 +118,7 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 		}
 		p := &people[i]
 		p.Busy = append(p.Busy, matching.Booked{Interval: scheduling.Interval{Start: b.Start.UTC(), End: b.End.UTC()},
-			SessionID: b.SessionID, Offline: b.Mode != string(scheduling.Online), Venue: b.Venue})
+			InstitutionID: b.InstitutionID, SessionID: b.SessionID, Offline: b.Mode != string(scheduling.Online), Venue: b.Venue})
 		local := b.Start.In(loadZone(b.Zone))
 		p.JPYear[local.Year()] += b.JP
 		p.JPMonth[local.Year()*100+int(local.Month())] += b.JP
