@@ -101,9 +101,9 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 	bw, bargs := only("b.person_id")
 	var booked []struct {
 		PersonID, SessionID, InstitutionID int64
-		Start, End          time.Time
-		Mode, Venue, Zone   string
-		JP                  int
+		Start, End                         time.Time
+		Mode, Venue, Zone                  string
+		JP                                 int
 	}
 	if err := db.Raw(`SELECT b.person_id, b.session_id, b.institution_id, lower(b.during) AS start, upper(b.during) AS "end", s.mode, s.venue, s.zone,
 			coalesce(b.actual_jp, s.jp) AS jp
