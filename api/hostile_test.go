@@ -450,9 +450,15 @@ func TestHostileInputNeverFails(t *testing.T) {
 			continue
 		}
 		if r.path == "/v1/people/import" {
-			for _, raw := range []string{"nama,email\nA\x00,a@b.id\n", "\xff\xfe", "", strings.Repeat("a,", 10000)} {
-				calls++
-				call(t, e.srv, r.method, path+"?dry_run=true", key, []byte(raw), "text/csv")
+			header := "nama,jenis,email,organisasi,unit,kepegawaian,zona_waktu\n"
+			for _, raw := range []string{"nama,email\nA\x00,a@b.id\n", "\xff\xfe", "", strings.Repeat("a,", 10000),
+				header + "Nul\x00Name,praktisi,nul@example.id,Org,Unit,non_asn,Asia/Jakarta\n",
+				header + "\"Line\r\nBreak\",praktisi,crlf@example.id,Org\x1b,Unit,non_asn,Asia/Jakarta\n",
+				header + strings.Repeat("x", 300<<10) + ",praktisi,long@example.id,Org,Unit,non_asn,Asia/Jakarta\n"} {
+				for _, dry := range []string{"true", "false"} {
+					calls++
+					call(t, e.srv, r.method, path+"?dry_run="+dry, key, []byte(raw), "text/csv")
+				}
 			}
 			continue
 		}
