@@ -146,3 +146,26 @@ func BenchmarkCovers(b *testing.B) {
 		})
 	}
 }
+
+// TestSessionTextIsOneLine: whatever entry point a session comes through,
+// a CR/LF or NUL in its topic or venue is refused, so invitations and
+// feeds built from it stay well-formed.
+func TestSessionTextIsOneLine(t *testing.T) {
+	for _, tt := range []struct{ field, topic, venue string }{
+		{"venue", "Manajemen Risiko", "Aula\r\nX-Injected: 1"},
+		{"venue", "Manajemen Risiko", "Aula\x00"},
+		{"topic", "Manajemen\x00Risiko", "Aula"},
+	} {
+		s := Session{Topic: tt.topic, Venue: tt.venue, Zone: "Asia/Jakarta", Mode: Offline,
+			Start: at("Asia/Jakarta", "2026-12-07 09:00"), End: at("Asia/Jakarta", "2026-12-07 10:30")}
+		e, ok := errs.As(s.Normalize(course))
+		if !ok || e.Fields[tt.field] == "" {
+			t.Errorf("%q / %q: got %v", tt.topic, tt.venue, e)
+		}
+	}
+	s := Session{Topic: "Manajemen Risiko", Venue: "Aula", Zone: "Asia/Jakarta", Mode: Offline,
+		Start: at("Asia/Jakarta", "9999-12-07 09:00"), End: at("Asia/Jakarta", "9999-12-07 10:30")}
+	if e, ok := errs.As(s.Normalize(course)); !ok || e.Fields["start"] == "" {
+		t.Errorf("year 9999: got %v", e)
+	}
+}
