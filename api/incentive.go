@@ -159,7 +159,7 @@ func (s *Server) listHonoraria(c *gin.Context) {
 type accrueIn struct {
 	BookingID int64  `json:"booking_id"`
 	CourseID  int64  `json:"course_id"`
-	Class     string `json:"class"`
+	Class     string `json:"class" validate:"max=50"`
 }
 
 // accrue drafts honoraria for one completed booking (optionally in
@@ -172,6 +172,12 @@ func (s *Server) accrue(c *gin.Context) {
 	}
 	inst := principal(c).InstitutionID
 	switch {
+	case in.BookingID != 0 && in.CourseID != 0:
+		fail(c, errs.Invalidf("course_id", "give booking_id or course_id, not both"))
+	case in.CourseID != 0 && in.Class != "":
+		// A course is accrued in each booking's default class; a class
+		// given here would be silently ignored.
+		fail(c, errs.Invalidf("class", "applies to one booking_id, not to a course"))
 	case in.BookingID != 0:
 		h, err := s.Incentives.Accrue(c.Request.Context(), inst, in.BookingID, incentive.Class(in.Class))
 		if err != nil {

@@ -130,3 +130,14 @@ func TestKeyRevocationsAreAudited(t *testing.T) {
 		t.Fatalf("%d keys still live", n)
 	}
 }
+
+// TestAccrueRefusesWhatItWouldIgnore: a class with a whole course, or a
+// course beside a booking, would be dropped; it is 422 instead.
+func TestAccrueRefusesWhatItWouldIgnore(t *testing.T) {
+	e := newEnv(t)
+	course := e.course(e.staffA)
+	for _, body := range []map[string]any{{"course_id": course, "class": "penceramah"}, {"course_id": course, "booking_id": 1}} {
+		r := e.do("POST", "/v1/honoraria/accrue", e.staffA, body)
+		e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
+	}
+}

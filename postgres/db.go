@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,14 +51,37 @@ type Options struct {
 
 // stallConn gives up reading when the server has sent nothing for limit.
 // pgx reads only while it awaits an answer, so an idle pooled connection
-// is never cut.
+// is never cut. A deadline pgx sets itself (when a context ends) is kept:
+// each read waits until the earlier of the two.
 type stallConn struct {
 	net.Conn
 	limit time.Duration
+	mu    sync.Mutex
+	set   time.Time // the deadline pgx asked for; zero is none
 }
 
-func (c stallConn) Read(b []byte) (int, error) {
-	if err := c.Conn.SetReadDeadline(time.Now().Add(c.limit)); err != nil {
+func (c *stallConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.set = t
+	c.mu.Unlock()
+	return c.Conn.SetDeadline(t)
+}
+
+func (c *stallConn) SetReadDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.set = t
+	c.mu.Unlock()
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *stallConn) Read(b []byte) (int, error) {
+	d := time.Now().Add(c.limit)
+	c.mu.Lock()
+	if !c.set.IsZero() && c.set.Before(d) {
+		d = c.set
+	}
+	c.mu.Unlock()
+	if err := c.Conn.SetReadDeadline(d); err != nil {
 		return 0, err
 	}
 	return c.Conn.Read(b)
@@ -82,7 +106,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*gorm.DB, error) {
 			if err != nil {
 				return nil, err
 			}
-			return stallConn{Conn: c, limit: limit}, nil
+			return &stallConn{Conn: c, limit: limit}, nil
 		}
 	}
 	sqlDB := stdlib.OpenDB(*pc)

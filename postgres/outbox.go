@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -23,13 +24,18 @@ type OutboxStore struct {
 }
 
 // sealMessage seals a composed message for the outbox, bound to its
-// recipient.
-func (s OutboxStore) sealMessage(recipient string, msg []byte) ([]byte, error) {
+// recipient. Without a key (a demo seeded without SIGNING_KEK) the
+// message stays as composed, and serve, which requires the key, seals it
+// when it starts.
+func (s OutboxStore) sealMessage(recipient string, msg []byte) ([]byte, bool, error) {
+	if len(s.KEK) == 0 {
+		return msg, false, nil
+	}
 	sealed, err := sealer(s.KEK).seal(msg, []byte("outbox:"+recipient))
 	if err != nil {
-		return nil, fmt.Errorf("seal queued mail: %w", err)
+		return nil, false, fmt.Errorf("seal queued mail: %w", err)
 	}
-	return sealed, nil
+	return sealed, true, nil
 }
 
 // openMessage returns a queued message as composed.
@@ -55,8 +61,11 @@ func (s OutboxStore) SealMessages(ctx context.Context) (int, error) {
 	if err := conn(ctx, s.DB).Raw(`SELECT id, recipient, message FROM outbox WHERE NOT sealed`).Scan(&rows).Error; err != nil {
 		return 0, fmt.Errorf("load unsealed mail: %w", err)
 	}
+	if len(s.KEK) == 0 {
+		return 0, errors.New("seal queued mail: no key encryption key")
+	}
 	for _, r := range rows {
-		sealed, err := s.sealMessage(r.Recipient, r.Message)
+		sealed, _, err := s.sealMessage(r.Recipient, r.Message)
 		if err != nil {
 			return 0, err
 		}
@@ -100,14 +109,14 @@ func (s OutboxStore) LinkBooking(ctx context.Context, secret string) (calendar.B
 
 // Enqueue implements calendar.OutboxStore.
 func (s OutboxStore) Enqueue(ctx context.Context, inst, bookingID int64, kind, recipient string, message []byte) error {
-	sealed, err := s.sealMessage(recipient, message)
+	stored, sealed, err := s.sealMessage(recipient, message)
 	if err != nil {
 		return err
 	}
 	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var id int64
-		if err := tx.Raw(`INSERT INTO outbox (institution_id, booking_id, kind, recipient, message, sealed) VALUES (?, ?, ?, ?, ?, true) RETURNING id`,
-			nullable(inst), nullable(bookingID), kind, recipient, sealed).Scan(&id).Error; err != nil {
+		if err := tx.Raw(`INSERT INTO outbox (institution_id, booking_id, kind, recipient, message, sealed) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			nullable(inst), nullable(bookingID), kind, recipient, stored, sealed).Scan(&id).Error; err != nil {
 			return fmt.Errorf("queue mail: %w", err)
 		}
 		return writeAudit(ctx, tx, inst, "queue", "outbox", id, nil, map[string]any{"booking_id": bookingID, "kind": kind, "to": recipient})
