@@ -92,11 +92,25 @@ func BenchmarkCandidatesWorstAvailability(b *testing.B) {
 	}
 	e.do("GET", path, e.staffA, nil) // builds the index
 	b.Run("normal", run)
-	for _, id := range []int64{10, 20, 30} {
+	// The three are the best qualified and in the session's zone, so ranking
+	// must check them.
+	must(b, e.db.Exec(`UPDATE person_competencies SET level = 5 WHERE person_id IN (1, 4, 7)`).Error)
+	must(b, e.db.Exec(`UPDATE people SET experience_years = 30 WHERE id IN (1, 4, 7)`).Error)
+	for _, id := range []int64{1, 4, 7} {
 		e.expect(e.do("PUT", fmt.Sprintf("/v1/people/%d/availability", id), e.staffA, worstAvailability()), http.StatusOK, "")
 	}
 	start := time.Now()
-	e.do("GET", path, e.staffA, nil) // takes the change into the index
+	r := e.do("GET", path, e.staffA, nil) // takes the change into the index
 	b.Logf("first request after the change: %s", time.Since(start))
+	// The three are checked against their windows, and found unavailable.
+	unavailable := 0
+	for _, x := range r.Body["excluded"].([]any) {
+		if x.(map[string]any)["constraint"] == "unavailable" {
+			unavailable++
+		}
+	}
+	if unavailable != 3 {
+		b.Fatalf("%d people excluded as unavailable, want the three: %s", unavailable, r.Raw[:min(len(r.Raw), 500)])
+	}
 	b.Run("three-worst-trainers", run)
 }

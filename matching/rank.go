@@ -485,13 +485,17 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	}
 	heap.Init(&h)
 	res := Result{Considered: len(all)}
+	// Why each person failed the time check, so that explaining them does
+	// not expand their availability a second time.
+	timed := map[int32][2]string{}
 	for h.Len() > 0 && len(res.Candidates) < req.Limit {
 		s := heap.Pop(&h).(scored)
 		p := &ix.people[s.idx]
 		if !req.Untimed {
-			if code, _ := timeCheck(p, req.Session, req.Rules.Buffer); code != "" {
+			if code, why := timeCheck(p, req.Session, req.Rules.Buffer); code != "" {
 				if req.ExcludedLimit > 0 {
 					excluded = append(excluded, s)
+					timed[s.idx] = [2]string{code, why}
 				}
 				continue
 			}
@@ -504,7 +508,9 @@ func (ix *Index) rank(req Request, all []scored) Result {
 		s := heap.Pop(&excluded).(scored)
 		p := &ix.people[s.idx]
 		code, why := hardCheck(p, &req, month)
-		if code == "" {
+		if t, ok := timed[s.idx]; code == "" && ok {
+			code, why = t[0], t[1]
+		} else if code == "" {
 			code, why = timeCheck(p, req.Session, req.Rules.Buffer)
 		}
 		res.Excluded = append(res.Excluded, Exclusion{Person: p, Score: s.score, Constraint: code, Explanation: why})

@@ -162,7 +162,7 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 		av.Unavailable = append(av.Unavailable, scheduling.Period{Interval: scheduling.Interval{Start: p.Start.UTC(), End: p.End.UTC()}})
 	}
 	for id, av := range declared {
-		people[at[id]].Free = av.Covers
+		people[at[id]].Free = av.Checker()
 	}
 	var ratings []struct {
 		PersonID int64

@@ -128,16 +128,14 @@ func (w Window) rule(loc *time.Location) (*rrule.RRule, error) {
 	return rrule.NewRRule(*opt)
 }
 
-// ruleFrom is the window's rule moved forward to begin shortly before
-// from: DTSTART advances by whole periods (INTERVAL days, weeks or months)
-// from the anchor, so the occurrences are the rule's own, but expansion
-// no longer walks every occurrence since 2020.
-func (w Window) ruleFrom(loc *time.Location, from time.Time) (*rrule.RRule, error) {
-	opt, err := w.options(loc)
-	if err != nil {
-		return nil, err
-	}
-	anchor, from := opt.Dtstart, from.In(loc)
+// ruleFrom is the rule of opt (a window's parsed options) moved forward
+// to begin shortly before from: DTSTART advances by whole periods
+// (INTERVAL days, weeks or months) from the anchor, so the occurrences are
+// the rule's own, but expansion no longer walks every occurrence since
+// 2020.
+func ruleFrom(opt rrule.ROption, from time.Time) (*rrule.RRule, error) {
+	anchor := opt.Dtstart
+	from = from.In(anchor.Location())
 	step := max(opt.Interval, 1)
 	switch opt.Freq {
 	case rrule.DAILY, rrule.WEEKLY:
@@ -157,7 +155,25 @@ func (w Window) ruleFrom(loc *time.Location, from time.Time) (*rrule.RRule, erro
 			opt.Dtstart = anchor.AddDate(0, k*step, 0)
 		}
 	}
-	return rrule.NewRRule(*opt)
+	return rrule.NewRRule(opt)
+}
+
+// parsed holds the options of each window, nil where a stored rule is no
+// longer acceptable (it then yields nothing).
+type parsed []*rrule.ROption
+
+func (a Availability) parse() parsed {
+	loc, err := tz.Load(a.Zone)
+	if err != nil {
+		return make(parsed, len(a.Windows))
+	}
+	out := make(parsed, len(a.Windows))
+	for i, w := range a.Windows {
+		if opt, err := w.options(loc); err == nil {
+			out[i] = opt
+		}
+	}
+	return out
 }
 
 // Normalize checks an availability declaration.
@@ -194,18 +210,23 @@ func (a *Availability) Normalize() error {
 
 // windowIntervals expands the windows over [from, to).
 func (a Availability) windowIntervals(from, to time.Time) []Interval {
-	loc, err := tz.Load(a.Zone)
-	if err != nil {
-		return nil
-	}
+	return a.expand(a.parse(), from, to)
+}
+
+// expand expands the windows, whose options are rules, over [from, to):
+// at most MaxRange and MaxInstances occurrences in all.
+func (a Availability) expand(rules parsed, from, to time.Time) []Interval {
 	if to.Sub(from) > MaxRange {
 		to = from.Add(MaxRange)
 	}
 	var out []Interval
 	budget := MaxInstances
-	for _, w := range a.Windows {
+	for i, w := range a.Windows {
+		if i >= len(rules) || rules[i] == nil {
+			continue
+		}
 		length := time.Duration(w.End-w.Start) * time.Minute
-		r, err := w.ruleFrom(loc, from.Add(-length))
+		r, err := ruleFrom(*rules[i], from.Add(-length))
 		if err != nil {
 			continue
 		}
@@ -227,6 +248,17 @@ func (a Availability) windowIntervals(from, to time.Time) []Interval {
 // Covers reports whether the person declared themself free for the whole
 // of [start, end): inside one merged window and clear of unavailability.
 func (a Availability) Covers(start, end time.Time) bool {
+	return a.covers(a.parse(), start, end)
+}
+
+// Checker is Covers with the rules parsed once, for checking many spans
+// against one declaration (ranking does so for every candidate).
+func (a Availability) Checker() func(start, end time.Time) bool {
+	rules := a.parse()
+	return func(start, end time.Time) bool { return a.covers(rules, start, end) }
+}
+
+func (a Availability) covers(rules parsed, start, end time.Time) bool {
 	for _, p := range a.Unavailable {
 		if p.Start.Before(end) && start.Before(p.End) {
 			return false
@@ -235,7 +267,10 @@ func (a Availability) Covers(start, end time.Time) bool {
 	if len(a.Windows) == 0 {
 		return true
 	}
-	for _, iv := range a.windowIntervals(start.Add(-24*time.Hour), end.Add(24*time.Hour)) {
+	// Only occurrences overlapping [start, end) can cover it; expanding
+	// just that span (clipped, merged) keeps the check cheap even for the
+	// busiest declaration.
+	for _, iv := range a.expand(rules, start, end) {
 		if !iv.Start.After(start) && !iv.End.Before(end) {
 			return true
 		}
