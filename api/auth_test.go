@@ -68,7 +68,7 @@ func TestRoles(t *testing.T) {
 		{"admin creates institutions", "POST", "/v1/institutions", e.admin,
 			map[string]any{"code": "BPSDM-NTT", "name": "BPSDM Provinsi NTT", "kind": "bpsdm_provinsi", "zone": "Asia/Makassar"}, 201, ""},
 		{"duplicate institution code is 409", "POST", "/v1/institutions", e.admin,
-			map[string]any{"code": "bpsdm-ntt", "name": "BPSDM NTT lagi", "kind": "bpsdm_provinsi", "zone": "Asia/Makassar"}, 409, "duplicate"},
+			map[string]any{"code": "bpsdm-ntt", "name": "BPSDM NTT lagi", "kind": "bpsdm_provinsi", "zone": "Asia/Makassar"}, 409, "duplicate_institution"},
 		{"admin issues a staff key for any institution", "POST", fmt.Sprintf("/v1/institutions/%d/api-keys", e.instB), e.admin,
 			map[string]any{"role": "staff"}, 201, ""},
 		{"no one issues admin keys over HTTP", "POST", fmt.Sprintf("/v1/institutions/%d/api-keys", e.instA), e.admin,

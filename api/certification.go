@@ -93,9 +93,9 @@ func (s *Server) issueCertificates(c *gin.Context) {
 	for i, x := range certs {
 		items[i] = s.certificateDTO(x)
 	}
-	out := gin.H{"items": items}
+	out := issuedOut{Items: items}
 	if err != nil {
-		out["error"] = err.Error() // the ones issued stand; the rest can be retried
+		out.Error = errorMessage(err) // the ones issued stand; the rest can be retried
 	}
 	c.JSON(http.StatusCreated, out)
 }
@@ -109,13 +109,13 @@ func (s *Server) certificateParam(c *gin.Context, raw string) (certification.Cer
 	}
 	p := principal(c)
 	if p.Role == tenant.Trainer {
-		cert, err := s.Certificates.Store.Certificate(c.Request.Context(), 0, id)
+		cert, err := s.Certificates.Certificate(c.Request.Context(), 0, id)
 		if err != nil || cert.PersonID != p.PersonID {
 			return certification.Certificate{}, errs.NotFoundf("certificate %d not found", id)
 		}
 		return cert, nil
 	}
-	return s.Certificates.Store.Certificate(c.Request.Context(), p.InstitutionID, id)
+	return s.Certificates.Certificate(c.Request.Context(), p.InstitutionID, id)
 }
 
 // getCertificate answers /v1/certificates/{id} and /v1/certificates/{id}.pdf.
@@ -165,7 +165,7 @@ func (s *Server) revokeCertificate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	cert, err := s.Certificates.Store.Revoke(c.Request.Context(), principal(c).InstitutionID, id, reason)
+	cert, err := s.Certificates.Revoke(c.Request.Context(), principal(c).InstitutionID, id, reason)
 	if err != nil {
 		fail(c, err)
 		return
@@ -218,12 +218,12 @@ func (s *Server) verifyCredential(c *gin.Context) {
 	if errors == nil {
 		errors = []string{}
 	}
-	c.JSON(http.StatusOK, gin.H{"verified": res.ProofValid && res.IssuerKnown && res.Status == "valid", "proof_valid": res.ProofValid,
-		"issuer_known": res.IssuerKnown, "status": res.Status, "errors": errors})
+	c.JSON(http.StatusOK, credentialCheckOut{Verified: res.ProofValid && res.IssuerKnown && res.Status == "valid",
+		ProofValid: res.ProofValid, IssuerKnown: res.IssuerKnown, Status: res.Status, Errors: errors})
 }
 
 func (s *Server) statusList(c *gin.Context) {
-	ids, err := s.Certificates.Store.RevokedIDs(c.Request.Context())
+	ids, err := s.Certificates.RevokedIDs(c.Request.Context())
 	if err != nil {
 		fail(c, err)
 		return
@@ -251,7 +251,7 @@ func (s *Server) publicKeys(c *gin.Context) {
 		out[i] = jwk
 	}
 	c.Header("Cache-Control", "public, max-age=300")
-	c.JSON(http.StatusOK, gin.H{"keys": out})
+	c.JSON(http.StatusOK, keySetOut{Keys: out})
 }
 
 func (s *Server) rotateKey(c *gin.Context) {
@@ -260,7 +260,7 @@ func (s *Server) rotateKey(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"kid": k.ID, "did": certification.DIDKey(k.Public)})
+	c.JSON(http.StatusCreated, signingKeyOut{KID: k.ID, DID: certification.DIDKey(k.Public)})
 }
 
 type certSettingsIO struct {
@@ -271,7 +271,7 @@ type certSettingsIO struct {
 }
 
 func (s *Server) getCertSettings(c *gin.Context) {
-	set, err := s.Certificates.Store.Settings(c.Request.Context(), principal(c).InstitutionID)
+	set, err := s.Certificates.Settings(c.Request.Context(), principal(c).InstitutionID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -287,11 +287,7 @@ func (s *Server) putCertSettings(c *gin.Context) {
 		return
 	}
 	set := certification.Settings{Template: in.NumberTemplate, SignerName: in.SignerName, SignerTitle: in.SignerTitle, SignerNIP: in.SignerNIP}
-	if err := set.Validate(s.Now()); err != nil {
-		fail(c, err)
-		return
-	}
-	if err := s.Certificates.Store.PutSettings(c.Request.Context(), principal(c).InstitutionID, set); err != nil {
+	if err := s.Certificates.PutSettings(c.Request.Context(), principal(c).InstitutionID, set); err != nil {
 		fail(c, err)
 		return
 	}
@@ -306,7 +302,7 @@ func (s *Server) achievement(c *gin.Context) {
 		fail(c, errs.NotFoundf("no achievement %q", c.Param("id")))
 		return
 	}
-	cert, err := s.Certificates.Store.ForAchievement(c.Request.Context(), course, role)
+	cert, err := s.Certificates.ForAchievement(c.Request.Context(), course, role)
 	if err != nil {
 		fail(c, err)
 		return
@@ -380,7 +376,7 @@ func (s *Server) verify(c *gin.Context) {
 			return
 		}
 		out := s.certificateDTO(check.Certificate)
-		c.JSON(status, gin.H{"certificate": out, "signature_valid": check.SignatureValid, "status": out.Status})
+		c.JSON(status, verificationOut{Certificate: out, SignatureValid: check.SignatureValid, Status: out.Status})
 		return
 	}
 	cert := check.Certificate
@@ -399,4 +395,35 @@ func (s *Server) verify(c *gin.Context) {
 		"Period": period, "RevokedOn": revokedOn}); err != nil {
 		logger(c).Error("render verification page", "err", err)
 	}
+}
+
+// issuedOut answers an issuance: the certificates issued and, when some
+// could not be, why.
+type issuedOut struct {
+	Items []certificateOut `json:"items"`
+	Error string           `json:"error,omitempty"`
+}
+
+type credentialCheckOut struct {
+	Verified    bool     `json:"verified"`
+	ProofValid  bool     `json:"proof_valid"`
+	IssuerKnown bool     `json:"issuer_known"`
+	Status      string   `json:"status"`
+	Errors      []string `json:"errors"`
+}
+
+// keySetOut is the public key set: JWKs with their did:key.
+type keySetOut struct {
+	Keys []map[string]any `json:"keys"`
+}
+
+type signingKeyOut struct {
+	KID string `json:"kid"`
+	DID string `json:"did"`
+}
+
+type verificationOut struct {
+	Certificate    certificateOut `json:"certificate"`
+	SignatureValid bool           `json:"signature_valid"`
+	Status         string         `json:"status"`
 }

@@ -95,7 +95,7 @@ func (e *env) newWorld(inst int64, staff, tag string, nip string) world {
 	r = ok(e.do("POST", fmt.Sprintf("/v1/sessions/%d/evaluation-forms", w.session), staff, map[string]any{}), 201)
 	u := r.Body["url"].(string)
 	w.formToken = u[strings.LastIndex(u, "/")+1:]
-	tok, err := e.outbox.NewLinkToken(context.Background(), w.booking, 24*time.Hour)
+	tok, err := e.outbox.NewLinkToken(context.Background(), w.booking, e.testTime.Add(30*24*time.Hour))
 	must(e.t, err)
 	w.linkToken = tok
 	return w

@@ -54,7 +54,7 @@ func rateDTO(r incentive.Rate) rateIO {
 }
 
 func (s *Server) listRates(c *gin.Context) {
-	rates, err := s.Incentives.Store.Rates(c.Request.Context(), principal(c).InstitutionID)
+	rates, err := s.Incentives.Rates(c.Request.Context(), principal(c).InstitutionID)
 	writeList(c, rates, err, rateDTO)
 }
 
@@ -152,7 +152,7 @@ func (s *Server) listHonoraria(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, err := s.Incentives.Store.List(c.Request.Context(), principal(c).InstitutionID, f)
+	rows, err := s.Incentives.List(c.Request.Context(), principal(c).InstitutionID, f)
 	writeList(c, rows, err, honorariumDTO)
 }
 
@@ -191,7 +191,7 @@ func (s *Server) accrue(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"course_id": in.CourseID, "drafted": n})
+		c.JSON(http.StatusOK, accruedOut{CourseID: in.CourseID, Drafted: n})
 	default:
 		fail(c, errs.Invalidf("booking_id", "give booking_id or course_id"))
 	}
@@ -255,14 +255,14 @@ func (s *Server) exportDocument(c *gin.Context) (exportDoc, error) {
 	}
 	ctx, inst := c.Request.Context(), principal(c).InstitutionID
 	doc := exportDoc{Course: "semua kegiatan"}
-	in, err := s.Tenants.Store.Institution(ctx, inst)
+	in, err := s.Tenants.Institution(ctx, inst)
 	if err != nil {
 		return exportDoc{}, err
 	}
 	doc.Institution, doc.Zone = in.Name, in.Zone
 	switch {
 	case f.CourseID != 0:
-		course, err := s.Scheduling.Store.Course(ctx, inst, f.CourseID)
+		course, err := s.Scheduling.Course(ctx, inst, f.CourseID)
 		if err != nil {
 			return exportDoc{}, err
 		}
@@ -506,4 +506,10 @@ func (s *Server) putIncentiveSettings(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, ledgerSettingsDTO(set))
+}
+
+// accruedOut answers the accrual of a whole course.
+type accruedOut struct {
+	CourseID int64 `json:"course_id"`
+	Drafted  int   `json:"drafted"`
 }

@@ -50,7 +50,7 @@ func TestHonorariaEndToEnd(t *testing.T) {
 	})
 	own["amount"] = 800000
 	e.expect(e.do("POST", "/v1/rate-tables", e.staffA, own), http.StatusCreated, "")
-	e.expect(e.do("POST", "/v1/rate-tables", e.staffA, own), http.StatusConflict, "duplicate")
+	e.expect(e.do("POST", "/v1/rate-tables", e.staffA, own), http.StatusConflict, "duplicate_rate")
 	e.expect(e.do("PUT", "/v1/incentive/settings", e.staffA, map[string]any{"widyaiswara_minimum_jp": 2}), http.StatusOK, "")
 
 	r := e.do("POST", "/v1/courses", e.staffA, map[string]any{"name": "PKP Angkatan II", "organising_unit": "Bidang PKM",
@@ -98,14 +98,14 @@ func TestHonorariaEndToEnd(t *testing.T) {
 	}
 	first := int64(rows[0]["id"].(float64))
 	t.Run("paying a draft is refused", func(t *testing.T) {
-		e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/pay", first), e.staffA, nil), http.StatusConflict, "illegal_transition")
+		e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/pay", first), e.staffA, nil), http.StatusConflict, "honorarium_not_approved")
 	})
 	for _, h := range rows {
 		id := int64(h["id"].(float64))
 		e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/approve", id), e.staffA, nil), http.StatusOK, "")
 	}
 	t.Run("approving twice is refused", func(t *testing.T) {
-		e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/approve", first), e.staffA, nil), http.StatusConflict, "illegal_transition")
+		e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/approve", first), e.staffA, nil), http.StatusConflict, "honorarium_not_draft")
 	})
 	for _, h := range rows {
 		id := int64(h["id"].(float64))

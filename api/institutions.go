@@ -51,12 +51,12 @@ func (s *Server) listInstitutions(c *gin.Context) {
 	var list []tenant.Institution
 	if p.Role == tenant.Admin {
 		var err error
-		if list, err = s.Tenants.Store.ListInstitutions(c.Request.Context()); err != nil {
+		if list, err = s.Tenants.Institutions(c.Request.Context()); err != nil {
 			fail(c, err)
 			return
 		}
 	} else {
-		in, err := s.Tenants.Store.Institution(c.Request.Context(), p.InstitutionID)
+		in, err := s.Tenants.Institution(c.Request.Context(), p.InstitutionID)
 		if err != nil {
 			fail(c, err)
 			return
@@ -75,7 +75,7 @@ func (s *Server) getInstitution(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	in, err := s.Tenants.Store.Institution(c.Request.Context(), id)
+	in, err := s.Tenants.Institution(c.Request.Context(), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -124,7 +124,7 @@ func (s *Server) createKey(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if _, err := s.Tenants.Store.Institution(c.Request.Context(), inst); err != nil {
+	if _, err := s.Tenants.Institution(c.Request.Context(), inst); err != nil {
 		fail(c, err)
 		return
 	}
@@ -151,7 +151,7 @@ func (s *Server) listKeys(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	keys, err := s.Tenants.Store.ListKeys(c.Request.Context(), inst)
+	keys, err := s.Tenants.Keys(c.Request.Context(), inst)
 	writeList(c, keys, err, keyDTO)
 }
 
@@ -163,19 +163,7 @@ func (s *Server) revokeKey(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	p := principal(c)
-	scope := p.InstitutionID
-	if p.Role == tenant.Admin {
-		scope = 0
-	}
-	k, err := s.Tenants.Store.Key(c.Request.Context(), scope, id)
-	if err == nil && p.Role == tenant.Trainer && k.ID != p.KeyID {
-		err = tenant.ErrForbidden.WithMessage("a trainer key may revoke only itself")
-	}
-	if err == nil {
-		err = s.Tenants.Store.RevokeKey(c.Request.Context(), id)
-	}
-	if err != nil {
+	if err := s.Tenants.RevokeKey(c.Request.Context(), principal(c), id); err != nil {
 		fail(c, err)
 		return
 	}

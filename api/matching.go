@@ -131,7 +131,7 @@ func (s *Server) slots(c *gin.Context) {
 		return
 	}
 	inst := principal(c).InstitutionID
-	sess, err := s.Scheduling.Store.Session(c.Request.Context(), inst, id)
+	sess, err := s.Scheduling.Session(c.Request.Context(), inst, id)
 	if err != nil {
 		fail(c, err)
 		return

@@ -166,7 +166,7 @@ func (s *Server) getPerson(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	p, err := s.People.Store.Person(c.Request.Context(), principal(c).InstitutionID, id, principal(c).Role == tenant.Staff)
+	p, err := s.People.Person(c.Request.Context(), principal(c).InstitutionID, id, principal(c).Role == tenant.Staff)
 	if err != nil {
 		fail(c, err)
 		return
@@ -202,7 +202,7 @@ func (s *Server) patchPerson(c *gin.Context) {
 			}
 		}
 	}
-	p, err := s.People.Store.Person(c.Request.Context(), pr.InstitutionID, id, false)
+	p, err := s.People.Person(c.Request.Context(), pr.InstitutionID, id, false)
 	if err != nil {
 		fail(c, err)
 		return
@@ -261,7 +261,7 @@ func applyPatch(p *profile.Person, in personPatch) {
 func (s *Server) archivePerson(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err == nil {
-		err = s.People.Store.ArchivePerson(c.Request.Context(), principal(c).InstitutionID, id)
+		err = s.People.Archive(c.Request.Context(), principal(c).InstitutionID, id)
 	}
 	if err != nil {
 		fail(c, err)
@@ -309,7 +309,7 @@ func (s *Server) listPeople(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	page, err := s.People.Store.ListPeople(c.Request.Context(), principal(c).InstitutionID, f)
+	page, err := s.People.ListPeople(c.Request.Context(), principal(c).InstitutionID, f)
 	if err != nil {
 		fail(c, err)
 		return
@@ -318,7 +318,7 @@ func (s *Server) listPeople(c *gin.Context) {
 	for i, p := range page.Items {
 		items[i] = personDTO(p)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": page.NextCursor})
+	c.JSON(http.StatusOK, listOut[personOut]{Items: items, NextCursor: page.NextCursor})
 }
 
 type personCompetencyIn struct {
@@ -354,7 +354,7 @@ func (s *Server) putCompetencies(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"competencies": competenciesDTO(out)})
+	c.JSON(http.StatusOK, competenciesOut{Competencies: competenciesDTO(out)})
 }
 
 type taxonomyOut struct {
@@ -372,7 +372,7 @@ func taxonomyDTO(x profile.Competency) taxonomyOut {
 }
 
 func (s *Server) listCompetencies(c *gin.Context) {
-	list, err := s.People.Store.Competencies(c.Request.Context(), principal(c).InstitutionID)
+	list, err := s.People.Competencies(c.Request.Context(), principal(c).InstitutionID)
 	writeList(c, list, err, taxonomyDTO)
 }
 
@@ -396,4 +396,9 @@ func (s *Server) createCompetency(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, taxonomyDTO(out))
+}
+
+// competenciesOut answers the replacement of a person's competencies.
+type competenciesOut struct {
+	Competencies []competencyOut `json:"competencies"`
 }

@@ -64,14 +64,14 @@ func TestCreatePersonNormalisesAndConflicts(t *testing.T) {
 	t.Run("same e-mail in any case is 409", func(t *testing.T) {
 		dup := widyaiswaraJSON("DEWI.LESTARI@bpsdm-a.go.id", "198601012010012001")
 		r := e.do("POST", "/v1/people", e.staffA, dup)
-		e.expect(r, http.StatusConflict, "duplicate")
+		e.expect(r, http.StatusConflict, "duplicate_person")
 		if r.field("email") == "" {
 			t.Fatalf("field not named: %s", r.Raw)
 		}
 	})
 	t.Run("same NIP is 409", func(t *testing.T) {
 		r := e.do("POST", "/v1/people", e.staffA, widyaiswaraJSON("lain@bpsdm-a.go.id", "198503102010012003"))
-		e.expect(r, http.StatusConflict, "duplicate")
+		e.expect(r, http.StatusConflict, "duplicate_person")
 		if r.field("nip") == "" {
 			t.Fatalf("field not named: %s", r.Raw)
 		}
@@ -92,7 +92,7 @@ func TestPatchPerson(t *testing.T) {
 		t.Fatalf("patch: %s", r.Raw)
 	}
 	t.Run("a stale If-Match is 412 and changes nothing", func(t *testing.T) {
-		e.expect(e.do("PATCH", path, e.staffA, map[string]any{"name": "Lama"}, "If-Match", `W/"v1"`), http.StatusPreconditionFailed, "precondition_failed")
+		e.expect(e.do("PATCH", path, e.staffA, map[string]any{"name": "Lama"}, "If-Match", `W/"v1"`), http.StatusPreconditionFailed, "stale_person")
 		if got := e.do("GET", path, e.staffA, nil).Body["name"]; got != "Dewi Lestari" {
 			t.Fatalf("name = %v", got)
 		}
@@ -132,12 +132,12 @@ func TestCompetencies(t *testing.T) {
 	e.expect(e.do("POST", "/v1/competencies", e.staffA, map[string]any{"type": "manajerial", "code": "x_y", "name": "Baru"}),
 		http.StatusUnprocessableEntity, "validation_failed")
 	e.expect(e.do("POST", "/v1/competencies", e.staffA, map[string]any{"type": "teknis", "code": "integritas", "name": "Bentrok"}),
-		http.StatusConflict, "duplicate")
+		http.StatusConflict, "duplicate_competency")
 	r = e.do("POST", "/v1/competencies", e.staffA, map[string]any{"type": "teknis", "code": "PBJ", "name": "Pengadaan Barang/Jasa"})
 	e.expect(r, http.StatusCreated, "")
 	pbj := r.id()
 	e.expect(e.do("POST", "/v1/competencies", e.staffA, map[string]any{"type": "teknis", "code": "pbj", "name": "Lagi"}),
-		http.StatusConflict, "duplicate")
+		http.StatusConflict, "duplicate_competency")
 
 	id := e.createPerson(e.staffA, practitionerJSON("m@example.id"))
 	path := fmt.Sprintf("/v1/people/%d/competencies", id)

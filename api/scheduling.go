@@ -128,12 +128,12 @@ func (s *Server) getCourse(c *gin.Context) {
 		return
 	}
 	inst := principal(c).InstitutionID
-	course, err := s.Scheduling.Store.Course(c.Request.Context(), inst, id)
+	course, err := s.Scheduling.Course(c.Request.Context(), inst, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	sessions, err := s.Scheduling.Store.CourseSessions(c.Request.Context(), inst, id)
+	sessions, err := s.Scheduling.CourseSessions(c.Request.Context(), inst, id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -297,12 +297,12 @@ func (s *Server) getSession(c *gin.Context) {
 		return
 	}
 	inst := principal(c).InstitutionID
-	sess, err := s.Scheduling.Store.Session(c.Request.Context(), inst, id)
+	sess, err := s.Scheduling.Session(c.Request.Context(), inst, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	bookings, err := s.Scheduling.Store.SessionBookings(c.Request.Context(), inst, id)
+	bookings, err := s.Scheduling.SessionBookings(c.Request.Context(), inst, id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -371,25 +371,31 @@ type bookingIn struct {
 }
 
 type bookingOut struct {
-	ID                 int64     `json:"id"`
-	InstitutionID      int64     `json:"institution_id"`
-	SessionID          int64     `json:"session_id"`
-	PersonID           int64     `json:"person_id"`
-	Role               string    `json:"role"`
-	Status             string    `json:"status"`
-	Start              string    `json:"start"`
-	End                string    `json:"end"`
-	UID                string    `json:"uid"`
-	Sequence           int       `json:"sequence"`
-	Flags              []string  `json:"flags"`
-	Forced             bool      `json:"forced"`
-	ActualJP           int       `json:"actual_jp,omitempty"`
-	AllowedTransitions []string  `json:"allowed_transitions"`
-	HonorariumID       int64     `json:"honorarium_id,omitempty"`
-	HonorariumError    string    `json:"honorarium_error,omitempty"`
-	Version            int       `json:"version"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	ID                 int64    `json:"id"`
+	InstitutionID      int64    `json:"institution_id"`
+	SessionID          int64    `json:"session_id"`
+	PersonID           int64    `json:"person_id"`
+	Role               string   `json:"role"`
+	Status             string   `json:"status"`
+	Start              string   `json:"start"`
+	End                string   `json:"end"`
+	UID                string   `json:"uid"`
+	Sequence           int      `json:"sequence"`
+	Flags              []string `json:"flags"`
+	Forced             bool     `json:"forced"`
+	ActualJP           int      `json:"actual_jp,omitempty"`
+	AllowedTransitions []string `json:"allowed_transitions"`
+	HonorariumID       int64    `json:"honorarium_id,omitempty"`
+	HonorariumError    string   `json:"honorarium_error,omitempty"`
+	// Reply and ReplyAttention are filled on GET /v1/bookings/{id}: the
+	// latest answer from a calendar reply (with its COMMENT) and the
+	// latest reply still needing staff (refused, doubtful, delegated,
+	// deferred).
+	Reply          *messageOut `json:"reply,omitempty"`
+	ReplyAttention *messageOut `json:"reply_attention,omitempty"`
+	Version        int         `json:"version"`
+	CreatedAt      time.Time   `json:"created_at"`
+	UpdatedAt      time.Time   `json:"updated_at"`
 }
 
 func bookingDTO(b scheduling.Booking) bookingOut {
@@ -438,12 +444,26 @@ func (s *Server) getBooking(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	b, err := s.Scheduling.Store.Booking(c.Request.Context(), bookingScope(principal(c)), id)
+	b, err := s.Scheduling.Booking(c.Request.Context(), bookingScope(principal(c)), id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, bookingDTO(b))
+	out := bookingDTO(b)
+	answer, attention, err := s.Replies.BookingReplies(c.Request.Context(), b.InstitutionID, b.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if answer != nil {
+		m := messageDTO(*answer)
+		out.Reply = &m
+	}
+	if attention != nil {
+		m := messageDTO(*attention)
+		out.ReplyAttention = &m
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 type transitionIn struct {
@@ -485,7 +505,7 @@ func (s *Server) listHolidays(c *gin.Context) {
 		}
 		year = y
 	}
-	hs, err := s.Scheduling.Store.Holidays(c.Request.Context(), time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
+	hs, err := s.Scheduling.Holidays(c.Request.Context(), year)
 	writeList(c, hs, err, holidayDTO)
 }
 
@@ -510,11 +530,7 @@ func (s *Server) putHoliday(c *gin.Context) {
 		return
 	}
 	h := scheduling.Holiday{Date: date, Kind: scheduling.HolidayKind(in.Kind), NameID: in.NameID, NameEN: in.NameEN, Status: in.Status, Source: in.Source}
-	if err := h.Normalize(); err != nil {
-		fail(c, err)
-		return
-	}
-	out, err := s.Scheduling.Store.PutHoliday(c.Request.Context(), h)
+	out, err := s.Scheduling.PutHoliday(c.Request.Context(), h)
 	if err != nil {
 		fail(c, err)
 		return
@@ -528,7 +544,7 @@ func (s *Server) deleteHoliday(c *gin.Context) {
 		err = errNoRoute
 	}
 	if err == nil {
-		err = s.Scheduling.Store.DeleteHoliday(c.Request.Context(), date)
+		err = s.Scheduling.DeleteHoliday(c.Request.Context(), date)
 	}
 	if err != nil {
 		fail(c, err)
@@ -586,7 +602,7 @@ func (s *Server) putAvailability(c *gin.Context) {
 		return
 	}
 	inst := principal(c).InstitutionID
-	person, err := s.People.Store.Person(c.Request.Context(), inst, id, false)
+	person, err := s.People.Person(c.Request.Context(), inst, id, false)
 	if err != nil {
 		fail(c, err)
 		return
@@ -635,17 +651,11 @@ func (s *Server) getAvailability(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	person, err := s.People.Store.Person(c.Request.Context(), principal(c).InstitutionID, id, false)
+	a, err := s.Scheduling.Availability(c.Request.Context(), principal(c).InstitutionID, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	a, err := s.Scheduling.Store.Availability(c.Request.Context(), id)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	a.Zone = person.Zone
 	c.JSON(http.StatusOK, availabilityDTO(a))
 }
 
@@ -666,7 +676,7 @@ func (s *Server) freeBusy(c *gin.Context) {
 		return
 	}
 	inst := principal(c).InstitutionID
-	person, err := s.People.Store.Person(c.Request.Context(), inst, id, false)
+	person, err := s.People.Person(c.Request.Context(), inst, id, false)
 	if err != nil {
 		fail(c, err)
 		return
@@ -693,20 +703,23 @@ func (s *Server) freeBusy(c *gin.Context) {
 		return
 	}
 	show := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
-	out := gin.H{"tz": zone, "zone_label": tz.Label(zone), "from": show(from), "to": show(to)}
+	out := freeBusyOut{TZ: zone, ZoneLabel: tz.Label(zone), From: show(from), To: show(to)}
 	freeOut := []intervalOut{}
 	for _, f := range free {
 		freeOut = append(freeOut, intervalOut{Start: show(f.Start), End: show(f.End)})
 	}
 	busyOut := []intervalOut{}
 	for _, b := range busy {
-		busyOut = append(busyOut, intervalOut{Start: show(b.Start), End: show(b.End), Kind: "booking", BookingID: b.BookingID,
-			SessionID: b.SessionID, Topic: b.Topic})
+		iv := intervalOut{Start: show(b.Start), End: show(b.End), Kind: "booking"}
+		if b.InstitutionID == inst { // another institution's booking is only busy time
+			iv.BookingID, iv.SessionID, iv.Topic = b.BookingID, b.SessionID, b.Topic
+		}
+		busyOut = append(busyOut, iv)
 	}
 	for _, u := range unavailable {
 		busyOut = append(busyOut, intervalOut{Start: show(u.Start), End: show(u.End), Kind: "unavailable", Reason: u.Reason})
 	}
-	out["free"], out["busy"] = freeOut, busyOut
+	out.Free, out.Busy = freeOut, busyOut
 	c.JSON(http.StatusOK, out)
 }
 
@@ -748,7 +761,7 @@ func writePage[T, D any](c *gin.Context, list []T, limit int, id func(T) int64, 
 	if len(list) == limit && limit > 0 {
 		next = strconv.FormatInt(id(list[len(list)-1]), 36)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+	c.JSON(http.StatusOK, listOut[D]{Items: items, NextCursor: next})
 }
 
 func (s *Server) listCourses(c *gin.Context) {
@@ -757,7 +770,7 @@ func (s *Server) listCourses(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	list, err := s.Scheduling.Store.ListCourses(c.Request.Context(), principal(c).InstitutionID, after, limit)
+	list, err := s.Scheduling.ListCourses(c.Request.Context(), principal(c).InstitutionID, after, limit)
 	if err != nil {
 		fail(c, err)
 		return
@@ -791,10 +804,26 @@ func (s *Server) listBookings(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	list, err := s.Scheduling.Store.ListBookings(c.Request.Context(), bookingScope(principal(c)), f)
+	list, err := s.Scheduling.ListBookings(c.Request.Context(), bookingScope(principal(c)), f)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	writePage(c, list, limit, func(x scheduling.Booking) int64 { return x.ID }, bookingDTO)
+}
+
+// freeBusyOut is a person's free and busy time in a zone.
+type freeBusyOut struct {
+	TZ        string        `json:"tz"`
+	ZoneLabel string        `json:"zone_label"`
+	From      string        `json:"from"`
+	To        string        `json:"to"`
+	Free      []intervalOut `json:"free"`
+	Busy      []intervalOut `json:"busy"`
+}
+
+// listOut is every list's envelope.
+type listOut[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
 }

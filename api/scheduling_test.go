@@ -267,7 +267,7 @@ func TestBookingLifecycle(t *testing.T) {
 	e.expect(e.transition(otherTrainer, b, "accepted"), http.StatusNotFound, "not_found")
 	e.expect(e.do("GET", fmt.Sprintf("/v1/bookings/%d", b), trainer, nil), http.StatusOK, "")
 	e.expect(e.transition(trainer, b, "accepted"), http.StatusOK, "")
-	e.expect(e.transition(trainer, b, "confirmed"), http.StatusForbidden, "forbidden")
+	e.expect(e.transition(trainer, b, "confirmed"), http.StatusForbidden, "trainer_may_only_answer")
 	e.expect(e.transition(e.staffA, b, "confirmed"), http.StatusOK, "")
 	e.expect(e.transition(e.staffA, b, "completed"), http.StatusConflict, "session_not_ended")
 	e.testTime = time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)
@@ -319,7 +319,7 @@ func TestMovingAndCancellingSessions(t *testing.T) {
 	if bk.Body["start"] != "2026-12-09T01:00:00Z" || bk.Body["sequence"] != float64(1) {
 		t.Fatalf("booking not moved: %s", bk.Raw)
 	}
-	e.expect(e.do("PATCH", path, e.staffA, map[string]any{"topic": "Lama"}, "If-Match", `W/"v1"`), http.StatusPreconditionFailed, "precondition_failed")
+	e.expect(e.do("PATCH", path, e.staffA, map[string]any{"topic": "Lama"}, "If-Match", `W/"v1"`), http.StatusPreconditionFailed, "stale_session")
 	t.Run("a move onto another booking of the person is refused whole", func(t *testing.T) {
 		r := e.do("PATCH", path, e.staffA, map[string]any{"start": "2026-12-08T10:00", "end": "2026-12-08T11:30"})
 		e.expect(r, http.StatusConflict, "booking_conflict")

@@ -15,6 +15,7 @@ import (
 	"sinergi/api"
 	"sinergi/calendar"
 	"sinergi/certification"
+	"sinergi/evaluation"
 	"sinergi/incentive"
 	"sinergi/matching"
 	"sinergi/postgres"
@@ -78,37 +79,37 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		cfg.Log = slog.Default()
 	}
 	a := &App{DB: db, Tx: postgres.Transactor{DB: db}}
-	a.Tenants = tenant.Service{Store: postgres.TenantStore{DB: db}}
-	a.People = profile.Service{Store: postgres.PeopleStore{DB: db, KEK: cfg.KEK}, Now: now}
+	a.Tenants = tenant.Service{Store: postgres.TenantStore{DB: db, Now: now}}
+	a.People = profile.Service{Store: postgres.PeopleStore{DB: db, KEK: cfg.KEK, Now: now}, Now: now}
 	sched := postgres.SchedulingStore{DB: db, Now: now}
 	ms := postgres.MatchingStore{DB: db, Now: now}
 	is := postgres.IncentiveStore{DB: db}
 	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}, KEK: cfg.KEK}
-	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, OrganizerName: "Sinergi", BaseURL: cfg.BaseURL, Now: now}
+	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
 	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
 		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}}
 	a.Matching = matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
 		Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID, Costs: incentive.MatchingCosts(is)}
 	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK}
-	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: a.Keys, Now: now, BaseURL: cfg.BaseURL}
+	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db, Now: now}, Keys: a.Keys, Now: now, BaseURL: cfg.BaseURL}
 	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
-		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling)}
+		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling), Now: now}
 	a.Idempotency = postgres.IdempotencyStore{DB: db}
 	srv, err := api.New(api.Deps{
 		Tenants:           a.Tenants,
 		People:            a.People,
-		Roster:            profile.Importer{Store: postgres.PeopleStore{DB: db, KEK: cfg.KEK}, Tx: a.Tx, Now: now},
+		Roster:            profile.Importer{Store: postgres.PeopleStore{DB: db, KEK: cfg.KEK, Now: now}, Tx: a.Tx, Now: now},
 		Scheduling:        a.Scheduling,
 		Matching:          a.Matching,
 		Incentives:        a.Incentives,
 		IncentiveSettings: is,
 		Certificates:      a.Certificates,
 		Calendar:          a.Outbox.CalendarStore,
-		Outbox:            a.Outbox,
+		Desk:              calendar.Desk{Store: a.Outbox},
 		Mailer:            a.Postman,
 		Replies:           a.Replies,
-		Evaluations:       postgres.EvaluationStore{DB: db},
+		Evaluations:       evaluation.Service{Store: postgres.EvaluationStore{DB: db, Now: now}},
 		Organizer:         cfg.MailFrom,
 		BaseURL:           cfg.BaseURL,
 		Idempotency:       a.Idempotency,

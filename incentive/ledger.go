@@ -134,7 +134,7 @@ func DefaultClass(p profile.Person, inst int64) Class {
 func Compute(in Input) (Honorarium, error) {
 	b, s, c := in.Booking, in.Session, in.Course
 	if b.Status != scheduling.Completed {
-		return Honorarium{}, errs.New(errs.Conflict, "not_completed", "only a completed booking earns a honorarium")
+		return Honorarium{}, ErrNotCompleted
 	}
 	class := in.Class
 	if class == "" {
@@ -184,7 +184,7 @@ func Compute(in Input) (Honorarium, error) {
 	}
 	w, err := in.Tax.Withhold(in.Person, h.Gross, in.YTD)
 	if err != nil {
-		return Honorarium{}, errs.New(errs.Conflict, "no_tax_rule", err.Error())
+		return Honorarium{}, ErrNoTaxRule.WithMessage("%s", err.Error())
 	}
 	h.Tax, h.TaxBase, h.Net = w.Tax, w.Base, h.Gross-w.Tax
 	h.Basis = strings.Join(append(notes, w.Basis), "; ")
@@ -193,12 +193,20 @@ func Compute(in Input) (Honorarium, error) {
 
 // Errors of the ledger workflow.
 var (
-	ErrLocked       = errs.New(errs.Conflict, "honorarium_locked", "the honorarium is no longer a draft and cannot change")
-	ErrNotDraft     = errs.New(errs.Conflict, "illegal_transition", "only a draft can be approved")
-	ErrNotApproved  = errs.New(errs.Conflict, "illegal_transition", "only an approved row can be paid")
-	ErrNotPaid      = errs.New(errs.Conflict, "illegal_transition", "only a paid row is reversed; change a draft by recomputing it")
-	ErrAlreadyRev   = errs.New(errs.Conflict, "already_reversed", "this row was already reversed")
-	ErrPaidReadOnly = errs.New(errs.Conflict, "paid_is_final", "a paid row is never edited; reverse it instead")
+	ErrLocked = errs.New(errs.Conflict, "honorarium_locked", "the honorarium is no longer a draft and cannot change")
+	// ErrNotCompleted: only a completed booking earns a honorarium.
+	ErrNotCompleted = errs.New(errs.Conflict, "not_completed", "only a completed booking earns a honorarium")
+	// ErrNoTaxRule: no PPh 21 rules are in force for the year.
+	ErrNoTaxRule = errs.New(errs.Conflict, "no_tax_rule", "no PPh 21 rules are in force for that year")
+	// ErrDuplicateRate: rate tables are versioned by fiscal year.
+	ErrDuplicateRate = errs.New(errs.Conflict, "duplicate_rate", "a line for this year, funding, region and class exists; rate tables are versioned by fiscal year")
+	// ErrDuplicateHonorarium: accrue again to recompute the draft.
+	ErrDuplicateHonorarium = errs.New(errs.Conflict, "duplicate_honorarium", "the booking already has a honorarium; accrue it again to recompute its draft")
+	ErrNotDraft            = errs.New(errs.Conflict, "honorarium_not_draft", "only a draft can be approved")
+	ErrNotApproved         = errs.New(errs.Conflict, "honorarium_not_approved", "only an approved row can be paid")
+	ErrNotPaid             = errs.New(errs.Conflict, "honorarium_not_paid", "only a paid row is reversed; change a draft by recomputing it")
+	ErrAlreadyRev          = errs.New(errs.Conflict, "already_reversed", "this row was already reversed")
+	ErrPaidReadOnly        = errs.New(errs.Conflict, "paid_is_final", "a paid row is never edited; reverse it instead")
 )
 
 // LockedError names the status of a row that refuses a change.

@@ -150,7 +150,7 @@ func (s Service) Accrue(ctx context.Context, inst, bookingID int64, class Class)
 			return err
 		}
 		if in.Booking.Status != scheduling.Completed {
-			return errs.New(errs.Conflict, "not_completed", "only a completed booking earns a honorarium")
+			return ErrNotCompleted
 		}
 		if err := s.Store.LockLedger(ctx, in.Booking.PersonID); err != nil {
 			return err

@@ -19,7 +19,11 @@ import (
 )
 
 // CertificateStore implements certification.Store.
-type CertificateStore struct{ DB *gorm.DB }
+type CertificateStore struct {
+	DB *gorm.DB
+	// Now stamps revocations and expiries; nil reads the system clock.
+	Now func() time.Time
+}
 
 type certificateRow struct {
 	ID                 int64
@@ -203,7 +207,7 @@ func (s CertificateStore) Revoke(ctx context.Context, inst, id int64, reason str
 		if out.Status == string(certification.Revoked) {
 			return certification.ErrAlreadyRevoked
 		}
-		now := time.Now().UTC()
+		now := clock(s.Now)
 		out.Status, out.RevokedAt, out.RevokedReason = string(certification.Revoked), &now, reason
 		if err := tx.Model(&certificateRow{}).Where("id = ?", id).Updates(map[string]any{"status": out.Status,
 			"revoked_at": now, "revoked_reason": reason}).Error; err != nil {

@@ -12,7 +12,11 @@ import (
 )
 
 // EvaluationStore keeps evaluation forms and ratings.
-type EvaluationStore struct{ DB *gorm.DB }
+type EvaluationStore struct {
+	DB *gorm.DB
+	// Now stamps revocations and expiries; nil reads the system clock.
+	Now func() time.Time
+}
 
 // NewForm makes a form link for a session of inst; only the hash is kept.
 func (s EvaluationStore) NewForm(ctx context.Context, inst, sessionID int64, ttl time.Duration) (string, time.Time, error) {
@@ -20,7 +24,7 @@ func (s EvaluationStore) NewForm(ctx context.Context, inst, sessionID int64, ttl
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	expires := time.Now().Add(ttl).UTC().Truncate(time.Second)
+	expires := clock(s.Now).Add(ttl).Truncate(time.Second)
 	err = conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		tx.Raw("SELECT count(*) FROM sessions WHERE id = ? AND institution_id = ?", sessionID, inst).Scan(&n)
@@ -47,7 +51,7 @@ func (s EvaluationStore) Form(ctx context.Context, secret string) (evaluation.Fo
 	}
 	err := db.Raw(`SELECT f.id, f.institution_id, f.session_id, s.topic, c.name AS course_name, s.starts_at AS start, s.zone, f.expires_at
 		FROM evaluation_forms f JOIN sessions s ON s.id = f.session_id JOIN courses c ON c.id = s.course_id
-		WHERE f.hash = ? AND f.revoked_at IS NULL AND f.expires_at > now()`, hashToken(secret)).Scan(&row).Error
+		WHERE f.hash = ? AND f.revoked_at IS NULL AND f.expires_at > ?`, hashToken(secret), clock(s.Now)).Scan(&row).Error
 	if err != nil {
 		return evaluation.Form{}, err
 	}

@@ -59,7 +59,7 @@ func (s IncentiveStore) CreateRate(ctx context.Context, r incentive.Rate) (incen
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			if isCode(err, uniqueViolation) {
-				return errs.New(errs.Conflict, "duplicate", "a line for this year, funding, region and class exists; rate tables are versioned by fiscal year")
+				return incentive.ErrDuplicateRate
 			}
 			return fmt.Errorf("insert rate: %w", err)
 		}
@@ -101,7 +101,7 @@ func (s IncentiveStore) TaxRules(ctx context.Context, year int) (incentive.TaxRu
 		}
 	}
 	if len(t.Bands) == 0 || len(t.FinalByGroup) == 0 {
-		return t, errs.New(errs.Conflict, "no_tax_rule", fmt.Sprintf("no PPh 21 rules are in force for %d", year))
+		return t, incentive.ErrNoTaxRule.WithMessage("no PPh 21 rules are in force for %d", year)
 	}
 	return t, nil
 }
@@ -262,7 +262,7 @@ func (s IncentiveStore) Insert(ctx context.Context, h incentive.Honorarium) (inc
 			case isCode(err, uniqueViolation) && row.ReversesID != nil:
 				return incentive.ErrAlreadyRev
 			case isCode(err, uniqueViolation):
-				return errs.New(errs.Conflict, "duplicate", "the booking already has a honorarium; accrue it again to recompute its draft")
+				return incentive.ErrDuplicateHonorarium
 			}
 			return fmt.Errorf("insert honorarium: %w", err)
 		}

@@ -20,6 +20,9 @@ import (
 type PeopleStore struct {
 	DB  *gorm.DB
 	KEK []byte
+	// Now stamps updates, archiving and the keys it revokes; nil reads the
+	// system clock.
+	Now func() time.Time
 }
 
 // taxIDAAD binds a sealed tax number to its column.
@@ -217,7 +220,7 @@ func (s PeopleStore) UpdatePerson(ctx context.Context, p profile.Person) (profil
 		}
 		row.Version = before.Version + 1
 		row.CreatedAt = before.CreatedAt
-		row.UpdatedAt = time.Now().UTC()
+		row.UpdatedAt = clock(s.Now)
 		if err := tx.Select("*").Omit("id", "institution_id", "created_at", "archived_at").Updates(&row).Error; err != nil {
 			if isCode(err, uniqueViolation) {
 				return duplicatePerson(err)
@@ -248,27 +251,23 @@ func (s PeopleStore) ArchivePerson(ctx context.Context, inst, id int64) error {
 		if before.ArchivedAt != nil {
 			return nil
 		}
-		res := tx.Exec("UPDATE people SET archived_at = now(), updated_at = clock_timestamp(), version = version + 1 WHERE id = ?", id)
+		now := clock(s.Now)
+		res := tx.Exec("UPDATE people SET archived_at = ?, updated_at = ?, version = version + 1 WHERE id = ?", now, now, id)
 		if res.Error != nil {
 			return fmt.Errorf("archive person %d: %w", id, res.Error)
 		}
-		// The person's keys go with them, each with its own audit row.
-		var keys []apiKeyRow
-		if err := tx.Clauses(forUpdate()).Where("person_id = ? AND revoked_at IS NULL", id).Order("id").Find(&keys).Error; err != nil {
-			return fmt.Errorf("load keys of person %d: %w", id, err)
+		var revoked []int64
+		if err := tx.Raw("UPDATE api_keys SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL RETURNING id", now, id).
+			Scan(&revoked).Error; err != nil {
+			return fmt.Errorf("revoke keys of person %d: %w", id, err)
 		}
-		for _, k := range keys {
-			before := k
-			var at time.Time
-			if err := tx.Raw("UPDATE api_keys SET revoked_at = now() WHERE id = ? RETURNING revoked_at", k.ID).Scan(&at).Error; err != nil {
-				return fmt.Errorf("revoke key %d of person %d: %w", k.ID, id, err)
-			}
-			k.RevokedAt = &at
-			if err := writeAudit(ctx, tx, inst, "revoke", "api_key", k.ID, before, k); err != nil {
+		for _, k := range revoked {
+			if err := writeAudit(ctx, tx, inst, "revoke", "api_key", k, map[string]any{"revoked_at": nil},
+				map[string]any{"revoked_at": now, "reason": "person archived"}); err != nil {
 				return err
 			}
 		}
-		return writeAudit(ctx, tx, inst, "archive", "person", id, before, map[string]any{"archived": true})
+		return writeAudit(ctx, tx, inst, "archive", "person", id, before, map[string]any{"archived": true, "archived_at": now})
 	})
 }
 
@@ -527,11 +526,11 @@ func (s PeopleStore) CreateCompetency(ctx context.Context, c profile.Competency)
 		var clash int64
 		tx.Raw("SELECT count(*) FROM competencies WHERE code = ? AND institution_id IS NULL", c.Code).Scan(&clash)
 		if clash > 0 {
-			return errs.New(errs.Conflict, "duplicate", "that code is a national competency").WithDetails(map[string]any{"code": c.Code})
+			return profile.ErrDuplicateCompetency.WithMessage("that code is a national competency").WithDetails(map[string]any{"code": c.Code})
 		}
 		if err := tx.Create(&row).Error; err != nil {
 			if isCode(err, uniqueViolation) {
-				return errs.New(errs.Conflict, "duplicate", "this institution already has a competency with that code")
+				return profile.ErrDuplicateCompetency
 			}
 			return fmt.Errorf("insert competency: %w", err)
 		}

@@ -13,7 +13,11 @@ import (
 )
 
 // TenantStore implements tenant.Store.
-type TenantStore struct{ DB *gorm.DB }
+type TenantStore struct {
+	DB *gorm.DB
+	// Now stamps revocations and expiries; nil reads the system clock.
+	Now func() time.Time
+}
 
 type institutionRow struct {
 	ID        int64
@@ -165,11 +169,11 @@ func (s TenantStore) RevokeKey(ctx context.Context, id int64) error {
 			return nil
 		}
 		before := row
-		var at time.Time
-		if err := tx.Raw("UPDATE api_keys SET revoked_at = now() WHERE id = ? RETURNING revoked_at", id).Scan(&at).Error; err != nil {
+		now := clock(s.Now)
+		row.RevokedAt = &now
+		if err := tx.Model(&row).Update("revoked_at", now).Error; err != nil {
 			return fmt.Errorf("revoke api key: %w", err)
 		}
-		row.RevokedAt = &at
 		return writeAudit(ctx, tx, deref(row.InstitutionID), "revoke", "api_key", id, before, row)
 	})
 }

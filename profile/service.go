@@ -26,9 +26,11 @@ type Store interface {
 
 // Errors the service reports.
 var (
-	ErrDuplicate     = errs.New(errs.Conflict, "duplicate", "a person with that NIP or e-mail already exists in this institution")
-	ErrStaleVersion  = errs.New(errs.Precondition, "precondition_failed", "the person was changed since you read it; reload and retry")
-	ErrPersonArchive = errs.New(errs.Conflict, "archived", "the person is archived")
+	// ErrDuplicateCompetency: the code exists nationally or in the institution.
+	ErrDuplicateCompetency = errs.New(errs.Conflict, "duplicate_competency", "this institution already has a competency with that code")
+	ErrDuplicate           = errs.New(errs.Conflict, "duplicate_person", "a person with that NIP or e-mail already exists in this institution")
+	ErrStaleVersion        = errs.New(errs.Precondition, "stale_person", "the person was changed since you read it; reload and retry")
+	ErrPersonArchive       = errs.New(errs.Conflict, "archived", "the person is archived")
 )
 
 // Service applies the profile rules on top of a Store.

@@ -94,12 +94,14 @@ type Booking struct {
 
 // Errors about bookings.
 var (
-	ErrDoubleBooked  = errs.New(errs.Conflict, "booking_conflict", "the person already has a booking at that time")
-	ErrLeadTaken     = errs.New(errs.Conflict, "lead_taken", "the session already has a lead")
-	ErrTransition    = errs.New(errs.Conflict, "illegal_transition", "the booking cannot move to that status")
-	ErrUnavailable   = errs.New(errs.Conflict, "outside_availability", "the person is not available for the whole session; send force: true to book anyway")
-	ErrSessionClosed = errs.New(errs.Conflict, "session_cancelled", "the session is cancelled")
-	ErrNotEnded      = errs.New(errs.Conflict, "session_not_ended", "a booking can be completed only after its session has ended")
+	ErrDoubleBooked = errs.New(errs.Conflict, "booking_conflict", "the person already has a booking at that time")
+	ErrLeadTaken    = errs.New(errs.Conflict, "lead_taken", "the session already has a lead")
+	ErrTransition   = errs.New(errs.Conflict, "illegal_transition", "the booking cannot move to that status")
+	// ErrTrainerMayOnlyAnswer refuses a trainer any move but answering.
+	ErrTrainerMayOnlyAnswer = errs.New(errs.Forbidden, "trainer_may_only_answer", "a trainer may only accept, decline or answer tentative")
+	ErrUnavailable          = errs.New(errs.Conflict, "outside_availability", "the person is not available for the whole session; send force: true to book anyway")
+	ErrSessionClosed        = errs.New(errs.Conflict, "session_cancelled", "the session is cancelled")
+	ErrNotEnded             = errs.New(errs.Conflict, "session_not_ended", "a booking can be completed only after its session has ended")
 )
 
 // Transition moves b to status to, checking the lifecycle and, for a
@@ -111,7 +113,7 @@ func Transition(b *Booking, to Status, byTrainer bool, session Session, actualJP
 			WithDetails(map[string]any{"current_status": string(b.Status), "allowed": transitions[b.Status]})
 	}
 	if byTrainer && !slices.Contains(trainerMay, to) {
-		return errs.New(errs.Forbidden, "forbidden", "a trainer may only accept, decline or answer tentative")
+		return ErrTrainerMayOnlyAnswer
 	}
 	if to.Active() && session.Status == SessionCancelled {
 		return ErrSessionClosed

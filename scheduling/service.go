@@ -343,7 +343,7 @@ func (s Service) checkBuffer(ctx context.Context, personID, except int64, sess S
 }
 
 // ErrStaleSession refuses a change based on an old version.
-var ErrStaleSession = errs.New(errs.Precondition, "precondition_failed", "the session was changed since you read it; reload and retry")
+var ErrStaleSession = errs.New(errs.Precondition, "stale_session", "the session was changed since you read it; reload and retry")
 
 // BookRequest asks to put a person on a session.
 type BookRequest struct {

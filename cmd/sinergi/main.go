@@ -107,14 +107,21 @@ func run(args []string) error {
 			return err
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+			// The worker seals and signs nothing: without SIGNING_KEK it
+			// still sends mail and settles deferred calendar replies.
 			kek, err := cfg.kek()
+			if err != nil && cfg.SigningKEK != "" {
+				return err
+			}
+			a, err := app.New(db, cfg.app(kek, log))
 			if err != nil {
 				return err
 			}
-			w, err := mailWorker(cfg, postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}, KEK: kek}, log)
+			w, err := mailWorker(cfg, a.Outbox, log)
 			if err != nil {
 				return err
 			}
+			w.Replies = a.Replies
 			log.Info("mail worker running")
 			w.Run(ctx)
 			return nil
@@ -224,6 +231,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		if err != nil {
 			return err
 		}
+		w.Replies = a.Replies
 		go w.Run(ctx)
 	} else if cfg.SMTPURL == "" {
 		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")

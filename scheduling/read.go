@@ -1,0 +1,73 @@
+package scheduling
+
+import (
+	"context"
+	"time"
+)
+
+// Course reads a course of inst.
+func (s Service) Course(ctx context.Context, inst, id int64) (Course, error) {
+	return s.Store.Course(ctx, inst, id)
+}
+
+// CourseSessions lists a course's sessions in time order.
+func (s Service) CourseSessions(ctx context.Context, inst, courseID int64) ([]Session, error) {
+	return s.Store.CourseSessions(ctx, inst, courseID)
+}
+
+// ListCourses pages an institution's courses by id.
+func (s Service) ListCourses(ctx context.Context, inst, after int64, limit int) ([]Course, error) {
+	return s.Store.ListCourses(ctx, inst, after, limit)
+}
+
+// Session reads a session of inst.
+func (s Service) Session(ctx context.Context, inst, id int64) (Session, error) {
+	return s.Store.Session(ctx, inst, id)
+}
+
+// SessionBookings lists a session's bookings.
+func (s Service) SessionBookings(ctx context.Context, inst, sessionID int64) ([]Booking, error) {
+	return s.Store.SessionBookings(ctx, inst, sessionID)
+}
+
+// Booking reads a booking within scope.
+func (s Service) Booking(ctx context.Context, scope Scope, id int64) (Booking, error) {
+	return s.Store.Booking(ctx, scope, id)
+}
+
+// ListBookings pages the bookings within scope.
+func (s Service) ListBookings(ctx context.Context, scope Scope, f BookingFilter) ([]Booking, error) {
+	return s.Store.ListBookings(ctx, scope, f)
+}
+
+// Availability reads a person's availability; the caller has checked the
+// person is within reach.
+func (s Service) Availability(ctx context.Context, inst, personID int64) (Availability, error) {
+	p, err := s.People.Person(ctx, inst, personID, false)
+	if err != nil {
+		return Availability{}, err
+	}
+	a, err := s.Store.Availability(ctx, p.ID)
+	if a.Zone == "" {
+		a.Zone = p.Zone
+	}
+	return a, err
+}
+
+// Holidays lists the holidays of a calendar year.
+func (s Service) Holidays(ctx context.Context, year int) ([]Holiday, error) {
+	return s.Store.Holidays(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
+}
+
+// PutHoliday checks and adds or replaces a holiday.
+func (s Service) PutHoliday(ctx context.Context, h Holiday) (Holiday, error) {
+	if err := h.Normalize(); err != nil {
+		return Holiday{}, err
+	}
+	return s.Store.PutHoliday(ctx, h)
+}
+
+// DeleteHoliday removes the holiday on date.
+func (s Service) DeleteHoliday(ctx context.Context, date time.Time) error {
+	return s.Store.DeleteHoliday(ctx, date)
+}
