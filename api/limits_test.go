@@ -92,6 +92,7 @@ func TestInputLimits(t *testing.T) {
 		}
 		b := e.book(session, person, "co_trainer")
 		e.expect(b, http.StatusCreated, "")
+		e.expect(e.transition(e.staffA, b.id(), "invited"), http.StatusOK, "")
 		e.expect(e.do("GET", fmt.Sprintf("/v1/bookings/%d/invite.ics", b.id()), e.staffA, nil), http.StatusOK, "")
 	})
 }
