@@ -28,7 +28,7 @@ type world struct {
 	person, practitioner, course, session      int64
 	booking, completed, honorarium             int64
 	certificate, assignment, outbox, apiKey    int64
-	competency                                 int64
+	competency, message                        int64
 	feedToken, linkToken, formToken, verifyURL string
 }
 
@@ -95,6 +95,15 @@ func (e *env) newWorld(inst int64, staff, tag string, nip string) world {
 	r = ok(e.do("POST", fmt.Sprintf("/v1/sessions/%d/evaluation-forms", w.session), staff, map[string]any{}), 201)
 	u := r.Body["url"].(string)
 	w.formToken = u[strings.LastIndex(u, "/")+1:]
+	// A calendar reply from a stranger: stored, rejected, needing attention.
+	reply := []byte("From: x@example.id\r\nContent-Type: text/calendar; method=REPLY\r\n\r\nBEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n" +
+		"BEGIN:VEVENT\r\nUID:nope-" + tag + "@sinergi\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:x@example.id\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	ok(e.do("POST", "/v1/itip/inbound", w.gateway, reply, "Content-Type", "message/rfc822"), 200)
+	if items := ok(e.do("GET", "/v1/itip/messages", staff, nil), 200).items(); len(items) > 0 {
+		w.message = int64(items[0]["id"].(float64))
+	} else {
+		e.t.Fatal("no calendar message recorded")
+	}
 	tok, err := e.outbox.NewLinkToken(context.Background(), w.booking, e.testTime.Add(30*24*time.Hour))
 	must(e.t, err)
 	w.linkToken = tok
@@ -124,6 +133,8 @@ func (w world) path(tmpl string) string {
 		first = id(w.certificate)
 	case strings.HasPrefix(tmpl, "/v1/outbox/"):
 		first = id(w.outbox)
+	case strings.HasPrefix(tmpl, "/v1/itip/messages/"):
+		first = id(w.message)
 	case strings.HasPrefix(tmpl, "/feeds/"):
 		first = w.feedToken + ".ics"
 	case strings.HasPrefix(tmpl, "/r/"):
@@ -431,6 +442,9 @@ func TestHostileInputNeverFails(t *testing.T) {
 	calls := 0
 	for _, r := range routes {
 		path := a.path(r.path)
+		if strings.Contains(path, "//") || strings.HasSuffix(path, "/") {
+			t.Errorf("%s %s: the sweep has no value for its path parameter", r.method, r.path)
+		}
 		key := a.keyFor(e, r.method, r.path)
 		send := func(p string, body any) {
 			calls++
