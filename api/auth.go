@@ -1,8 +1,11 @@
 package api
 
 import (
+	"context"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,7 +27,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		fail(c, tenant.ErrUnauthenticated)
 		return
 	}
-	p, err := s.Tenants.Authenticate(c.Request.Context(), secret)
+	p, err := s.keys.authenticate(c.Request.Context(), s.Tenants, secret)
 	if err != nil {
 		fail(c, err)
 		return
@@ -73,4 +76,63 @@ func ownInstitution(p tenant.Principal, inst int64) error {
 		return nil
 	}
 	return errs.NotFoundf("institution %d not found", inst)
+}
+
+// keyTTL is how long a resolved key is trusted without asking the
+// database: a key revoked on another replica stops working within it.
+const keyTTL = time.Second
+
+// maxCachedKeys bounds the cache; past it the cache starts over.
+const maxCachedKeys = 10000
+
+// keyCache remembers resolved API keys for under a second, so that a busy
+// client's requests do not each query api_keys. Only keys that resolved
+// are kept (by the hash of the secret, never the secret), so unknown keys
+// cannot fill it, and a key revoked through this server is dropped at once.
+type keyCache struct {
+	now     func() time.Time // monotonic time, not the service's clock
+	mu      sync.RWMutex
+	entries map[string]cachedKey
+}
+
+type cachedKey struct {
+	principal tenant.Principal
+	until     time.Time
+}
+
+func newKeyCache(now func() time.Time) *keyCache {
+	return &keyCache{now: now, entries: map[string]cachedKey{}}
+}
+
+func (k *keyCache) authenticate(ctx context.Context, tenants tenant.Service, secret string) (tenant.Principal, error) {
+	hash := string(tenant.HashSecret(secret))
+	now := k.now()
+	k.mu.RLock()
+	e, ok := k.entries[hash]
+	k.mu.RUnlock()
+	if ok && now.Before(e.until) {
+		return e.principal, nil
+	}
+	p, err := tenants.Authenticate(ctx, secret)
+	if err != nil {
+		return p, err
+	}
+	k.mu.Lock()
+	if len(k.entries) >= maxCachedKeys {
+		k.entries = map[string]cachedKey{}
+	}
+	k.entries[hash] = cachedKey{principal: p, until: now.Add(keyTTL)}
+	k.mu.Unlock()
+	return p, nil
+}
+
+// forget drops a key, as when it is revoked.
+func (k *keyCache) forget(keyID int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for h, e := range k.entries {
+		if e.principal.KeyID == keyID {
+			delete(k.entries, h)
+		}
+	}
 }

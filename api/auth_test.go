@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -24,6 +26,17 @@ func TestAuthentication(t *testing.T) {
 		secret := r.Body["secret"].(string)
 		e.expect(e.do("GET", "/v1/people", secret, nil), http.StatusOK, "")
 		e.expect(e.do("DELETE", fmt.Sprintf("/v1/api-keys/%d", r.id()), e.staffA, nil), http.StatusNoContent, "")
+		e.expect(e.do("GET", "/v1/people", secret, nil), http.StatusUnauthorized, "unauthenticated")
+	})
+	t.Run("a key revoked elsewhere stops working within a second", func(t *testing.T) {
+		r := e.do("POST", fmt.Sprintf("/v1/institutions/%d/api-keys", e.instA), e.staffA, map[string]any{"role": "staff"})
+		e.expect(r, http.StatusCreated, "")
+		secret := r.Body["secret"].(string)
+		e.expect(e.do("GET", "/v1/people", secret, nil), http.StatusOK, "")
+		// Another replica revokes it: this one learns at the latest when
+		// its cached answer, under a second old, expires.
+		must(t, e.tenants.Store.RevokeKey(context.Background(), r.id()))
+		e.testTime = e.testTime.Add(time.Second)
 		e.expect(e.do("GET", "/v1/people", secret, nil), http.StatusUnauthorized, "unauthenticated")
 	})
 	t.Run("keys are stored hashed, never in clear", func(t *testing.T) {

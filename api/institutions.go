@@ -163,7 +163,11 @@ func (s *Server) revokeKey(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.Tenants.RevokeKey(c.Request.Context(), principal(c), id); err != nil {
+	err = s.Tenants.RevokeKey(c.Request.Context(), principal(c), id)
+	if err == nil {
+		s.keys.forget(id)
+	}
+	if err != nil {
 		fail(c, err)
 		return
 	}

@@ -85,6 +85,7 @@ type Server struct {
 	metrics       *metrics
 	keyLimiter    *limiter
 	clientLimiter *limiter
+	keys          *keyCache
 }
 
 //go:embed openapi.yaml
@@ -158,7 +159,8 @@ func New(d Deps) (*Server, error) {
 		return name
 	})
 	s := &Server{Deps: d, validate: v, metrics: newMetrics(d.Registry),
-		keyLimiter: newLimiter(d.KeyRate, int(2*d.KeyRate)), clientLimiter: newLimiter(d.ClientRate, int(2*d.ClientRate))}
+		keyLimiter: newLimiter(d.KeyRate, int(2*d.KeyRate)), clientLimiter: newLimiter(d.ClientRate, int(2*d.ClientRate)),
+		keys: newKeyCache(d.Now)}
 	e := gin.New()
 	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("api: trusted proxies: %w", err)

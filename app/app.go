@@ -48,6 +48,10 @@ type Config struct {
 	NewUID func() string
 	// Registry collects metrics; nil makes a fresh one.
 	Registry *prometheus.Registry
+	// MatchDB is a pool of its own for matching's reads, so that a burst of
+	// bookings holding every connection of the main pool cannot make
+	// ranking queue; nil shares the main pool.
+	MatchDB *gorm.DB
 }
 
 // App is the wired service.
@@ -89,8 +93,14 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
 	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
 		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}}
-	a.Matching = matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
-		Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID, Costs: incentive.MatchingCosts(is)}
+	matchDB := cfg.MatchDB
+	if matchDB == nil {
+		matchDB = db
+	}
+	reads := postgres.MatchingStore{DB: matchDB, Now: now}
+	a.Matching = matching.Service{Cache: &matching.Cache{Loader: reads}, Scheduling: postgres.SchedulingStore{DB: matchDB, Now: now},
+		Settings: reads, Proposals: ms, Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID,
+		Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: matchDB})}
 	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK}
 	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db, Now: now}, Keys: a.Keys, Now: now, BaseURL: cfg.BaseURL}
 	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,

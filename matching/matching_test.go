@@ -233,7 +233,7 @@ func bruteAssign(ix *Index, req AssignRequest) int {
 
 func TestAssignEqualsBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	for trial := 0; trial < 150; trial++ {
+	for trial := 0; trial < 300; trial++ {
 		var people []Person
 		for i := 0; i < 2+r.IntN(4); i++ {
 			kind := profile.Practitioner
@@ -244,9 +244,12 @@ func TestAssignEqualsBruteForce(t *testing.T) {
 		}
 		ix := NewIndex(people)
 		var slots []SlotSpec
-		for s := 0; s < 2+r.IntN(4); s++ {
+		co := 1 + r.IntN(3)                   // co-trainers per session
+		for s := 0; s < 2+r.IntN(5-co); s++ { // fewer sessions with more co-trainers: brute force stays quick
 			sess := session(int64(s+1), r.IntN(6), 1+r.IntN(3))
-			slots = append(slots, SlotSpec{Session: sess, Role: scheduling.CoTrainer})
+			for k := 0; k < co; k++ {
+				slots = append(slots, SlotSpec{Session: sess, Role: scheduling.CoTrainer})
+			}
 			if r.IntN(2) == 0 {
 				slots = append(slots, SlotSpec{Session: sess, Role: scheduling.Lead})
 			}
@@ -346,7 +349,7 @@ func BenchmarkAssignCourse(b *testing.B) {
 
 func TestPatchEqualsRebuild(t *testing.T) {
 	ix := population(200, 800)
-	people := append([]Person(nil), ix.people...)
+	people := ix.People()
 	r := rand.New(rand.NewPCG(21, 22))
 	var changed []int64
 	var fresh []Person
@@ -391,5 +394,82 @@ func TestPatchEqualsRebuild(t *testing.T) {
 	}
 	if ix.Len() != 1000 {
 		t.Fatal("patching changed the old index")
+	}
+}
+
+// courseSlots is a course of days×perDay sessions, each with a lead and co
+// co-trainers; parallel sessions share their time, staggered ones start an
+// hour apart and last two hours, so each overlaps the next.
+func courseSlots(days, perDay, co int, parallel bool) []SlotSpec {
+	var slots []SlotSpec
+	id := int64(0)
+	for d := 0; d < days; d++ {
+		for k := 0; k < perDay; k++ {
+			id++
+			s := session(id, 1, 2)
+			s.Start = s.Start.AddDate(0, 0, d)
+			if !parallel {
+				s.Start = s.Start.Add(time.Duration(k) * time.Hour)
+			}
+			s.End = s.Start.Add(2 * time.Hour)
+			slots = append(slots, SlotSpec{Session: s, Role: scheduling.Lead})
+			for c := 0; c < co; c++ {
+				slots = append(slots, SlotSpec{Session: s, Role: scheduling.CoTrainer})
+			}
+		}
+	}
+	return slots
+}
+
+func TestWarmStartedRelaxationEqualsColdOne(t *testing.T) {
+	ix := population(300, 1500)
+	r := rand.New(rand.NewPCG(31, 32))
+	for _, co := range []int{2, 3} {
+		pr := ix.AssignProblem(AssignRequest{Course: testCourse, Slots: courseSlots(5, 4, co, false), Rules: DefaultRules()})
+		root, _ := pr.relax(map[[2]int]bool{}, nil)
+		for trial := 0; trial < 30; trial++ {
+			forbid := map[[2]int]bool{}
+			for k := 0; k < 1+r.IntN(20); k++ {
+				e := pr.edges[root[r.IntN(len(root))]]
+				forbid[[2]int{e.person, e.session}] = true
+			}
+			_, warm := pr.relax(forbid, root)
+			_, cold := pr.relax(forbid, nil)
+			if warm != cold {
+				t.Fatalf("co=%d trial %d: warm start %d, from nothing %d", co, trial, warm, cold)
+			}
+		}
+	}
+}
+
+func TestAssignProvesOptimaOnCourseShapes(t *testing.T) {
+	ix := population(300, 1500)
+	for _, tc := range []struct {
+		name             string
+		days, perDay, co int
+		parallel         bool
+	}{
+		{"3 days × 4 parallel sessions, 2 co-trainers", 3, 4, 2, true},
+		{"3 days × 4 parallel sessions, 3 co-trainers", 3, 4, 3, true},
+		{"10 days × 4 staggered sessions, 2 co-trainers", 10, 4, 2, false},
+		{"10 days × 4 staggered sessions, 3 co-trainers", 10, 4, 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			slots := courseSlots(tc.days, tc.perDay, tc.co, tc.parallel)
+			p := ix.Assign(AssignRequest{Course: testCourse, Slots: slots, Rules: DefaultRules()})
+			if !p.Optimal || p.Gap != 0 || p.Filled != len(slots) {
+				t.Fatalf("optimal %v, gap %d, filled %d of %d, %d nodes", p.Optimal, p.Gap, p.Filled, len(slots), p.Nodes)
+			}
+			uses := map[int64][]scheduling.Session{}
+			for _, f := range p.Slots {
+				id := f.Candidate.Person.ID
+				for _, other := range uses[id] {
+					if overlaps(other, f.Slot.Session) {
+						t.Fatalf("person %d in two overlapping sessions", id)
+					}
+				}
+				uses[id] = append(uses[id], f.Slot.Session)
+			}
+		})
 	}
 }

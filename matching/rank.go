@@ -100,85 +100,6 @@ func DefaultRules() Rules {
 	return Rules{Buffer: time.Hour, PriorMean: 3, PriorWeight: 10}
 }
 
-// Index holds the people matching ranks, by institution.
-type Index struct {
-	people []Person
-	byInst map[int64][]int32
-	shared []int32
-	// peerLoad is the mean JP per year of each institution's people, the
-	// yardstick for workload fairness.
-	peerLoad map[int64]map[int]float64
-}
-
-// NewIndex builds an index over people.
-func NewIndex(people []Person) *Index {
-	ix := &Index{people: people, byInst: map[int64][]int32{}, peerLoad: map[int64]map[int]float64{}}
-	counts := map[int64]int{}
-	for i, p := range people {
-		ix.byInst[p.InstitutionID] = append(ix.byInst[p.InstitutionID], int32(i))
-		if p.Shared && p.Kind == profile.Practitioner && !p.Archived {
-			ix.shared = append(ix.shared, int32(i))
-		}
-		counts[p.InstitutionID]++
-		loads := ix.peerLoad[p.InstitutionID]
-		if loads == nil {
-			loads = map[int]float64{}
-			ix.peerLoad[p.InstitutionID] = loads
-		}
-		for y, jp := range p.JPYear {
-			loads[y] += float64(jp)
-		}
-	}
-	for inst, loads := range ix.peerLoad {
-		for y := range loads {
-			loads[y] /= float64(counts[inst])
-		}
-	}
-	return ix
-}
-
-// Patch returns a new index with the given people reloaded: changed ids
-// take their fresh data, new ones are added, and ids that no longer load
-// are dropped. The receiver is left as it was for requests still using it.
-func (ix *Index) Patch(changed []int64, fresh []Person) *Index {
-	byID := make(map[int64]Person, len(fresh))
-	for _, p := range fresh {
-		byID[p.ID] = p
-	}
-	gone := make(map[int64]bool, len(changed))
-	for _, id := range changed {
-		gone[id] = true
-	}
-	people := make([]Person, 0, len(ix.people)+len(fresh))
-	for _, p := range ix.people {
-		if !gone[p.ID] {
-			people = append(people, p)
-		} else if q, ok := byID[p.ID]; ok {
-			people = append(people, q)
-			delete(byID, p.ID)
-		}
-	}
-	for _, id := range changed {
-		if q, ok := byID[id]; ok {
-			people = append(people, q)
-		}
-	}
-	return NewIndex(people)
-}
-
-// Len is the number of people indexed.
-func (ix *Index) Len() int { return len(ix.people) }
-
-// Person returns the indexed person with id, if any.
-func (ix *Index) Person(id int64) (Person, bool) {
-	for _, p := range ix.people {
-		if p.ID == id {
-			return p, true
-		}
-	}
-	return Person{}, false
-}
-
 // Request asks for candidates for one role of a session.
 type Request struct {
 	Session scheduling.Session
@@ -234,6 +155,8 @@ type raw struct {
 	expertise, level, rating, load, cost, travel float64
 }
 
+// pool lists the positions of everyone a session of inst may draw on: the
+// institution's own people and other institutions' shared practitioners.
 func (ix *Index) pool(inst int64) []int32 {
 	own := ix.byInst[inst]
 	if len(ix.shared) == 0 {
@@ -242,7 +165,7 @@ func (ix *Index) pool(inst int64) []int32 {
 	out := make([]int32, 0, len(own)+len(ix.shared))
 	out = append(out, own...)
 	for _, i := range ix.shared {
-		if ix.people[i].InstitutionID != inst {
+		if ix.at(i).InstitutionID != inst {
 			out = append(out, i)
 		}
 	}
@@ -277,14 +200,17 @@ func points(ws [6]float64, r raw) ([6]int, int) {
 	return ps, total
 }
 
-func (ix *Index) values(p *Person, req *Request, year, month int) raw {
+// values are a person's criterion values; peer is the mean JP booked in
+// the year by the institution's people, codes the hashes of the required
+// competencies (requirementCodes).
+func values(p *Person, f *facts, req *Request, year, month int, peer float64, codes []uint64) raw {
 	var r raw
 	reqs := req.Session.Requirements
 	if len(reqs) == 0 {
 		r.expertise, r.level = 1, 0.5
 	} else {
-		for _, q := range reqs {
-			lv := p.Levels[q.Code]
+		for k, q := range reqs {
+			lv := f.level(q.Code, codes[k])
 			switch {
 			case lv >= q.MinLevel:
 				r.expertise++
@@ -302,11 +228,10 @@ func (ix *Index) values(p *Person, req *Request, year, month int) raw {
 		smoothed = 1
 	}
 	r.rating = clamp01((smoothed - 1) / 3)
-	peer := ix.peerLoad[req.Session.InstitutionID][year]
-	mine := float64(p.JPYear[year])
+	mine := float64(jpOf(f.jpYear, year))
 	r.load = 1 / (1 + math.Max(mine-peer, 0)/math.Max(peer, 8))
 	if rules.MonthlyCapJP > 0 {
-		r.load *= 1 - 0.5*float64(p.JPMonth[month])/float64(rules.MonthlyCapJP)
+		r.load *= 1 - 0.5*float64(jpOf(f.jpMonth, month))/float64(rules.MonthlyCapJP)
 	}
 	r.cost = 1
 	if rate := rules.cost(p); rules.BudgetPerJP > 0 && rate > 0 {
@@ -317,6 +242,16 @@ func (ix *Index) values(p *Person, req *Request, year, month int) raw {
 	}
 	r.travel = travel(p.Zone, req.Session)
 	return r
+}
+
+// requirementCodes hashes a session's required competency codes once for
+// the whole pool.
+func requirementCodes(s scheduling.Session) []uint64 {
+	out := make([]uint64, len(s.Requirements))
+	for k, q := range s.Requirements {
+		out[k] = codeHash(q.Code)
+	}
+	return out
 }
 
 func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }
@@ -361,7 +296,8 @@ const (
 )
 
 // hardCheck returns the first time-independent constraint p fails.
-func hardCheck(p *Person, req *Request, month int) (string, string) {
+func hardCheck(e *entry, req *Request, month int) (string, string) {
+	p := &e.Person
 	switch {
 	case p.Archived:
 		return ExArchived, "archived"
@@ -372,8 +308,8 @@ func hardCheck(p *Person, req *Request, month int) (string, string) {
 	case req.Course.PractitionerOutsideUnit && p.Kind == profile.Practitioner &&
 		scheduling.SameUnitPractitioner(profile.Person{Kind: p.Kind, Unit: p.Unit, Organisation: p.Organisation}, req.Course):
 		return ExSameUnit, "a practitioner from the organising unit " + req.Course.OrganisingUnit + "; the course asks for one from outside"
-	case req.Rules.MonthlyCapJP > 0 && p.JPMonth[month]+req.Session.JP > req.Rules.MonthlyCapJP:
-		return ExMonthlyCap, fmt.Sprintf("%d JP already booked this month; %d more passes the cap of %d", p.JPMonth[month], req.Session.JP, req.Rules.MonthlyCapJP)
+	case req.Rules.MonthlyCapJP > 0 && jpOf(e.f.jpMonth, month)+req.Session.JP > req.Rules.MonthlyCapJP:
+		return ExMonthlyCap, fmt.Sprintf("%d JP already booked this month; %d more passes the cap of %d", jpOf(e.f.jpMonth, month), req.Session.JP, req.Rules.MonthlyCapJP)
 	}
 	return "", ""
 }
@@ -458,10 +394,20 @@ func (ix *Index) poolScores(req Request) []scored {
 	ws := normalise(req.Weights)
 	year, month := period(req.Session)
 	pool := ix.pool(req.Session.InstitutionID)
+	peer := ix.load[req.Session.InstitutionID].mean(year)
+	codes := requirementCodes(req.Session)
+	reqs := append([]scheduling.Requirement(nil), req.Session.Requirements...)
+	for k, q := range reqs {
+		if same, ok := ix.codes[q.Code]; ok {
+			reqs[k].Code = same // the indexed text: equal codes compare at once
+		}
+	}
+	req.Session.Requirements = reqs
 	out := make([]scored, len(pool))
 	for k, i := range pool {
-		_, total := points(ws, ix.values(&ix.people[i], &req, year, month))
-		out[k] = scored{i, total, ix.people[i].ID}
+		e := ix.entry(i)
+		_, total := points(ws, values(&e.Person, &e.f, &req, year, month, peer, codes))
+		out[k] = scored{i, total, e.ID}
 	}
 	return out
 }
@@ -475,7 +421,7 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	h := make(maxHeap, 0, len(all))
 	var excluded maxHeap
 	for _, s := range all {
-		if code, _ := hardCheck(&ix.people[s.idx], &req, month); code != "" {
+		if code, _ := hardCheck(ix.entry(s.idx), &req, month); code != "" {
 			if req.ExcludedLimit > 0 {
 				excluded = append(excluded, s)
 			}
@@ -490,7 +436,7 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	timed := map[int32][2]string{}
 	for h.Len() > 0 && len(res.Candidates) < req.Limit {
 		s := heap.Pop(&h).(scored)
-		p := &ix.people[s.idx]
+		p := ix.at(s.idx)
 		if !req.Untimed {
 			if code, why := timeCheck(p, req.Session, req.Rules.Buffer); code != "" {
 				if req.ExcludedLimit > 0 {
@@ -506,8 +452,8 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	heap.Init(&excluded)
 	for excluded.Len() > 0 && len(res.Excluded) < req.ExcludedLimit {
 		s := heap.Pop(&excluded).(scored)
-		p := &ix.people[s.idx]
-		code, why := hardCheck(p, &req, month)
+		p := ix.at(s.idx)
+		code, why := hardCheck(ix.entry(s.idx), &req, month)
 		if t, ok := timed[s.idx]; code == "" && ok {
 			code, why = t[0], t[1]
 		} else if code == "" {
@@ -525,7 +471,8 @@ func (ix *Index) Score(p *Person, req Request) Candidate {
 }
 
 func (ix *Index) explain(p *Person, req *Request, ws [6]float64, year, month int) Candidate {
-	r := ix.values(p, req, year, month)
+	f := factsOf(p, nil)
+	r := values(p, &f, req, year, month, ix.load[req.Session.InstitutionID].mean(year), requirementCodes(req.Session))
 	ps, total := points(ws, r)
 	names := [6]string{"expertise", "level", "rating", "load", "cost", "travel"}
 	vals := [6]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel}
@@ -534,7 +481,7 @@ func (ix *Index) explain(p *Person, req *Request, ws [6]float64, year, month int
 		fmt.Sprintf("levels above the minimum score %.0f%% (2 levels above counts full)", r.level*100),
 		explainRating(p, req.Rules),
 		fmt.Sprintf("%d JP booked in %d against a peer mean of %.0f; %d JP this month", p.JPYear[year], year,
-			ix.peerLoad[req.Session.InstitutionID][year], p.JPMonth[month]),
+			ix.load[req.Session.InstitutionID].mean(year), p.JPMonth[month]),
 		explainCost(p, req.Rules),
 		explainTravel(p, req.Session),
 	}

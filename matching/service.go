@@ -2,8 +2,11 @@ package matching
 
 import (
 	"context"
-	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
 
 	"sinergi/errs"
 	"sinergi/scheduling"
@@ -14,9 +17,11 @@ type Loader interface {
 	// Epoch changes whenever anything the index holds changes.
 	Epoch(ctx context.Context) (int64, error)
 	LoadPeople(ctx context.Context) ([]Person, error)
-	// Changed lists the people that epochs (from, to] changed.
-	Changed(ctx context.Context, from, to int64) ([]int64, error)
-	LoadPeopleByID(ctx context.Context, ids []int64) ([]Person, error)
+	// ChangesSince returns, at once, the current epoch, the ids of the
+	// people changed after epoch from, and the fresh data of those that
+	// still load. When more than limit changed it returns limit+1 ids and
+	// no people.
+	ChangesSince(ctx context.Context, from int64, limit int) (int64, []int64, []Person, error)
 }
 
 // Limits beyond which the cache rebuilds instead of patching.
@@ -26,15 +31,26 @@ const (
 )
 
 // Cache keeps one Index. A request costs one tiny query (the epoch) while
-// nothing changed; after changes the index is patched with just the people
-// they touched, and rebuilt whole only when too much changed. Replicas
+// nothing changed and reads the index without a lock. After changes one
+// refresh at a time (the others wait for it) reads the change log and
+// patches the index with just the people it names, rebuilding it whole
+// only when too much changed; no lock is held while it queries. Replicas
 // stay in step because the epoch and the change log live in the database.
 type Cache struct {
-	Loader Loader
-	mu     sync.Mutex
-	ix     *Index
-	epoch  int64
+	Loader  Loader
+	current atomic.Pointer[snapshot]
+	refresh singleflight.Group
 }
+
+// snapshot is an index and the epoch it reflects.
+type snapshot struct {
+	ix    *Index
+	epoch int64
+}
+
+// refreshTimeout bounds a refresh, which runs apart from the request that
+// started it so that one caller giving up does not fail the others.
+const refreshTimeout = time.Minute
 
 // Index returns an index no older than the store's current epoch.
 func (c *Cache) Index(ctx context.Context) (*Index, error) {
@@ -42,27 +58,54 @@ func (c *Cache) Index(ctx context.Context) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ix != nil && c.epoch == epoch {
-		return c.ix, nil
-	}
-	if c.ix != nil && epoch > c.epoch && epoch-c.epoch <= maxPatchEpochs {
-		ids, err := c.Loader.Changed(ctx, c.epoch, epoch)
-		if err == nil && len(ids) <= maxPatchPeople {
-			people, err := c.Loader.LoadPeopleByID(ctx, ids)
-			if err == nil {
-				c.ix, c.epoch = c.ix.Patch(ids, people), epoch
-				return c.ix, nil
+	for {
+		if s := c.current.Load(); s != nil && s.epoch >= epoch {
+			return s.ix, nil
+		}
+		// A refresh reads the epoch when it starts: one already under way
+		// may end short of ours, and then the next one reaches it.
+		ch := c.refresh.DoChan("", func() (any, error) {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+			defer cancel()
+			return nil, c.load(rctx)
+		})
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case r := <-ch:
+			if r.Err != nil {
+				return nil, r.Err
 			}
 		}
 	}
+}
+
+// load patches or rebuilds the index up to the current epoch. Only one
+// runs at a time; a patch costs one round trip to the store.
+func (c *Cache) load(ctx context.Context) error {
+	if cur := c.current.Load(); cur != nil {
+		epoch, ids, people, err := c.Loader.ChangesSince(ctx, cur.epoch, maxPatchPeople)
+		if err != nil {
+			return err
+		}
+		if epoch <= cur.epoch {
+			return nil
+		}
+		if epoch-cur.epoch <= maxPatchEpochs && len(ids) <= maxPatchPeople {
+			c.current.Store(&snapshot{ix: cur.ix.Patch(ids, people), epoch: epoch})
+			return nil
+		}
+	}
+	epoch, err := c.Loader.Epoch(ctx)
+	if err != nil {
+		return err
+	}
 	people, err := c.Loader.LoadPeople(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	c.ix, c.epoch = NewIndex(people), epoch
-	return c.ix, nil
+	c.current.Store(&snapshot{ix: NewIndex(people), epoch: epoch})
+	return nil
 }
 
 // Settings are an institution's weights and rules.
@@ -160,21 +203,33 @@ func (s Service) rules(ctx context.Context, inst int64, set Settings, c scheduli
 	return r, nil
 }
 
+// request reads what a ranking needs. The session and course, the
+// settings and the index (its epoch, and a refresh when it moved) are read
+// side by side: a request waits for the slowest, not for their sum.
 func (s Service) request(ctx context.Context, inst, sessionID int64, role scheduling.Role) (*Index, Request, error) {
-	sess, err := s.Scheduling.Session(ctx, inst, sessionID)
-	if err != nil {
-		return nil, Request{}, err
-	}
-	course, err := s.Scheduling.Course(ctx, inst, sess.CourseID)
-	if err != nil {
-		return nil, Request{}, err
-	}
-	set, err := s.Settings.Settings(ctx, inst)
-	if err != nil {
-		return nil, Request{}, err
-	}
-	ix, err := s.Cache.Index(ctx)
-	if err != nil {
+	var (
+		sess   scheduling.Session
+		course scheduling.Course
+		set    Settings
+		ix     *Index
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		if sess, err = s.Scheduling.Session(gctx, inst, sessionID); err != nil {
+			return err
+		}
+		course, err = s.Scheduling.Course(gctx, inst, sess.CourseID)
+		return err
+	})
+	g.Go(func() (err error) {
+		set, err = s.Settings.Settings(gctx, inst)
+		return err
+	})
+	g.Go(func() (err error) {
+		ix, err = s.Cache.Index(gctx)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, Request{}, err
 	}
 	rules, err := s.rules(ctx, inst, set, course, sess)

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,6 +23,22 @@ type MatchingStore struct {
 	Now func() time.Time
 }
 
+// MatchingDSN returns dsn for matching's own pool: just-in-time compilation
+// off. Matching's queries are short, but the epoch row and the change log
+// change so fast that their statistics are always stale, and the planner's
+// estimates can pass the JIT threshold: compiling then takes far longer
+// than running the query.
+func MatchingDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn
+	}
+	q := u.Query()
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // Epoch implements matching.Loader.
 func (s MatchingStore) Epoch(ctx context.Context) (int64, error) {
 	var e int64
@@ -35,7 +53,8 @@ func (s MatchingStore) LoadPeople(ctx context.Context) ([]matching.Person, error
 	return s.loadPeople(ctx, nil)
 }
 
-// LoadPeopleByID implements matching.Loader: the same data for some people.
+// LoadPeopleByID loads the same data for some people, in a few set-wise
+// queries (ChangesSince reads the same in one).
 func (s MatchingStore) LoadPeopleByID(ctx context.Context, ids []int64) ([]matching.Person, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -43,13 +62,135 @@ func (s MatchingStore) LoadPeopleByID(ctx context.Context, ids []int64) ([]match
 	return s.loadPeople(ctx, ids)
 }
 
-// Changed implements matching.Loader: the people changed in epochs
-// (from, to].
+// Changed lists the people changed in epochs (from, to].
 func (s MatchingStore) Changed(ctx context.Context, from, to int64) ([]int64, error) {
 	var ids []int64
 	err := conn(ctx, s.DB).Raw(`SELECT DISTINCT person_id FROM matching_changes WHERE epoch > ? AND epoch <= ? ORDER BY 1`, from, to).
 		Scan(&ids).Error
 	return ids, err
+}
+
+// ChangesSince implements matching.Loader in one round trip: the current
+// epoch, the people changed after epoch from, and everything the index
+// holds of each (the same as LoadPeopleByID). Ids that no longer load come
+// back without a person. When more than limit people changed it stops at
+// limit+1 ids and loads nobody: the caller rebuilds instead.
+//
+// The epoch is read as a scalar subquery, never joined: the row is updated
+// by every write, its statistics are always stale, and a join on it makes
+// the planner's estimates large enough to compile the query (JIT), which
+// takes longer than running it.
+func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) (int64, []int64, []matching.Person, error) {
+	var rows []struct {
+		Epoch         int64
+		PersonID      *int64
+		Found         bool
+		InstitutionID int64
+		Name, Kind    string
+		Jenjang       *string
+		Organisation  string
+		Unit, Zone    string
+		Archived      bool
+		ShareProfile  bool
+		Levels        []levelJSON  `gorm:"serializer:json"`
+		Booked        []bookedJSON `gorm:"serializer:json"`
+		Windows       []windowJSON `gorm:"serializer:json"`
+		Periods       []periodJSON `gorm:"serializer:json"`
+		RatingMean    float64
+		RatingCount   int
+	}
+	err := conn(ctx, s.DB).Raw(`WITH ch AS (SELECT DISTINCT c.person_id FROM matching_changes c
+			WHERE c.epoch > @from AND c.epoch <= (SELECT epoch FROM matching_epoch) LIMIT @limit),
+		got AS (SELECT ch.person_id, p.* FROM ch LEFT JOIN people p ON p.id = ch.person_id AND (SELECT count(*) FROM ch) <= @max)
+		SELECT (SELECT epoch FROM matching_epoch) AS epoch, got.person_id, got.id IS NOT NULL AS found, got.institution_id,
+			got.name, got.kind, got.jenjang, got.organisation, got.unit, got.zone, got.archived_at IS NOT NULL AS archived,
+			got.share_profile,
+			(SELECT json_agg(json_build_object('code', c.code, 'level', pc.level)) FROM person_competencies pc
+				JOIN competencies c ON c.id = pc.competency_id WHERE pc.person_id = got.id) AS levels,
+			(SELECT json_agg(json_build_object('institution_id', b.institution_id, 'session_id', b.session_id, 'start', lower(b.during), 'end', upper(b.during),
+				'mode', ss.mode, 'venue', ss.venue, 'zone', ss.zone, 'jp', coalesce(b.actual_jp, ss.jp)) ORDER BY lower(b.during))
+				FROM bookings b JOIN sessions ss ON ss.id = b.session_id
+				WHERE b.person_id = got.id AND b.status NOT IN ('declined', 'cancelled')) AS booked,
+			(SELECT a.windows FROM availability a WHERE a.person_id = got.id AND jsonb_array_length(a.windows) > 0) AS windows,
+			(SELECT json_agg(json_build_object('start', lower(u.during), 'end', upper(u.during))) FROM unavailable_periods u
+				WHERE u.person_id = got.id AND upper(u.during) > now() - interval '1 day') AS periods,
+			(SELECT coalesce(avg(v.mean), 0)::float8 FROM evaluations v WHERE v.person_id = got.id) AS rating_mean,
+			(SELECT count(*) FROM evaluations v WHERE v.person_id = got.id) AS rating_count
+		FROM (VALUES (1)) AS one (x) LEFT JOIN got ON true ORDER BY got.person_id`,
+		map[string]any{"from": from, "limit": limit + 1, "max": limit}).Scan(&rows).Error
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("load matching changes: %w", err)
+	}
+	if len(rows) == 0 {
+		return 0, nil, nil, errors.New("load matching changes: no epoch row")
+	}
+	epoch := rows[0].Epoch
+	var ids []int64
+	var people []matching.Person
+	for _, r := range rows {
+		if r.PersonID == nil {
+			continue
+		}
+		ids = append(ids, *r.PersonID)
+		if !r.Found {
+			continue
+		}
+		p := matching.Person{ID: *r.PersonID, InstitutionID: r.InstitutionID, Name: r.Name, Kind: profile.Kind(r.Kind),
+			Jenjang: profile.Jenjang(value(r.Jenjang)), Organisation: r.Organisation, Unit: r.Unit, Zone: r.Zone,
+			Archived: r.Archived, Shared: r.ShareProfile, Levels: map[string]int{}, JPYear: map[int]int{}, JPMonth: map[int]int{},
+			RatingMean: r.RatingMean, RatingCount: r.RatingCount}
+		for _, l := range r.Levels {
+			p.Levels[l.Code] = l.Level
+		}
+		for _, b := range r.Booked {
+			addBooking(&p, b.InstitutionID, b.SessionID, b.Start, b.End, b.Mode, b.Venue, b.Zone, b.JP)
+		}
+		if len(r.Windows) > 0 || len(r.Periods) > 0 {
+			av := &scheduling.Availability{Zone: p.Zone}
+			for _, w := range r.Windows {
+				av.Windows = append(av.Windows, scheduling.Window{RRule: w.RRule, Start: w.Start, End: w.End})
+			}
+			for _, u := range r.Periods {
+				av.Unavailable = append(av.Unavailable, scheduling.Period{Interval: scheduling.Interval{Start: u.Start.UTC(), End: u.End.UTC()}})
+			}
+			p.Free = av.Checker()
+		}
+		people = append(people, p)
+	}
+	if len(ids) > limit {
+		people = nil
+	}
+	return epoch, ids, people, nil
+}
+
+type levelJSON struct {
+	Code  string `json:"code"`
+	Level int    `json:"level"`
+}
+
+type bookedJSON struct {
+	InstitutionID int64     `json:"institution_id"`
+	SessionID     int64     `json:"session_id"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	Mode          string    `json:"mode"`
+	Venue         string    `json:"venue"`
+	Zone          string    `json:"zone"`
+	JP            int       `json:"jp"`
+}
+
+type periodJSON struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// addBooking puts an active booking in a person's calendar and workload.
+func addBooking(p *matching.Person, inst, session int64, start, end time.Time, mode, venue, zone string, jp int) {
+	p.Busy = append(p.Busy, matching.Booked{Interval: scheduling.Interval{Start: start.UTC(), End: end.UTC()},
+		InstitutionID: inst, SessionID: session, Offline: mode != string(scheduling.Online), Venue: venue})
+	local := start.In(loadZone(zone))
+	p.JPYear[local.Year()] += jp
+	p.JPMonth[local.Year()*100+int(local.Month())] += jp
 }
 
 // PurgeChanges drops change records more than keep epochs old.
@@ -116,12 +257,7 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 		if !ok {
 			continue
 		}
-		p := &people[i]
-		p.Busy = append(p.Busy, matching.Booked{Interval: scheduling.Interval{Start: b.Start.UTC(), End: b.End.UTC()},
-			InstitutionID: b.InstitutionID, SessionID: b.SessionID, Offline: b.Mode != string(scheduling.Online), Venue: b.Venue})
-		local := b.Start.In(loadZone(b.Zone))
-		p.JPYear[local.Year()] += b.JP
-		p.JPMonth[local.Year()*100+int(local.Month())] += b.JP
+		addBooking(&people[i], b.InstitutionID, b.SessionID, b.Start, b.End, b.Mode, b.Venue, b.Zone, b.JP)
 	}
 	var avail []struct {
 		PersonID int64

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"sinergi/internal/pgtest"
 	"sinergi/postgres"
@@ -71,4 +72,48 @@ func TestChangeLog(t *testing.T) {
 	if err != nil || len(people) != 1 || len(people[0].Busy) != 1 || people[0].Busy[0].Venue != "Aula" {
 		t.Fatalf("reloaded %+v %v", people, err)
 	}
+
+	t.Run("changes since an epoch load in one query as LoadPeopleByID does", func(t *testing.T) {
+		from, _ := s.Epoch(ctx)
+		exec(`INSERT INTO availability (person_id, windows) VALUES (2, '[{"rrule": "FREQ=WEEKLY;BYDAY=MO", "start_minute": 480, "end_minute": 960}]')`)
+		exec(`INSERT INTO unavailable_periods (person_id, during) VALUES (2, tstzrange('2026-12-14 00:00Z', '2026-12-15 00:00Z'))`)
+		exec(`INSERT INTO person_competencies (person_id, competency_id, level) VALUES (2, 1, 3), (2, 2, 5)`)
+		exec(`INSERT INTO bookings (institution_id, session_id, person_id, role, status, during, uid)
+			VALUES (1, 1, 1, 'co_trainer', 'proposed', tstzrange('2026-12-07 01:00Z', '2026-12-07 02:30Z'), 'u1')`)
+		exec(`INSERT INTO evaluation_forms (hash, institution_id, session_id, expires_at) VALUES (sha256('f'), 1, 1, now() + interval '1 day')`)
+		exec(`INSERT INTO evaluations (form_id, booking_id, person_id, scores, mean, normalised) VALUES (1, 1, 2, '{}', 3.5, 80), (1, 1, 2, '{}', 3, 70)`)
+		exec(`INSERT INTO people (institution_id, kind, name, email, employment, zone, organisation)
+			VALUES (1, 'practitioner', 'Baru', 'baru@x.id', 'non_asn', 'Asia/Makassar', 'Org')`)
+		epoch, ids, got, err := s.ChangesSince(ctx, from, 100)
+		now, _ := s.Epoch(ctx)
+		if err != nil || epoch != now || !reflect.DeepEqual(ids, []int64{1, 2, 4}) {
+			t.Fatalf("epoch %d (now %d), ids %v, %v", epoch, now, ids, err)
+		}
+		want, err := s.LoadPeopleByID(ctx, ids)
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("%d people, want %d (%v)", len(got), len(want), err)
+		}
+		for i := range want {
+			g, w := got[i], want[i]
+			if (g.Free == nil) != (w.Free == nil) {
+				t.Fatalf("person %d: availability differs", w.ID)
+			}
+			for _, at := range []string{"2026-12-07T01:00:00Z", "2026-12-08T01:00:00Z", "2026-12-14T02:00:00Z"} {
+				start, _ := time.Parse(time.RFC3339, at)
+				if w.Free != nil && g.Free(start, start.Add(time.Hour)) != w.Free(start, start.Add(time.Hour)) {
+					t.Fatalf("person %d: free at %s differs", w.ID, at)
+				}
+			}
+			g.Free, w.Free = nil, nil
+			if !reflect.DeepEqual(g, w) {
+				t.Fatalf("person %d:\n got %+v\nwant %+v", w.ID, g, w)
+			}
+		}
+		if got[1].RatingCount != 2 || len(got[1].Levels) != 2 || len(got[0].Busy) != 1 {
+			t.Fatalf("the loaded data is not what was written: %+v", got)
+		}
+		if _, ids, people, _ := s.ChangesSince(ctx, from, 2); len(ids) != 3 || people != nil {
+			t.Fatalf("past the limit: %v ids, %d people", ids, len(people))
+		}
+	})
 }

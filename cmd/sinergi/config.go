@@ -24,6 +24,7 @@ type config struct {
 	MigrateOnStart  bool
 	LogLevel        string
 	DBMaxConns      int
+	DBMatchingConns int // matching's own pool; 0 shares the main one
 	ShutdownTimeout time.Duration
 	BookingBuffer   time.Duration
 	// SigningKEK seals the certificate signing keys (base64, 32 bytes).
@@ -91,6 +92,8 @@ func (c *config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.MigrateOnStart, "migrate", envBool("MIGRATE_ON_START", false), "apply migrations before serving (env MIGRATE_ON_START)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 20), "database pool size (env DB_MAX_CONNS)")
+	fs.IntVar(&c.DBMatchingConns, "db-matching-conns", envInt("DB_MATCHING_CONNS", 8),
+		"pool of its own for ranking and assignment, so bursts of writes cannot hold every connection; 0 shares the main pool (env DB_MATCHING_CONNS)")
 	buffer, err := time.ParseDuration(envOr("BOOKING_BUFFER", "60m"))
 	if err != nil {
 		buffer = -1 // reported by validate
@@ -132,6 +135,9 @@ func (c *config) validate() error {
 	}
 	if c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
 		problems = append(problems, "DB_MAX_CONNS must be 1 to 1000")
+	}
+	if c.DBMatchingConns < 0 || c.DBMatchingConns > 1000 {
+		problems = append(problems, "DB_MATCHING_CONNS must be 0 to 1000")
 	}
 	if c.BookingBuffer < 0 || c.BookingBuffer > 24*time.Hour {
 		problems = append(problems, "BOOKING_BUFFER must be a duration from 0 to 24h, such as 60m")

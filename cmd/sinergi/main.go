@@ -222,7 +222,23 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	}
 	defer postgres.Close(served)
 	db = served
-	a, err := app.New(db, cfg.app(kek, log))
+	appCfg := cfg.app(kek, log)
+	if cfg.DBMatchingConns > 0 {
+		// Ranking reads through a pool of its own (see app.Config.MatchDB).
+		openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		// Building the ranking index reads the whole roster: its pool
+		// allows four times as long, still inside a request's deadline.
+		mopts := postgres.Options{MaxConns: cfg.DBMatchingConns, StatementTimeout: 4 * cfg.StatementTimeout}
+		if mopts.StatementTimeout > 0 {
+			mopts.StallTimeout = mopts.StatementTimeout + 500*time.Millisecond
+		}
+		if appCfg.MatchDB, err = postgres.OpenWith(openCtx, postgres.MatchingDSN(cfg.DatabaseURL), mopts); err != nil {
+			return fmt.Errorf("matching pool: %w", err)
+		}
+		defer postgres.Close(appCfg.MatchDB)
+	}
+	a, err := app.New(db, appCfg)
 	if err != nil {
 		return err
 	}
