@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"sinergi/api"
+	"sinergi/evaluation"
 	"sinergi/tenant"
 )
 
@@ -475,6 +476,17 @@ func TestHostileInputNeverFails(t *testing.T) {
 				}
 			}
 			continue
+		}
+		if r.method == "POST" && (r.path == "/r/{token}" || r.path == "/v1/evaluations/forms/{token}") {
+			// The pages post forms, too.
+			for _, h := range hostileStrings {
+				form := url.Values{"answer": {h}, fmt.Sprintf("c_%d", a.completed): {h}}
+				for _, it := range evaluation.Items() {
+					form.Set(fmt.Sprintf("r_%d_%s", a.completed, it.Code), "4")
+				}
+				calls++
+				call(t, e.srv, r.method, path, "", []byte(form.Encode()), "application/x-www-form-urlencoded")
+			}
 		}
 		body := a.body(r.method, r.path)
 		send(path, body)
