@@ -110,7 +110,7 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) 
 			(SELECT json_agg(json_build_object('institution_id', b.institution_id, 'session_id', b.session_id, 'start', lower(b.during), 'end', upper(b.during),
 				'mode', ss.mode, 'venue', ss.venue, 'zone', ss.zone, 'jp', coalesce(b.actual_jp, ss.jp)) ORDER BY lower(b.during))
 				FROM bookings b JOIN sessions ss ON ss.id = b.session_id
-				WHERE b.person_id = got.id AND b.status NOT IN ('declined', 'cancelled')) AS booked,
+				WHERE b.person_id = got.id AND booking_active(b.status)) AS booked,
 			(SELECT a.windows FROM availability a WHERE a.person_id = got.id AND jsonb_array_length(a.windows) > 0) AS windows,
 			(SELECT json_agg(json_build_object('start', lower(u.during), 'end', upper(u.during))) FROM unavailable_periods u
 				WHERE u.person_id = got.id AND upper(u.during) > now() - interval '1 day') AS periods,
