@@ -86,8 +86,10 @@ func TestRoles(t *testing.T) {
 			map[string]any{"role": "staff"}, 201, ""},
 		{"no one issues admin keys over HTTP", "POST", fmt.Sprintf("/v1/institutions/%d/api-keys", e.instA), e.admin,
 			map[string]any{"role": "admin"}, 422, "validation_failed"},
-		{"trainer key needs a person of the institution", "POST", fmt.Sprintf("/v1/institutions/%d/api-keys", e.instB), e.staffB,
-			map[string]any{"role": "trainer", "person_id": pid}, 422, "validation_failed"},
+		{"trainer key for another institution's person is 404", "POST", fmt.Sprintf("/v1/institutions/%d/api-keys", e.instB), e.staffB,
+			map[string]any{"role": "trainer", "person_id": pid}, 404, "not_found"},
+		{"a staff key belongs to no person", "POST", fmt.Sprintf("/v1/institutions/%d/api-keys", e.instA), e.staffA,
+			map[string]any{"role": "staff", "person_id": pid}, 422, "validation_failed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,11 +1,15 @@
 package api
 
 import (
+	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -25,6 +29,38 @@ var statusOf = map[errs.Kind]int{
 	errs.Precondition:    http.StatusPreconditionFailed,
 	errs.RateLimited:     http.StatusTooManyRequests,
 	errs.TooLarge:        http.StatusRequestEntityTooLarge,
+	errs.Unavailable:     http.StatusServiceUnavailable,
+}
+
+// retryAfterUnavailable is what a 503 asks the client to wait, in seconds.
+const retryAfterUnavailable = "5"
+
+var errUnavailable = errs.New(errs.Unavailable, "unavailable", "the database did not answer in time; try again shortly")
+
+// unavailable reports whether err is the database (or the request's own
+// deadline) failing to answer rather than a fault in the request or the
+// code: a deadline passed, a connection broke or could not be made, or
+// the server cancelled a statement (statement_timeout) or is shutting
+// down. It reads only standard interfaces, so no driver type reaches api.
+func unavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return true
+	}
+	var st interface{ SQLState() string }
+	if errors.As(err, &st) {
+		code := st.SQLState()
+		return strings.HasPrefix(code, "08") || code == "57014" || strings.HasPrefix(code, "57P") || code == "53300"
+	}
+	return false
 }
 
 type errorBody struct {
@@ -44,6 +80,13 @@ type errorDetail struct {
 // with the request id and answered 500 without their text.
 func fail(c *gin.Context, err error) {
 	e, ok := errs.As(err)
+	if (!ok || e.Kind == errs.Internal) && unavailable(err) {
+		logger(c).WarnContext(c.Request.Context(), "database unavailable", "request_id", requestID(c), "err", err)
+		e, ok = errUnavailable, true
+	}
+	if ok && e.Kind == errs.Unavailable {
+		c.Header("Retry-After", retryAfterUnavailable)
+	}
 	status := http.StatusInternalServerError
 	if ok {
 		if s, known := statusOf[e.Kind]; known {
@@ -131,12 +174,16 @@ func jsonType(kind string) string {
 
 // check runs the validator over v's tags and reports fields by JSON name.
 func (s *Server) check(v any) error {
+	f := errs.Fields{}
+	checkText(v, f)
 	err := s.validate.Struct(v)
 	var verrs validator.ValidationErrors
 	if err == nil || !errors.As(err, &verrs) {
+		if err == nil {
+			return f.Err()
+		}
 		return err
 	}
-	f := errs.Fields{}
 	for _, fe := range verrs {
 		ns := fe.Namespace()
 		if i := strings.IndexByte(ns, '.'); i >= 0 {

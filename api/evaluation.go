@@ -125,11 +125,11 @@ func (s *Server) getEvaluationForm(c *gin.Context) {
 type ratingIn struct {
 	BookingID int64          `json:"booking_id"`
 	Scores    map[string]int `json:"scores"`
-	Comment   string         `json:"comment"`
+	Comment   string         `json:"comment" validate:"max=2000,multiline"`
 }
 
 type submissionIn struct {
-	Ratings []ratingIn `json:"ratings"`
+	Ratings []ratingIn `json:"ratings" validate:"max=50,dive"`
 }
 
 // submitEvaluation stores one participant's ratings.

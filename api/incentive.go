@@ -33,6 +33,20 @@ type rateIO struct {
 	Source        string `json:"source"`
 }
 
+// rateIn is a rate line as written: whether it is a ceiling follows from
+// who writes it (the platform admin), so ceiling, id and institution_id
+// are refused rather than ignored.
+type rateIn struct {
+	Regulation string `json:"regulation" validate:"required,max=200"`
+	FiscalYear int    `json:"fiscal_year" validate:"required,gte=2000,lte=2100"`
+	Funding    string `json:"funding" validate:"required,max=20"`
+	Region     string `json:"region" validate:"max=100"`
+	Class      string `json:"class" validate:"required,max=50"`
+	Unit       string `json:"unit" validate:"required,max=20"`
+	Amount     int64  `json:"amount" validate:"required,gte=1,lte=1000000000000"`
+	Source     string `json:"source" validate:"max=300"`
+}
+
 func rateDTO(r incentive.Rate) rateIO {
 	return rateIO{ID: r.ID, InstitutionID: r.InstitutionID, Ceiling: r.InstitutionID == 0, Regulation: r.Regulation,
 		FiscalYear: r.FiscalYear, Funding: string(r.Funding), Region: r.Region, Class: string(r.Class), Unit: string(r.Unit),
@@ -46,7 +60,7 @@ func (s *Server) listRates(c *gin.Context) {
 
 // createRate adds a ceiling (admin) or an institution's own rate (staff).
 func (s *Server) createRate(c *gin.Context) {
-	var in rateIO
+	var in rateIn
 	if err := s.bind(c, &in); err != nil {
 		fail(c, err)
 		return
@@ -145,7 +159,7 @@ func (s *Server) listHonoraria(c *gin.Context) {
 type accrueIn struct {
 	BookingID int64  `json:"booking_id"`
 	CourseID  int64  `json:"course_id"`
-	Class     string `json:"class"`
+	Class     string `json:"class" validate:"max=50"`
 }
 
 // accrue drafts honoraria for one completed booking (optionally in
@@ -158,6 +172,12 @@ func (s *Server) accrue(c *gin.Context) {
 	}
 	inst := principal(c).InstitutionID
 	switch {
+	case in.BookingID != 0 && in.CourseID != 0:
+		fail(c, errs.Invalidf("course_id", "give booking_id or course_id, not both"))
+	case in.CourseID != 0 && in.Class != "":
+		// A course is accrued in each booking's default class; a class
+		// given here would be silently ignored.
+		fail(c, errs.Invalidf("class", "applies to one booking_id, not to a course"))
 	case in.BookingID != 0:
 		h, err := s.Incentives.Accrue(c.Request.Context(), inst, in.BookingID, incentive.Class(in.Class))
 		if err != nil {

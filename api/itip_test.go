@@ -719,10 +719,14 @@ func TestRefusedReplyIsNeverSilent(t *testing.T) {
 		t.Fatalf("three refusals queued %s; want one answer link", kinds)
 	}
 	var m struct {
-		Recipient string
-		Message   []byte
+		ID, InstitutionID int64
+		Recipient         string
+		Message           []byte
 	}
-	must(t, e.db.Raw("SELECT recipient, message FROM outbox WHERE kind = 'ANSWER_LINK'").Scan(&m).Error)
+	must(t, e.db.Raw("SELECT id, institution_id, recipient FROM outbox WHERE kind = 'ANSWER_LINK'").Scan(&m).Error)
+	_, msg, err := e.outbox.OutboxMessage(context.Background(), m.InstitutionID, m.ID) // stored sealed
+	must(t, err)
+	m.Message = msg
 	if m.Recipient != "marthen@example.id" {
 		t.Fatalf("the link went to %s", m.Recipient)
 	}

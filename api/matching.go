@@ -161,8 +161,8 @@ func (s *Server) slots(c *gin.Context) {
 }
 
 type assignIn struct {
-	CoTrainersPerSession *int `json:"co_trainers_per_session"`
-	MaxSlotsPerPerson    int  `json:"max_slots_per_person"`
+	CoTrainersPerSession *int `json:"co_trainers_per_session" validate:"omitnil,gte=0,lte=10"`
+	MaxSlotsPerPerson    int  `json:"max_slots_per_person" validate:"gte=0,lte=1000"`
 }
 
 func (s *Server) createAssignment(c *gin.Context) {
@@ -224,15 +224,15 @@ func (s *Server) applyAssignment(c *gin.Context) {
 
 type settingsIO struct {
 	Weights struct {
-		Expertise float64 `json:"expertise"`
-		Level     float64 `json:"level"`
-		Rating    float64 `json:"rating"`
-		Load      float64 `json:"load"`
-		Cost      float64 `json:"cost"`
-		Travel    float64 `json:"travel"`
+		Expertise float64 `json:"expertise" validate:"gte=0,lte=100"`
+		Level     float64 `json:"level" validate:"gte=0,lte=100"`
+		Rating    float64 `json:"rating" validate:"gte=0,lte=100"`
+		Load      float64 `json:"load" validate:"gte=0,lte=100"`
+		Cost      float64 `json:"cost" validate:"gte=0,lte=100"`
+		Travel    float64 `json:"travel" validate:"gte=0,lte=100"`
 	} `json:"weights"`
-	MonthlyCapJP int   `json:"monthly_cap_jp"`
-	BudgetPerJP  int64 `json:"budget_per_jp"`
+	MonthlyCapJP int   `json:"monthly_cap_jp" validate:"gte=0,lte=10000"`
+	BudgetPerJP  int64 `json:"budget_per_jp" validate:"gte=0,lte=1000000000000"`
 }
 
 func settingsDTO(set matching.Settings) settingsIO {

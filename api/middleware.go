@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -74,6 +75,19 @@ func (s *Server) recoverPanics(c *gin.Context) {
 			fail(c, errors.New("panic"))
 		}
 	}()
+	c.Next()
+}
+
+// deadline gives the request its time limit: work still waiting on the
+// database when it passes fails as unavailable (503), rather than hanging.
+func (s *Server) deadline(c *gin.Context) {
+	limit := s.RequestTimeout
+	if c.Request.URL.Path == "/v1/people/import" {
+		limit *= 6
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), limit)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
 	c.Next()
 }
 

@@ -29,7 +29,7 @@ type personIn struct {
 	TaxIDStatus     string   `json:"tax_id_status"`
 	TaxID           string   `json:"tax_id"`
 	Expertise       []string `json:"expertise" validate:"max=30,dive,max=200"`
-	ExperienceYears int      `json:"experience_years"`
+	ExperienceYears int      `json:"experience_years" validate:"gte=0,lte=70"`
 	Zone            string   `json:"zone" validate:"required"`
 	ShareProfile    bool     `json:"share_profile"`
 }
@@ -49,7 +49,7 @@ type personPatch struct {
 	TaxIDStatus     *string   `json:"tax_id_status"`
 	TaxID           *string   `json:"tax_id"`
 	Expertise       *[]string `json:"expertise" validate:"omitnil,max=30,dive,max=200"`
-	ExperienceYears *int      `json:"experience_years"`
+	ExperienceYears *int      `json:"experience_years" validate:"omitnil,gte=0,lte=70"`
 	Zone            *string   `json:"zone"`
 	ShareProfile    *bool     `json:"share_profile"`
 }
@@ -60,9 +60,9 @@ type competencyOut struct {
 	Name           string `json:"name"`
 	Type           string `json:"type"`
 	Level          int    `json:"level"`
-	Years          int    `json:"years"`
-	SessionsTaught int    `json:"sessions_taught"`
-	Evidence       string `json:"evidence"`
+	Years          int    `json:"years" validate:"gte=0,lte=70"`
+	SessionsTaught int    `json:"sessions_taught" validate:"gte=0,lte=100000"`
+	Evidence       string `json:"evidence" validate:"max=1000,multiline"`
 }
 
 type personOut struct {
@@ -324,13 +324,13 @@ func (s *Server) listPeople(c *gin.Context) {
 type personCompetencyIn struct {
 	CompetencyID   int64  `json:"competency_id"`
 	Level          int    `json:"level"`
-	Years          int    `json:"years"`
-	SessionsTaught int    `json:"sessions_taught"`
-	Evidence       string `json:"evidence"`
+	Years          int    `json:"years" validate:"gte=0,lte=70"`
+	SessionsTaught int    `json:"sessions_taught" validate:"gte=0,lte=100000"`
+	Evidence       string `json:"evidence" validate:"max=1000,multiline"`
 }
 
 type competenciesIn struct {
-	Competencies []personCompetencyIn `json:"competencies" validate:"required"`
+	Competencies []personCompetencyIn `json:"competencies" validate:"required,max=200,dive"`
 }
 
 func (s *Server) putCompetencies(c *gin.Context) {
@@ -380,7 +380,7 @@ type competencyIn struct {
 	Type        string `json:"type" validate:"required"`
 	Code        string `json:"code" validate:"required"`
 	Name        string `json:"name" validate:"required"`
-	Description string `json:"description" validate:"max=2000"`
+	Description string `json:"description" validate:"max=2000,multiline"`
 }
 
 func (s *Server) createCompetency(c *gin.Context) {

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -19,14 +20,25 @@ func TestOutboxPreview(t *testing.T) {
 		t.Fatalf("outbox: %v", items)
 	}
 	id := int64(items[0]["id"].(float64))
-	var queued struct{ Message []byte }
-	must(t, e.db.Raw("SELECT message FROM outbox WHERE id = ?", id).Scan(&queued).Error)
+	_, message, err := e.outbox.OutboxMessage(context.Background(), e.instA, id)
+	must(t, err)
 	// Undo quoted-printable soft line breaks; the token's characters need no other escaping.
-	raw := bytes.ReplaceAll(queued.Message, []byte("=\r\n"), nil)
+	raw := bytes.ReplaceAll(message, []byte("=\r\n"), nil)
 	token := regexp.MustCompile(`/r/([A-Za-z0-9_-]{16,})`).FindSubmatch(raw)
 	if token == nil {
 		t.Fatal("the queued message has no answer link")
 	}
+	t.Run("the table holds the message sealed: neither the token nor the text", func(t *testing.T) {
+		var stored struct {
+			Message []byte
+			Sealed  bool
+		}
+		must(t, e.db.Raw("SELECT message, sealed FROM outbox WHERE id = ?", id).Scan(&stored).Error)
+		if !stored.Sealed || bytes.Contains(stored.Message, token[1]) || bytes.Contains(stored.Message, []byte("/r/")) ||
+			bytes.Contains(stored.Message, []byte("marthen@example.id")) {
+			t.Fatalf("outbox.message is readable: %.200q", stored.Message)
+		}
+	})
 	r := e.do("GET", fmt.Sprintf("/v1/outbox/%d/preview", id), e.staffA, nil)
 	e.expect(r, http.StatusOK, "")
 	if strings.Contains(string(r.Raw), string(token[1])) {
@@ -41,4 +53,31 @@ func TestOutboxPreview(t *testing.T) {
 		t.Fatalf("preview: %s", r.Raw)
 	}
 	e.expect(e.do("GET", fmt.Sprintf("/v1/outbox/%d/preview", id), e.staffB, nil), http.StatusNotFound, "not_found")
+}
+
+// TestQueuedMailIsSealedAtStart seals mail queued before messages were
+// sealed, as serve does when it starts, and still delivers it as composed.
+func TestQueuedMailIsSealedAtStart(t *testing.T) {
+	e := newEnv(t)
+	var id int64
+	must(t, e.db.Raw(`INSERT INTO outbox (institution_id, kind, recipient, message) VALUES (?, 'REQUEST', 'x@example.id', ?) RETURNING id`,
+		e.instA, []byte("Subject: hi\r\n\r\nhttps://sinergi.example.id/r/AAAAAAAAAAAAAAAAAAAAAAAA\r\n")).Scan(&id).Error)
+	n, err := e.outbox.SealMessages(context.Background())
+	must(t, err)
+	var stored struct {
+		Message []byte
+		Sealed  bool
+	}
+	must(t, e.db.Raw("SELECT message, sealed FROM outbox WHERE id = ?", id).Scan(&stored).Error)
+	if n != 1 || !stored.Sealed || bytes.Contains(stored.Message, []byte("/r/")) {
+		t.Fatalf("sealed %d, row %v %.80q", n, stored.Sealed, stored.Message)
+	}
+	_, msg, err := e.outbox.OutboxMessage(context.Background(), e.instA, id)
+	must(t, err)
+	if !bytes.Contains(msg, []byte("/r/AAAAAAAAAAAAAAAAAAAAAAAA")) {
+		t.Fatalf("opened %q", msg)
+	}
+	if n, err := e.outbox.SealMessages(context.Background()); err != nil || n != 0 {
+		t.Fatalf("sealing again sealed %d (%v)", n, err)
+	}
 }

@@ -25,7 +25,7 @@ func parseDate(field, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, errs.Invalidf(field, "must be a date YYYY-MM-DD")
 	}
-	return t, nil
+	return t, scheduling.CheckDate(field, t)
 }
 
 // parseInstant reads RFC 3339 with an offset, or a local time without one
@@ -35,12 +35,12 @@ func parseInstant(field, s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+		return t, scheduling.CheckDate(field, t)
 	}
 	if loc != nil {
 		for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04"} {
 			if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-				return t, nil
+				return t, scheduling.CheckDate(field, t)
 			}
 		}
 	}
@@ -143,18 +143,18 @@ func (s *Server) getCourse(c *gin.Context) {
 
 type requirementIO struct {
 	Code     string `json:"code"`
-	MinLevel int    `json:"min_level"`
+	MinLevel int    `json:"min_level" validate:"gte=0,lte=5"`
 }
 
 type sessionIn struct {
-	Topic                *string          `json:"topic"`
-	RequiredCompetencies *[]requirementIO `json:"required_competencies"`
+	Topic                *string          `json:"topic" validate:"omitnil,max=200"`
+	RequiredCompetencies *[]requirementIO `json:"required_competencies" validate:"omitnil,max=30"`
 	Start                *string          `json:"start"`
 	End                  *string          `json:"end"`
 	Zone                 *string          `json:"zone"`
-	JP                   *int             `json:"jp"`
+	JP                   *int             `json:"jp" validate:"omitnil,gte=1,lte=100"`
 	Mode                 *string          `json:"mode"`
-	Venue                *string          `json:"venue"`
+	Venue                *string          `json:"venue" validate:"omitnil,max=300"`
 	Status               *string          `json:"status" validate:"omitnil,oneof=scheduled cancelled"`
 	Force                bool             `json:"force"`
 }
@@ -468,7 +468,7 @@ func (s *Server) getBooking(c *gin.Context) {
 
 type transitionIn struct {
 	To       string `json:"to" validate:"required,oneof=invited accepted declined tentative confirmed completed cancelled"`
-	ActualJP int    `json:"actual_jp"`
+	ActualJP int    `json:"actual_jp" validate:"gte=0,lte=100"`
 }
 
 func (s *Server) transitionBooking(c *gin.Context) {
@@ -512,10 +512,10 @@ func (s *Server) listHolidays(c *gin.Context) {
 type holidayIn struct {
 	Date   string `json:"date" validate:"required"`
 	Kind   string `json:"kind" validate:"required"`
-	NameID string `json:"name_id" validate:"required"`
-	NameEN string `json:"name_en"`
+	NameID string `json:"name_id" validate:"required,max=200"`
+	NameEN string `json:"name_en" validate:"max=200"`
 	Status string `json:"status"`
-	Source string `json:"source" validate:"required"`
+	Source string `json:"source" validate:"required,max=300"`
 }
 
 func (s *Server) putHoliday(c *gin.Context) {
@@ -554,15 +554,22 @@ func (s *Server) deleteHoliday(c *gin.Context) {
 }
 
 type windowIO struct {
-	RRule string `json:"rrule" validate:"required"`
-	Start string `json:"start" validate:"required"`
-	End   string `json:"end" validate:"required"`
+	RRule string `json:"rrule" validate:"required,max=500"`
+	Start string `json:"start" validate:"required,max=5"`
+	End   string `json:"end" validate:"required,max=5"`
 }
 
 type periodIO struct {
-	Start  string `json:"start" validate:"required"`
-	End    string `json:"end" validate:"required"`
-	Reason string `json:"reason"`
+	Start  string `json:"start" validate:"required,max=40"`
+	End    string `json:"end" validate:"required,max=40"`
+	Reason string `json:"reason" validate:"max=200"`
+}
+
+// availabilityIn is what a PUT may send: windows are in the person's own
+// zone, so a zone is refused rather than silently ignored.
+type availabilityIn struct {
+	Windows     []windowIO `json:"windows" validate:"max=50,dive"`
+	Unavailable []periodIO `json:"unavailable" validate:"max=500,dive"`
 }
 
 type availabilityIO struct {
@@ -589,7 +596,7 @@ func (s *Server) putAvailability(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	var in availabilityIO
+	var in availabilityIn
 	if err := s.bind(c, &in); err != nil {
 		fail(c, err)
 		return

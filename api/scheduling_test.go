@@ -225,9 +225,9 @@ func TestBookingRules(t *testing.T) {
 			t.Fatalf("flags %v", r.Body)
 		}
 	})
-	t.Run("unknown session or person is 422 naming the field", func(t *testing.T) {
+	t.Run("unknown session or person is 404 naming the field", func(t *testing.T) {
 		r := e.book(999999, w1, "co_trainer")
-		e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
+		e.expect(r, http.StatusNotFound, "not_found")
 		if r.field("session_id") == "" {
 			t.Fatal(string(r.Raw))
 		}

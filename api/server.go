@@ -67,6 +67,14 @@ type Deps struct {
 	// KeyRate and ClientRate are requests per second allowed per API key
 	// and per client address (bursts of twice that); 0 turns a limit off.
 	KeyRate, ClientRate float64
+	// RequestTimeout is every request's deadline (0: 20 s), shorter than
+	// the idempotency lease so that a request never outlives its claim;
+	// a roster import gets six times as long.
+	RequestTimeout time.Duration
+	// TrustedProxies are the addresses or CIDRs whose X-Forwarded-For is
+	// believed; none by default, so that a client cannot choose its own
+	// address (and its own rate limit) by sending the header.
+	TrustedProxies []string
 }
 
 // Server holds the router and its dependencies.
@@ -133,10 +141,16 @@ func New(d Deps) (*Server, error) {
 	if d.MaxBody == 0 {
 		d.MaxBody = 1 << 20
 	}
+	if d.RequestTimeout == 0 {
+		d.RequestTimeout = 20 * time.Second
+	}
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
 	v := validator.New(validator.WithRequiredStructEnabled())
+	// multiline marks a text field that may hold newlines; checkText
+	// enforces it, the validator has nothing to do.
+	_ = v.RegisterValidation("multiline", func(validator.FieldLevel) bool { return true })
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
@@ -148,9 +162,12 @@ func New(d Deps) (*Server, error) {
 		keyLimiter: newLimiter(d.KeyRate, int(2*d.KeyRate)), clientLimiter: newLimiter(d.ClientRate, int(2*d.ClientRate)),
 		keys: newKeyCache(d.Now)}
 	e := gin.New()
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("api: trusted proxies: %w", err)
+	}
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.limitClient(), s.limitBody)
+	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.deadline, s.limitClient(), s.limitBody, checkQuery)
 	e.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
 	e.NoMethod(func(c *gin.Context) {
 		c.Status(http.StatusMethodNotAllowed)

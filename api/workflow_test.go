@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,10 +16,12 @@ import (
 // booking, oldest first.
 func (e *env) outboxTexts(booking int64) []string {
 	e.t.Helper()
-	var raws [][]byte
-	must(e.t, e.db.Raw("SELECT message FROM outbox WHERE booking_id = ? ORDER BY id", booking).Scan(&raws).Error)
+	var rows []struct{ ID, InstitutionID int64 }
+	must(e.t, e.db.Raw("SELECT id, institution_id FROM outbox WHERE booking_id = ? ORDER BY id", booking).Scan(&rows).Error)
 	var out []string
-	for _, raw := range raws {
+	for _, row := range rows {
+		_, raw, err := e.outbox.OutboxMessage(context.Background(), row.InstitutionID, row.ID)
+		must(e.t, err)
 		r, err := mail.CreateReader(bytes.NewReader(raw))
 		must(e.t, err)
 		text := ""

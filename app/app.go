@@ -35,7 +35,11 @@ type Config struct {
 	// KEK seals the certificate signing keys (32 bytes).
 	KEK                 []byte
 	KeyRate, ClientRate float64
-	Log                 *slog.Logger
+	// RequestTimeout is each request's deadline (0: the API's default).
+	RequestTimeout time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	Log            *slog.Logger
 	// Now is the clock of every service and store; nil is the system clock.
 	Now func() time.Time
 	// LookupTXT resolves DKIM keys; nil uses DNS.
@@ -84,7 +88,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	sched := postgres.SchedulingStore{DB: db, Now: now}
 	ms := postgres.MatchingStore{DB: db, Now: now}
 	is := postgres.IncentiveStore{DB: db}
-	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
+	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}, KEK: cfg.KEK}
 	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
 	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
@@ -125,6 +129,8 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		Registry:          cfg.Registry,
 		KeyRate:           cfg.KeyRate,
 		ClientRate:        cfg.ClientRate,
+		RequestTimeout:    cfg.RequestTimeout,
+		TrustedProxies:    cfg.TrustedProxies,
 	})
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	netmail "net/mail"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/emersion/go-ical"
 	"github.com/emersion/go-message"
@@ -56,6 +57,12 @@ func ParseMessage(raw []byte) (Message, error) {
 	if len(raw) > MaxMessageBytes {
 		return Message{}, fmt.Errorf("the message is larger than %d bytes", MaxMessageBytes)
 	}
+	if bytes.IndexByte(raw, 0) >= 0 {
+		return Message{}, errors.New("the message holds NUL bytes")
+	}
+	if !utf8.Valid(headerOf(raw)) {
+		return Message{}, errors.New("the message header is not valid UTF-8")
+	}
 	ent, err := message.Read(bytes.NewReader(raw))
 	if ent == nil {
 		return Message{}, fmt.Errorf("not an RFC 5322 message: %w", err)
@@ -85,6 +92,9 @@ func ParseMessage(raw []byte) (Message, error) {
 		}
 		body, rerr := io.ReadAll(io.LimitReader(part.Body, maxPartBytes))
 		if rerr == nil && len(bytes.TrimSpace(body)) > 0 {
+			if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 {
+				return errors.New("the calendar part is not valid UTF-8 text")
+			}
 			m.Calendars = append(m.Calendars, body)
 		}
 		return nil
@@ -96,6 +106,17 @@ func ParseMessage(raw []byte) (Message, error) {
 		return m, ErrNoCalendar
 	}
 	return m, nil
+}
+
+// headerOf is the header section of a raw message: up to the first empty
+// line, whether lines end in CRLF or LF.
+func headerOf(raw []byte) []byte {
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] == '\n' && (raw[i+1] == '\n' || raw[i+1] == '\r' && i+2 < len(raw) && raw[i+2] == '\n') {
+			return raw[:i]
+		}
+	}
+	return raw
 }
 
 // Attendee is one ATTENDEE line of an iTIP object.
@@ -241,7 +262,12 @@ func ParseITIP(data []byte) ([]ITIP, error) {
 				ev.UID = strings.TrimSpace(unescape(p.Value))
 			}
 			if p := child.Props.Get(ical.PropSequence); p != nil {
-				ev.Sequence, _ = strconv.Atoi(strings.TrimSpace(p.Value))
+				// RFC 5545 SEQUENCE is an INTEGER: 32 bits, no more.
+				n, err := strconv.ParseInt(strings.TrimSpace(p.Value), 10, 32)
+				if err != nil {
+					return out, fmt.Errorf("VCALENDAR %d: SEQUENCE %.20q is not a 32-bit integer", i+1, p.Value)
+				}
+				ev.Sequence = int(n)
 			}
 			if p := child.Props.Get(ical.PropRecurrenceID); p != nil {
 				ev.RecurrenceID = p.Value

@@ -27,6 +27,9 @@ const (
 	RateLimited
 	Malformed
 	TooLarge
+	// Unavailable is a dependency (the database) that did not answer in
+	// time or at all: nothing the caller did, and worth retrying.
+	Unavailable
 )
 
 // Error is a classified error. Code is stable and machine readable

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sinergi/errs"
 )
@@ -112,6 +113,14 @@ func Validate(ratings []Rating, bookings map[int64]bool) error {
 		}
 		if len(strings.TrimSpace(r.Comment)) > 2000 {
 			f.Add(at+".comment", "at most 2000 characters")
+		}
+		// A comment may run over several lines; no other control
+		// character (NUL above all) or broken UTF-8, from the JSON API or
+		// the form alike.
+		if !utf8.ValidString(r.Comment) || strings.ContainsFunc(r.Comment, func(c rune) bool {
+			return (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f
+		}) {
+			f.Add(at+".comment", "must be text without control characters")
 		}
 	}
 	return f.Err()

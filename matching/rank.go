@@ -51,9 +51,12 @@ type Person struct {
 // Booked is an active booking in a person's calendar.
 type Booked struct {
 	Interval
-	SessionID int64
-	Offline   bool
-	Venue     string
+	// InstitutionID owns the booking: a shared practitioner may be booked
+	// by another institution, whose session is then only "busy".
+	InstitutionID int64
+	SessionID     int64
+	Offline       bool
+	Venue         string
 }
 
 // Weights of the soft criteria; they need not sum to anything.
@@ -321,6 +324,11 @@ func timeCheck(p *Person, s scheduling.Session, buffer time.Duration) (string, s
 	k := sort.Search(len(p.Busy), func(i int) bool { return !p.Busy[i].Start.Before(end) })
 	for i := k - 1; i >= 0; i-- {
 		b := p.Busy[i]
+		foreign := b.InstitutionID != 0 && b.InstitutionID != s.InstitutionID
+		if foreign && b.End.After(start) && b.Start.Before(end) && (b.End.After(s.Start) && b.Start.Before(s.End) ||
+			b.Offline && s.Mode != scheduling.Online) {
+			return ExBusy, "busy at that time"
+		}
 		if b.SessionID == s.ID {
 			return ExSelf, "already booked on this session"
 		}
@@ -445,13 +453,17 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	}
 	heap.Init(&h)
 	res := Result{Considered: len(all)}
+	// Why each person failed the time check, so that explaining them does
+	// not expand their availability a second time.
+	timed := map[int32][2]string{}
 	for h.Len() > 0 && len(res.Candidates) < req.Limit {
 		s := heap.Pop(&h).(scored)
 		p := ix.at(s.idx)
 		if !req.Untimed {
-			if code, _ := timeCheck(p, req.Session, req.Rules.Buffer); code != "" {
+			if code, why := timeCheck(p, req.Session, req.Rules.Buffer); code != "" {
 				if req.ExcludedLimit > 0 {
 					excluded = append(excluded, s)
+					timed[s.idx] = [2]string{code, why}
 				}
 				continue
 			}
@@ -464,7 +476,9 @@ func (ix *Index) rank(req Request, all []scored) Result {
 		s := heap.Pop(&excluded).(scored)
 		p := ix.at(s.idx)
 		code, why := hardCheck(ix.entry(s.idx), &req, month)
-		if code == "" {
+		if t, ok := timed[s.idx]; code == "" && ok {
+			code, why = t[0], t[1]
+		} else if code == "" {
 			code, why = timeCheck(p, req.Session, req.Rules.Buffer)
 		}
 		res.Excluded = append(res.Excluded, Exclusion{Person: p, Score: s.score, Constraint: code, Explanation: why})

@@ -229,6 +229,9 @@ func (s CertificateStore) RevokedIDs(ctx context.Context) ([]int64, error) {
 // Holders implements certification.Store: people with completed bookings
 // in the course and no valid certificate for it.
 func (s CertificateStore) Holders(ctx context.Context, inst, courseID int64) ([]int64, error) {
+	if err := courseExists(ctx, s.DB, inst, courseID); err != nil {
+		return nil, err
+	}
 	var ids []int64
 	err := conn(ctx, s.DB).Raw(`SELECT DISTINCT b.person_id FROM bookings b JOIN sessions s ON s.id = b.session_id
 		WHERE b.institution_id = ? AND s.course_id = ? AND b.status = 'completed'

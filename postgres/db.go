@@ -10,9 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	pgdriver "gorm.io/driver/postgres"
@@ -21,27 +25,103 @@ import (
 	"gorm.io/gorm/logger"
 
 	"sinergi/audit"
+	"sinergi/errs"
 	"sinergi/migrations"
 )
 
 // Open connects to the database at dsn and checks that it answers within
-// the context's deadline.
+// the context's deadline. Its connections have no time limits: it is for
+// migrations, commands and tests; the served pool comes from OpenWith.
 func Open(ctx context.Context, dsn string, maxConns int) (*gorm.DB, error) {
-	db, err := gorm.Open(pgdriver.Open(dsn), &gorm.Config{
+	return OpenWith(ctx, dsn, Options{MaxConns: maxConns})
+}
+
+// Options are the pool's size and time limits.
+type Options struct {
+	MaxConns int
+	// StatementTimeout is each connection's statement_timeout: the server
+	// cancels a statement running longer (0: none).
+	StatementTimeout time.Duration
+	// StallTimeout is how long a connection may wait for the server's
+	// next bytes while a statement runs before it is given up as broken
+	// (0: no limit). A server that is frozen or gone cannot cancel
+	// anything itself; this is how requests learn of it.
+	StallTimeout time.Duration
+}
+
+// stallConn gives up reading when the server has sent nothing for limit.
+// pgx reads only while it awaits an answer, so an idle pooled connection
+// is never cut. A deadline pgx sets itself (when a context ends) is kept:
+// each read waits until the earlier of the two.
+type stallConn struct {
+	net.Conn
+	limit time.Duration
+	mu    sync.Mutex
+	set   time.Time // the deadline pgx asked for; zero is none
+}
+
+func (c *stallConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.set = t
+	c.mu.Unlock()
+	return c.Conn.SetDeadline(t)
+}
+
+func (c *stallConn) SetReadDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.set = t
+	c.mu.Unlock()
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *stallConn) Read(b []byte) (int, error) {
+	d := time.Now().Add(c.limit)
+	c.mu.Lock()
+	if !c.set.IsZero() && c.set.Before(d) {
+		d = c.set
+	}
+	c.mu.Unlock()
+	if err := c.Conn.SetReadDeadline(d); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(b)
+}
+
+// OpenWith connects like Open, with the pool's time limits.
+func OpenWith(ctx context.Context, dsn string, o Options) (*gorm.DB, error) {
+	pc, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	if o.StatementTimeout > 0 {
+		pc.RuntimeParams["statement_timeout"] = fmt.Sprint(o.StatementTimeout.Milliseconds())
+	}
+	if o.StallTimeout > 0 {
+		if pc.ConnectTimeout == 0 || pc.ConnectTimeout > o.StallTimeout {
+			pc.ConnectTimeout = o.StallTimeout
+		}
+		dial, limit := pc.DialFunc, o.StallTimeout
+		pc.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dial(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &stallConn{Conn: c, limit: limit}, nil
+		}
+	}
+	sqlDB := stdlib.OpenDB(*pc)
+	db, err := gorm.Open(pgdriver.New(pgdriver.Config{Conn: sqlDB}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	})
 	if err != nil {
+		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	if maxConns > 0 {
-		sqlDB.SetMaxOpenConns(maxConns)
-		sqlDB.SetMaxIdleConns(maxConns)
+	if o.MaxConns > 0 {
+		sqlDB.SetMaxOpenConns(o.MaxConns)
+		sqlDB.SetMaxIdleConns(o.MaxConns)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	if err := sqlDB.PingContext(ctx); err != nil {
@@ -196,6 +276,21 @@ func notFound(err error, what string, id int64) error {
 		return errorsNotFound(what, id)
 	}
 	return err
+}
+
+// courseExists answers not found unless the course belongs to inst, so
+// that a use case given another institution's course id says 404, as it
+// would for an id that never existed.
+func courseExists(ctx context.Context, db *gorm.DB, inst, courseID int64) error {
+	var found bool
+	if err := conn(ctx, db).Raw(`SELECT EXISTS (SELECT 1 FROM courses WHERE id = ? AND institution_id = ?)`, courseID, inst).
+		Scan(&found).Error; err != nil {
+		return fmt.Errorf("look up course %d: %w", courseID, err)
+	}
+	if !found {
+		return errs.NotFoundf("no course %d", courseID)
+	}
+	return nil
 }
 
 // forUpdate is SELECT … FOR UPDATE.

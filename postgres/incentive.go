@@ -365,6 +365,9 @@ func (s IncentiveStore) List(ctx context.Context, inst int64, f incentive.Filter
 // CompletedBookings implements incentive.Store: completed bookings of a
 // course without a ledger row.
 func (s IncentiveStore) CompletedBookings(ctx context.Context, inst, courseID int64) ([]int64, error) {
+	if err := courseExists(ctx, s.DB, inst, courseID); err != nil {
+		return nil, err
+	}
 	var ids []int64
 	err := conn(ctx, s.DB).Raw(`SELECT b.id FROM bookings b JOIN sessions s ON s.id = b.session_id
 		WHERE b.institution_id = ? AND s.course_id = ? AND b.status = 'completed'

@@ -107,10 +107,10 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) 
 			got.share_profile,
 			(SELECT json_agg(json_build_object('code', c.code, 'level', pc.level)) FROM person_competencies pc
 				JOIN competencies c ON c.id = pc.competency_id WHERE pc.person_id = got.id) AS levels,
-			(SELECT json_agg(json_build_object('session_id', b.session_id, 'start', lower(b.during), 'end', upper(b.during),
+			(SELECT json_agg(json_build_object('institution_id', b.institution_id, 'session_id', b.session_id, 'start', lower(b.during), 'end', upper(b.during),
 				'mode', ss.mode, 'venue', ss.venue, 'zone', ss.zone, 'jp', coalesce(b.actual_jp, ss.jp)) ORDER BY lower(b.during))
 				FROM bookings b JOIN sessions ss ON ss.id = b.session_id
-				WHERE b.person_id = got.id AND b.status NOT IN ('declined', 'cancelled')) AS booked,
+				WHERE b.person_id = got.id AND booking_active(b.status)) AS booked,
 			(SELECT a.windows FROM availability a WHERE a.person_id = got.id AND jsonb_array_length(a.windows) > 0) AS windows,
 			(SELECT json_agg(json_build_object('start', lower(u.during), 'end', upper(u.during))) FROM unavailable_periods u
 				WHERE u.person_id = got.id AND upper(u.during) > now() - interval '1 day') AS periods,
@@ -143,7 +143,7 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) 
 			p.Levels[l.Code] = l.Level
 		}
 		for _, b := range r.Booked {
-			addBooking(&p, b.SessionID, b.Start, b.End, b.Mode, b.Venue, b.Zone, b.JP)
+			addBooking(&p, b.InstitutionID, b.SessionID, b.Start, b.End, b.Mode, b.Venue, b.Zone, b.JP)
 		}
 		if len(r.Windows) > 0 || len(r.Periods) > 0 {
 			av := &scheduling.Availability{Zone: p.Zone}
@@ -153,7 +153,7 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) 
 			for _, u := range r.Periods {
 				av.Unavailable = append(av.Unavailable, scheduling.Period{Interval: scheduling.Interval{Start: u.Start.UTC(), End: u.End.UTC()}})
 			}
-			p.Free = av.Covers
+			p.Free = av.Checker()
 		}
 		people = append(people, p)
 	}
@@ -169,13 +169,14 @@ type levelJSON struct {
 }
 
 type bookedJSON struct {
-	SessionID int64     `json:"session_id"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end"`
-	Mode      string    `json:"mode"`
-	Venue     string    `json:"venue"`
-	Zone      string    `json:"zone"`
-	JP        int       `json:"jp"`
+	InstitutionID int64     `json:"institution_id"`
+	SessionID     int64     `json:"session_id"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	Mode          string    `json:"mode"`
+	Venue         string    `json:"venue"`
+	Zone          string    `json:"zone"`
+	JP            int       `json:"jp"`
 }
 
 type periodJSON struct {
@@ -184,9 +185,9 @@ type periodJSON struct {
 }
 
 // addBooking puts an active booking in a person's calendar and workload.
-func addBooking(p *matching.Person, session int64, start, end time.Time, mode, venue, zone string, jp int) {
+func addBooking(p *matching.Person, inst, session int64, start, end time.Time, mode, venue, zone string, jp int) {
 	p.Busy = append(p.Busy, matching.Booked{Interval: scheduling.Interval{Start: start.UTC(), End: end.UTC()},
-		SessionID: session, Offline: mode != string(scheduling.Online), Venue: venue})
+		InstitutionID: inst, SessionID: session, Offline: mode != string(scheduling.Online), Venue: venue})
 	local := start.In(loadZone(zone))
 	p.JPYear[local.Year()] += jp
 	p.JPMonth[local.Year()*100+int(local.Month())] += jp
@@ -240,12 +241,12 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 	}
 	bw, bargs := only("b.person_id")
 	var booked []struct {
-		PersonID, SessionID int64
-		Start, End          time.Time
-		Mode, Venue, Zone   string
-		JP                  int
+		PersonID, SessionID, InstitutionID int64
+		Start, End                         time.Time
+		Mode, Venue, Zone                  string
+		JP                                 int
 	}
-	if err := db.Raw(`SELECT b.person_id, b.session_id, lower(b.during) AS start, upper(b.during) AS "end", s.mode, s.venue, s.zone,
+	if err := db.Raw(`SELECT b.person_id, b.session_id, b.institution_id, lower(b.during) AS start, upper(b.during) AS "end", s.mode, s.venue, s.zone,
 			coalesce(b.actual_jp, s.jp) AS jp
 		FROM bookings b JOIN sessions s ON s.id = b.session_id
 		WHERE booking_active(b.status)`+bw+` ORDER BY b.person_id, lower(b.during)`, bargs...).Scan(&booked).Error; err != nil {
@@ -256,7 +257,7 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 		if !ok {
 			continue
 		}
-		addBooking(&people[i], b.SessionID, b.Start, b.End, b.Mode, b.Venue, b.Zone, b.JP)
+		addBooking(&people[i], b.InstitutionID, b.SessionID, b.Start, b.End, b.Mode, b.Venue, b.Zone, b.JP)
 	}
 	var avail []struct {
 		PersonID int64
@@ -297,7 +298,7 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 		av.Unavailable = append(av.Unavailable, scheduling.Period{Interval: scheduling.Interval{Start: p.Start.UTC(), End: p.End.UTC()}})
 	}
 	for id, av := range declared {
-		people[at[id]].Free = av.Covers
+		people[at[id]].Free = av.Checker()
 	}
 	var ratings []struct {
 		PersonID int64

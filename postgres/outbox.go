@@ -2,8 +2,11 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -13,8 +16,64 @@ import (
 )
 
 // OutboxStore implements calendar.OutboxStore and calendar.ReplyStore.
+// Queued messages are sealed under KEK: they hold answer links whose
+// tokens would let anyone with a database dump answer for the invitee.
 type OutboxStore struct {
 	CalendarStore
+	KEK []byte
+}
+
+// sealMessage seals a composed message for the outbox, bound to its
+// recipient. Without a key (a demo seeded without SIGNING_KEK) the
+// message stays as composed, and serve, which requires the key, seals it
+// when it starts.
+func (s OutboxStore) sealMessage(recipient string, msg []byte) ([]byte, bool, error) {
+	if len(s.KEK) == 0 {
+		return msg, false, nil
+	}
+	sealed, err := sealer(s.KEK).seal(msg, []byte("outbox:"+recipient))
+	if err != nil {
+		return nil, false, fmt.Errorf("seal queued mail: %w", err)
+	}
+	return sealed, true, nil
+}
+
+// openMessage returns a queued message as composed.
+func (s OutboxStore) openMessage(recipient string, msg []byte, sealed bool) ([]byte, error) {
+	if !sealed {
+		return msg, nil
+	}
+	plain, err := sealer(s.KEK).open(msg, []byte("outbox:"+recipient))
+	if err != nil {
+		return nil, fmt.Errorf("open queued mail (wrong key encryption key?): %w", err)
+	}
+	return plain, nil
+}
+
+// SealMessages seals the messages queued before messages were sealed, and
+// returns how many it sealed.
+func (s OutboxStore) SealMessages(ctx context.Context) (int, error) {
+	var rows []struct {
+		ID        int64
+		Recipient string
+		Message   []byte
+	}
+	if err := conn(ctx, s.DB).Raw(`SELECT id, recipient, message FROM outbox WHERE NOT sealed`).Scan(&rows).Error; err != nil {
+		return 0, fmt.Errorf("load unsealed mail: %w", err)
+	}
+	if len(s.KEK) == 0 {
+		return 0, errors.New("seal queued mail: no key encryption key")
+	}
+	for _, r := range rows {
+		sealed, _, err := s.sealMessage(r.Recipient, r.Message)
+		if err != nil {
+			return 0, err
+		}
+		if err := conn(ctx, s.DB).Exec(`UPDATE outbox SET message = ?, sealed = true WHERE id = ? AND NOT sealed`, sealed, r.ID).Error; err != nil {
+			return 0, fmt.Errorf("seal queued mail %d: %w", r.ID, err)
+		}
+	}
+	return len(rows), nil
 }
 
 // BookingView implements calendar.OutboxStore.
@@ -59,10 +118,14 @@ func (s OutboxStore) LinkBooking(ctx context.Context, secret string, now time.Ti
 
 // Enqueue implements calendar.OutboxStore.
 func (s OutboxStore) Enqueue(ctx context.Context, inst, bookingID int64, kind, recipient string, message []byte) error {
+	stored, sealed, err := s.sealMessage(recipient, message)
+	if err != nil {
+		return err
+	}
 	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var id int64
-		if err := tx.Raw(`INSERT INTO outbox (institution_id, booking_id, kind, recipient, message) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			nullable(inst), nullable(bookingID), kind, recipient, message).Scan(&id).Error; err != nil {
+		if err := tx.Raw(`INSERT INTO outbox (institution_id, booking_id, kind, recipient, message, sealed) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			nullable(inst), nullable(bookingID), kind, recipient, stored, sealed).Scan(&id).Error; err != nil {
 			return fmt.Errorf("queue mail: %w", err)
 		}
 		return writeAudit(ctx, tx, inst, "queue", "outbox", id, nil, map[string]any{"booking_id": bookingID, "kind": kind, "to": recipient})
@@ -84,14 +147,19 @@ func (s OutboxStore) Deliver(ctx context.Context, batch, maxAttempts int, send f
 			ID        int64
 			Recipient string
 			Message   []byte
+			Sealed    bool
 			Attempts  int
 		}
-		if err := tx.Raw(`SELECT id, recipient, message, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
+		if err := tx.Raw(`SELECT id, recipient, message, sealed, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
 			ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, batch).Scan(&due).Error; err != nil {
 			return fmt.Errorf("claim mail: %w", err)
 		}
 		for _, m := range due {
-			if err := send(m.Recipient, m.Message); err != nil {
+			msg, err := s.openMessage(m.Recipient, m.Message, m.Sealed)
+			if err == nil {
+				err = send(m.Recipient, msg)
+			}
+			if err != nil {
 				failed++
 				status := "pending"
 				if m.Attempts+1 >= maxAttempts {
@@ -149,7 +217,14 @@ func messageAudit(r calendar.Record) map[string]any {
 }
 
 // RecordMessage implements calendar.ReplyStore.
+// Whatever the message held, it is recorded: the raw bytes as bytea, and
+// the fields read from it as text cleaned of what text columns cannot
+// hold (NUL, invalid UTF-8), so that a hostile message is stored with its
+// outcome rather than failing the request.
 func (s OutboxStore) RecordMessage(ctx context.Context, r calendar.Record) (int64, error) {
+	for _, f := range []*string{&r.MessageID, &r.Sender, &r.Method, &r.UID, &r.Attendee, &r.PartStat, &r.Outcome, &r.Reason} {
+		*f = storable(*f)
+	}
 	var id int64
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		args := append([]any{nullable(r.InstitutionID), r.ReceivedAt}, messageArgs(r)...)
@@ -303,9 +378,10 @@ func (s OutboxStore) OutboxMessage(ctx context.Context, inst, id int64) (calenda
 	var row struct {
 		calendar.OutboxItem
 		Message []byte
+		Sealed  bool
 	}
 	err := conn(ctx, s.DB).Raw(`SELECT id, coalesce(institution_id, 0) AS institution_id, coalesce(booking_id, 0) AS booking_id, kind,
-			recipient, status, attempts, next_attempt_at, last_error, created_at, sent_at, message
+			recipient, status, attempts, next_attempt_at, last_error, created_at, sent_at, message, sealed
 		FROM outbox WHERE id = ? AND institution_id = ?`, id, inst).Scan(&row).Error
 	if err != nil {
 		return calendar.OutboxItem{}, nil, fmt.Errorf("load outbox message %d: %w", id, err)
@@ -313,5 +389,16 @@ func (s OutboxStore) OutboxMessage(ctx context.Context, inst, id int64) (calenda
 	if row.ID == 0 {
 		return calendar.OutboxItem{}, nil, errs.NotFoundf("no message %d in the outbox", id)
 	}
-	return row.OutboxItem, row.Message, nil
+	msg, err := s.openMessage(row.Recipient, row.Message, row.Sealed)
+	return row.OutboxItem, msg, err
+}
+
+// storable is s as a text column can hold it: valid UTF-8 without NUL,
+// at most 1000 characters.
+func storable(s string) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+	if utf8.RuneCountInString(s) > 1000 {
+		s = string([]rune(s)[:1000])
+	}
+	return s
 }

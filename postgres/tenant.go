@@ -34,17 +34,19 @@ func (r institutionRow) toDomain() tenant.Institution {
 	return tenant.Institution{ID: r.ID, Code: r.Code, Name: r.Name, Kind: r.Kind, Zone: r.Zone, CreatedAt: r.CreatedAt}
 }
 
+// apiKeyRow is also what the audit log records of a key (snake_case, as
+// the API names it); the hash is never written there.
 type apiKeyRow struct {
-	ID            int64
-	Prefix        string
-	Hash          []byte `json:"-"`
-	Role          string
-	InstitutionID *int64
-	PersonID      *int64
-	Name          string
-	CreatedAt     time.Time
-	LastUsedAt    *time.Time
-	RevokedAt     *time.Time
+	ID            int64      `json:"id"`
+	Prefix        string     `json:"prefix"`
+	Hash          []byte     `json:"-"`
+	Role          string     `json:"role"`
+	InstitutionID *int64     `json:"institution_id"`
+	PersonID      *int64     `json:"person_id"`
+	Name          string     `json:"name"`
+	CreatedAt     time.Time  `json:"created_at"`
+	LastUsedAt    *time.Time `json:"last_used_at"`
+	RevokedAt     *time.Time `json:"revoked_at"`
 }
 
 func (apiKeyRow) TableName() string { return "api_keys" }

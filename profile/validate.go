@@ -1,11 +1,13 @@
 package profile
 
 import (
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sinergi/errs"
 	"sinergi/tz"
@@ -175,6 +177,19 @@ func (p *Person) Normalize(today time.Time) error {
 	if n := len([]rune(p.Name)); n < 2 || n > 200 {
 		f.Add("name", "must be 2 to 200 characters")
 	}
+	// Text from any source (the API, a roster file) is checked here too:
+	// control characters and broken UTF-8 reach neither the database nor
+	// the invitations and certificates printed from it.
+	for field, v := range map[string]string{"name": p.Name, "organisation": p.Organisation, "unit": p.Unit} {
+		if problem := plainText(v); problem != "" {
+			f.Add(field, problem)
+		}
+	}
+	for i, e := range p.Expertise {
+		if problem := plainText(e); problem != "" {
+			f.Add(fmt.Sprintf("expertise[%d]", i), problem)
+		}
+	}
 	if email, ok := NormalizeEmail(p.Email); ok {
 		p.Email = email
 	} else {
@@ -273,4 +288,21 @@ func (p *Person) checkWidyaiswara(f errs.Fields) {
 	if ValidGolongan(p.Golongan) {
 		f.Add("golongan", "does not fit jenjang "+string(p.Jenjang)+" (allowed: "+strings.Join(allowed, ", ")+")")
 	}
+}
+
+// plainText says what keeps s from being one line of text of at most 200
+// characters, or "".
+func plainText(s string) string {
+	if !utf8.ValidString(s) {
+		return "must be UTF-8 text"
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "must not contain control characters"
+		}
+	}
+	if utf8.RuneCountInString(s) > 200 {
+		return "must be at most 200 characters"
+	}
+	return ""
 }

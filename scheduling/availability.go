@@ -62,8 +62,33 @@ func ParseClock(s string) (int, bool) {
 // FormatClock writes minutes after midnight as "HH:MM".
 func FormatClock(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }
 
-func (w Window) rule(loc *time.Location) (*rrule.RRule, error) {
-	opt, err := rrule.StrToROption(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(w.RRule)), "RRULE:"))
+// Limits on availability rules: what a timetable of free hours needs and
+// no more, so that no declaration can make expansion expensive.
+const (
+	// maxByHour is how many BYHOUR values a window may list.
+	maxByHour = 4
+	// maxInterval is the largest INTERVAL (every 52 weeks at most).
+	maxInterval = 52
+	// MaxInstances caps the occurrences one expansion of a person's
+	// windows produces, whatever they declared.
+	MaxInstances = 5000
+)
+
+// options parses and checks the window's RRULE: FREQ DAILY, WEEKLY or
+// MONTHLY; no COUNT, BYSECOND, BYWEEKNO, BYYEARDAY or BYEASTER; at most one
+// BYMINUTE and maxByHour BYHOUR values; BYSETPOS only monthly; month days
+// 1–28 (or -1–-28) so that every rule keeps occurring.
+func (w Window) options(loc *time.Location) (*rrule.ROption, error) {
+	raw := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(w.RRule)), "RRULE:")
+	for _, part := range strings.Split(raw, ";") {
+		key, _, _ := strings.Cut(part, "=")
+		switch key {
+		case "FREQ", "INTERVAL", "UNTIL", "WKST", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYHOUR", "BYMINUTE", "BYSETPOS":
+		default:
+			return nil, fmt.Errorf("%s is not allowed; use FREQ, INTERVAL, UNTIL, WKST, BYDAY, BYMONTHDAY, BYMONTH, BYHOUR, BYMINUTE or BYSETPOS", key)
+		}
+	}
+	opt, err := rrule.StrToROption(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -72,11 +97,83 @@ func (w Window) rule(loc *time.Location) (*rrule.RRule, error) {
 	default:
 		return nil, fmt.Errorf("FREQ must be DAILY, WEEKLY or MONTHLY")
 	}
-	if opt.Count > 0 {
+	switch {
+	case opt.Count > 0:
 		return nil, fmt.Errorf("use UNTIL instead of COUNT")
+	case opt.Interval > maxInterval:
+		return nil, fmt.Errorf("INTERVAL must be at most %d", maxInterval)
+	case len(opt.Byminute) > 1:
+		return nil, fmt.Errorf("BYMINUTE takes at most one value")
+	case len(opt.Byhour) > maxByHour:
+		return nil, fmt.Errorf("BYHOUR takes at most %d values", maxByHour)
+	case len(opt.Bysetpos) > 0 && opt.Freq != rrule.MONTHLY:
+		return nil, fmt.Errorf("BYSETPOS is allowed only with FREQ=MONTHLY")
+	case !opt.Until.IsZero() && CheckDate("until", opt.Until) != nil:
+		return nil, fmt.Errorf("UNTIL must be from %d to %d", FirstYear, LastYear)
+	}
+	for _, d := range opt.Bymonthday {
+		if d == 0 || d > 28 || d < -28 {
+			return nil, fmt.Errorf("BYMONTHDAY must be 1 to 28 or -1 to -28")
+		}
 	}
 	opt.Dtstart = time.Date(anchorYear, anchorMonth, anchorDay, w.Start/60, w.Start%60, 0, 0, loc)
+	return opt, nil
+}
+
+func (w Window) rule(loc *time.Location) (*rrule.RRule, error) {
+	opt, err := w.options(loc)
+	if err != nil {
+		return nil, err
+	}
 	return rrule.NewRRule(*opt)
+}
+
+// ruleFrom is the rule of opt (a window's parsed options) moved forward
+// to begin shortly before from: DTSTART advances by whole periods
+// (INTERVAL days, weeks or months) from the anchor, so the occurrences are
+// the rule's own, but expansion no longer walks every occurrence since
+// 2020.
+func ruleFrom(opt rrule.ROption, from time.Time) (*rrule.RRule, error) {
+	anchor := opt.Dtstart
+	from = from.In(anchor.Location())
+	step := max(opt.Interval, 1)
+	switch opt.Freq {
+	case rrule.DAILY, rrule.WEEKLY:
+		unit := 1
+		if opt.Freq == rrule.WEEKLY {
+			unit = 7
+		}
+		days := int(from.Sub(anchor).Hours() / 24)
+		// One period less, so that occurrences earlier in the day (BYHOUR)
+		// or week than DTSTART are not lost.
+		if k := days/(unit*step) - 1; k > 0 {
+			opt.Dtstart = anchor.AddDate(0, 0, k*unit*step)
+		}
+	case rrule.MONTHLY:
+		months := (from.Year()-anchor.Year())*12 + int(from.Month()) - int(anchor.Month())
+		if k := months/step - 1; k > 0 {
+			opt.Dtstart = anchor.AddDate(0, k*step, 0)
+		}
+	}
+	return rrule.NewRRule(opt)
+}
+
+// parsed holds the options of each window, nil where a stored rule is no
+// longer acceptable (it then yields nothing).
+type parsed []*rrule.ROption
+
+func (a Availability) parse() parsed {
+	loc, err := tz.Load(a.Zone)
+	if err != nil {
+		return make(parsed, len(a.Windows))
+	}
+	out := make(parsed, len(a.Windows))
+	for i, w := range a.Windows {
+		if opt, err := w.options(loc); err == nil {
+			out[i] = opt
+		}
+	}
+	return out
 }
 
 // Normalize checks an availability declaration.
@@ -113,23 +210,34 @@ func (a *Availability) Normalize() error {
 
 // windowIntervals expands the windows over [from, to).
 func (a Availability) windowIntervals(from, to time.Time) []Interval {
-	loc, err := tz.Load(a.Zone)
-	if err != nil {
-		return nil
-	}
+	return a.expand(a.parse(), from, to)
+}
+
+// expand expands the windows, whose options are rules, over [from, to):
+// at most MaxRange and MaxInstances occurrences in all.
+func (a Availability) expand(rules parsed, from, to time.Time) []Interval {
 	if to.Sub(from) > MaxRange {
 		to = from.Add(MaxRange)
 	}
 	var out []Interval
-	for _, w := range a.Windows {
-		r, err := w.rule(loc)
-		if err != nil {
+	budget := MaxInstances
+	for i, w := range a.Windows {
+		if i >= len(rules) || rules[i] == nil {
 			continue
 		}
 		length := time.Duration(w.End-w.Start) * time.Minute
-		for _, start := range r.Between(from.Add(-length), to, true) {
+		r, err := ruleFrom(*rules[i], from.Add(-length))
+		if err != nil {
+			continue
+		}
+		next := r.Iterator()
+		for ; budget > 0; budget-- {
+			start, ok := next()
+			if !ok || !start.Before(to) {
+				break
+			}
 			iv := Interval{start, start.Add(length)}
-			if iv.End.After(from) && iv.Start.Before(to) {
+			if iv.End.After(from) {
 				out = append(out, clip(iv, from, to))
 			}
 		}
@@ -140,6 +248,17 @@ func (a Availability) windowIntervals(from, to time.Time) []Interval {
 // Covers reports whether the person declared themself free for the whole
 // of [start, end): inside one merged window and clear of unavailability.
 func (a Availability) Covers(start, end time.Time) bool {
+	return a.covers(a.parse(), start, end)
+}
+
+// Checker is Covers with the rules parsed once, for checking many spans
+// against one declaration (ranking does so for every candidate).
+func (a Availability) Checker() func(start, end time.Time) bool {
+	rules := a.parse()
+	return func(start, end time.Time) bool { return a.covers(rules, start, end) }
+}
+
+func (a Availability) covers(rules parsed, start, end time.Time) bool {
 	for _, p := range a.Unavailable {
 		if p.Start.Before(end) && start.Before(p.End) {
 			return false
@@ -148,7 +267,10 @@ func (a Availability) Covers(start, end time.Time) bool {
 	if len(a.Windows) == 0 {
 		return true
 	}
-	for _, iv := range a.windowIntervals(start.Add(-24*time.Hour), end.Add(24*time.Hour)) {
+	// Only occurrences overlapping [start, end) can cover it; expanding
+	// just that span (clipped, merged) keeps the check cheap even for the
+	// busiest declaration.
+	for _, iv := range a.expand(rules, start, end) {
 		if !iv.Start.After(start) && !iv.End.Before(end) {
 			return true
 		}

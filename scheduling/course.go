@@ -84,6 +84,11 @@ func (c *Course) Normalize() error {
 	} else if c.EndDate.Sub(c.StartDate) > 366*24*time.Hour {
 		f.Add("end_date", "a course lasts at most a year")
 	}
+	checkLine(f, "name", c.Name, 300)
+	checkLine(f, "organising_unit", c.OrganisingUnit, 200)
+	checkLine(f, "region", c.Region, 100)
+	checkWhen(f, "start_date", c.StartDate)
+	checkWhen(f, "end_date", c.EndDate)
 	if c.LeadMinJenjang != "" && c.LeadMinJenjang.Rank() == 0 {
 		f.Add("lead_min_jenjang", "must be ahli_pertama, ahli_muda, ahli_madya or ahli_utama")
 	}
@@ -139,6 +144,10 @@ func (s *Session) Normalize(course Course) error {
 	if !tz.Valid(s.Zone) {
 		f.Add("zone", "must be one of Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura")
 	}
+	checkLine(f, "topic", s.Topic, 300)
+	checkLine(f, "venue", s.Venue, 300)
+	checkWhen(f, "start", s.Start)
+	checkWhen(f, "end", s.End)
 	switch s.Mode {
 	case Offline, Hybrid:
 		if s.Venue == "" {

@@ -435,9 +435,13 @@ func SameUnitPractitioner(p profile.Person, c Course) bool {
 	return strings.EqualFold(strings.TrimSpace(p.Unit), unit) || strings.EqualFold(strings.TrimSpace(p.Organisation), unit)
 }
 
+// fieldNotFound turns a lookup of an id the request body named into a 404
+// naming the field: another institution's id is as unknown as one that
+// never existed.
 func fieldNotFound(err error, field string) error {
 	if errs.KindOf(err) == errs.NotFound {
-		return errs.Invalidf(field, "no such %s in this institution", strings.TrimSuffix(field, "_id"))
+		what := "no such " + strings.TrimSuffix(field, "_id") + " in this institution"
+		return &errs.Error{Kind: errs.NotFound, Code: "not_found", Message: what, Fields: map[string]string{field: what}}
 	}
 	return err
 }

@@ -156,10 +156,13 @@ func (s Service) IssueKey(ctx context.Context, k APIKey) (APIKey, string, error)
 		f.Add("name", "at most 100 characters")
 	}
 	switch k.Role {
-	case Admin:
-		k.InstitutionID, k.PersonID = 0, 0
-	case Staff, MailGateway:
-		k.PersonID = 0
+	case Admin, Staff, MailGateway:
+		if k.PersonID != 0 {
+			f.Add("person_id", "only a trainer key belongs to a person")
+		}
+		if k.Role == Admin {
+			k.InstitutionID = 0
+		}
 	case Trainer:
 		if k.PersonID <= 0 {
 			f.Add("person_id", "is required for a trainer key")
@@ -173,7 +176,9 @@ func (s Service) IssueKey(ctx context.Context, k APIKey) (APIKey, string, error)
 	if k.Role == Trainer {
 		inst, err := s.Store.PersonInstitution(ctx, k.PersonID)
 		if err != nil || inst != k.InstitutionID {
-			return APIKey{}, "", errs.Invalidf("person_id", "is not a person of this institution")
+			// Another institution's person is as unknown as one that never was.
+			return APIKey{}, "", &errs.Error{Kind: errs.NotFound, Code: "not_found", Message: "no such person in this institution",
+				Fields: map[string]string{"person_id": "is not a person of this institution"}}
 		}
 	}
 	secret, prefix, hash, err := NewSecret()

@@ -43,6 +43,14 @@ type config struct {
 	// KeyRate and ClientRate limit requests per second per API key and per
 	// client address.
 	KeyRate, ClientRate float64
+	// StatementTimeout is the served pool's statement_timeout; a stall of
+	// as long on a connection gives it up, so a frozen database answers 503.
+	StatementTimeout time.Duration
+	// RequestTimeout is every request's deadline.
+	RequestTimeout time.Duration
+	// TrustedProxies is a comma-separated list of proxy addresses or CIDRs
+	// whose X-Forwarded-For is believed (empty: none).
+	TrustedProxies string
 }
 
 func envOr(name, def string) string {
@@ -99,6 +107,12 @@ func (c *config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.RequireDKIM, "require-dkim", envBool("REQUIRE_DKIM", false), "refuse calendar replies without a valid DKIM signature (env REQUIRE_DKIM)")
 	fs.Float64Var(&c.KeyRate, "rate-per-key", envFloat("RATE_PER_KEY", 50), "requests per second per API key, 0 for no limit (env RATE_PER_KEY)")
 	fs.Float64Var(&c.ClientRate, "rate-per-client", envFloat("RATE_PER_CLIENT", 100), "requests per second per client address, 0 for no limit (env RATE_PER_CLIENT)")
+	fs.DurationVar(&c.StatementTimeout, "statement-timeout", envDuration("STATEMENT_TIMEOUT", 3*time.Second),
+		"longest a database statement may run, and a connection may stall, before the request answers 503 (env STATEMENT_TIMEOUT)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", envDuration("REQUEST_TIMEOUT", 20*time.Second),
+		"deadline of each request, under the 30 s idempotency lease (env REQUEST_TIMEOUT)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("TRUSTED_PROXIES", ""),
+		"comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed; empty trusts none (env TRUSTED_PROXIES)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "grace period for in-flight requests on SIGTERM")
 }
 
@@ -138,6 +152,19 @@ func (c *config) validate() error {
 			problems = append(problems, "SIGNING_KEY must be a 32-byte Ed25519 seed in base64")
 		}
 	}
+	if c.StatementTimeout < 0 || c.StatementTimeout > time.Minute {
+		problems = append(problems, "STATEMENT_TIMEOUT must be a duration from 0 to 1m, such as 3s")
+	}
+	if c.RequestTimeout != 0 && (c.RequestTimeout < time.Second || c.RequestTimeout >= 30*time.Second) {
+		problems = append(problems, "REQUEST_TIMEOUT must be from 1s to under 30s (the idempotency lease), such as 20s")
+	}
+	for _, p := range c.proxies() {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				problems = append(problems, fmt.Sprintf("TRUSTED_PROXIES: %q is not an IP address or CIDR", p))
+			}
+		}
+	}
 	if c.KeyRate < 0 || c.ClientRate < 0 {
 		problems = append(problems, "RATE_PER_KEY and RATE_PER_CLIENT must not be negative")
 	}
@@ -146,6 +173,25 @@ func (c *config) validate() error {
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return nil
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	v, err := time.ParseDuration(envOr(name, def.String()))
+	if err != nil {
+		return -1 // reported by validate
+	}
+	return v
+}
+
+// proxies is TRUSTED_PROXIES as a list.
+func (c *config) proxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func parseLevel(s string) (slog.Level, error) {
@@ -167,5 +213,6 @@ func (c *config) kek() ([]byte, error) {
 // app is the part of the configuration the object graph is built from.
 func (c config) app(kek []byte, log *slog.Logger) app.Config {
 	return app.Config{BaseURL: c.BaseURL, MailFrom: c.MailFrom, Buffer: c.BookingBuffer, RequireDKIM: c.RequireDKIM,
-		KEK: kek, KeyRate: c.KeyRate, ClientRate: c.ClientRate, Log: log}
+		KEK: kek, KeyRate: c.KeyRate, ClientRate: c.ClientRate, Log: log, RequestTimeout: c.RequestTimeout,
+		TrustedProxies: c.proxies()}
 }

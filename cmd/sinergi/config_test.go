@@ -26,6 +26,9 @@ func TestConfigValidate(t *testing.T) {
 		{"relative base URL", func(c *config) { c.BaseURL = "/app" }, "BASE_URL"},
 		{"unknown log level", func(c *config) { c.LogLevel = "loud" }, "LOG_LEVEL"},
 		{"pool of zero", func(c *config) { c.DBMaxConns = 0 }, "DB_MAX_CONNS"},
+		{"a proxy that is not an address", func(c *config) { c.TrustedProxies = "10.0.0.0/8, proxy.local" }, "TRUSTED_PROXIES"},
+		{"a request deadline past the idempotency lease", func(c *config) { c.RequestTimeout = time.Minute }, "REQUEST_TIMEOUT"},
+		{"an unparseable statement timeout", func(c *config) { c.StatementTimeout = -1 }, "STATEMENT_TIMEOUT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

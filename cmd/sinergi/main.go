@@ -203,12 +203,37 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	} else if n > 0 {
 		log.Info("sealed stored tax numbers", "count", n)
 	}
+	// Mail queued before messages were sealed is sealed now.
+	if n, err := (postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}, KEK: kek}).SealMessages(ctx); err != nil {
+		return fmt.Errorf("seal queued mail: %w", err)
+	} else if n > 0 {
+		log.Info("sealed queued mail", "count", n)
+	}
+	// Requests get a pool of their own whose statements and stalls are
+	// time-limited, so a frozen database answers 503 instead of hanging;
+	// migrations and start-up work above ran without those limits.
+	opts := postgres.Options{MaxConns: cfg.DBMaxConns, StatementTimeout: cfg.StatementTimeout}
+	if cfg.StatementTimeout > 0 {
+		opts.StallTimeout = cfg.StatementTimeout + 500*time.Millisecond
+	}
+	served, err := postgres.OpenWith(ctx, cfg.DatabaseURL, opts)
+	if err != nil {
+		return fmt.Errorf("database at %s: %w", redactURL(cfg.DatabaseURL), err)
+	}
+	defer postgres.Close(served)
+	db = served
 	appCfg := cfg.app(kek, log)
 	if cfg.DBMatchingConns > 0 {
 		// Ranking reads through a pool of its own (see app.Config.MatchDB).
 		openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
-		if appCfg.MatchDB, err = postgres.Open(openCtx, postgres.MatchingDSN(cfg.DatabaseURL), cfg.DBMatchingConns); err != nil {
+		// Building the ranking index reads the whole roster: its pool
+		// allows four times as long, still inside a request's deadline.
+		mopts := postgres.Options{MaxConns: cfg.DBMatchingConns, StatementTimeout: 4 * cfg.StatementTimeout}
+		if mopts.StatementTimeout > 0 {
+			mopts.StallTimeout = mopts.StatementTimeout + 500*time.Millisecond
+		}
+		if appCfg.MatchDB, err = postgres.OpenWith(openCtx, postgres.MatchingDSN(cfg.DatabaseURL), mopts); err != nil {
 			return fmt.Errorf("matching pool: %w", err)
 		}
 		defer postgres.Close(appCfg.MatchDB)
