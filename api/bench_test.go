@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -12,8 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	pgdriver "gorm.io/driver/postgres"
 
 	"sinergi/matching"
 	"sinergi/postgres"
@@ -216,7 +215,11 @@ func BenchmarkRankingWhileBooking(b *testing.B) {
 // that writers holding every connection of the main pool cannot make
 // ranking queue for one.
 func matchingPool(b *testing.B, e *env) {
-	db, err := postgres.Open(context.Background(), postgres.MatchingDSN(e.db.Dialector.(*pgdriver.Dialector).DSN), 8)
+	u, err := url.Parse(os.Getenv("SINERGI_TEST_DATABASE_URL"))
+	must(b, err)
+	must(b, e.db.Raw("SELECT current_database()").Scan(&u.Path).Error) // the env's fresh database
+	u.Path = "/" + u.Path
+	db, err := postgres.Open(context.Background(), postgres.MatchingDSN(u.String()), 8)
 	must(b, err)
 	b.Cleanup(func() { postgres.Close(db) })
 	ms := postgres.MatchingStore{DB: db}
