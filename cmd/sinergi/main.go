@@ -52,7 +52,7 @@ commands:
   seed             create a first admin key (--admin-key) and/or the demo roster (--demo)
   import FILE --institution CODE [--apply]
                    check a roster spreadsheet (XLSX or CSV) and, with --apply, upsert it
-  worker           send queued mail (serve runs one too unless --worker=false)
+  worker           send queued mail and move impact follow-ups on (serve runs both unless --worker=false)
   keys list|rotate list the certificate signing keys, or retire the active one and make a new one
   verify-credential -keys FILE|URL [-status FILE|URL] FILE
                    check an Open Badges credential offline: proof, issuer key (against the key set)
@@ -107,11 +107,19 @@ func run(args []string) error {
 			return err
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
-			w, err := mailWorker(cfg, postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}, log)
+			// The worker seals nothing: without SIGNING_KEK it still sends
+			// mail and moves follow-ups on.
+			kek, _ := cfg.kek()
+			a, err := app.New(db, cfg.app(kek, log))
 			if err != nil {
 				return err
 			}
-			log.Info("mail worker running")
+			w, err := mailWorker(cfg, a.Outbox, log)
+			if err != nil {
+				return err
+			}
+			go a.ImpactScheduler.Run(ctx)
+			log.Info("mail worker and impact follow-up scheduler running")
 			w.Run(ctx)
 			return nil
 		})
@@ -204,6 +212,11 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		go w.Run(ctx)
 	} else if cfg.SMTPURL == "" {
 		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")
+	}
+	if cfg.RunWorker {
+		// Follow-ups open, remind and expire on their dates; the mail waits
+		// in the outbox until a mail worker sends it.
+		go a.ImpactScheduler.Run(ctx)
 	}
 	go purge(ctx, a.Idempotency, postgres.MatchingStore{DB: db}, log)
 	handler := a.API
