@@ -201,7 +201,9 @@ func Build(courseID int64, plans []PlanRecord, ratings []Rating, taught []Taught
 	for id := range people {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(a, b int) bool { return people[ids[a]].Name < people[ids[b]].Name || people[ids[a]].Name == people[ids[b]].Name && ids[a] < ids[b] })
+	sort.Slice(ids, func(a, b int) bool {
+		return people[ids[a]].Name < people[ids[b]].Name || people[ids[a]].Name == people[ids[b]].Name && ids[a] < ids[b]
+	})
 	for _, id := range ids {
 		var ps []PlanRecord
 		for _, p := range plans {
