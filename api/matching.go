@@ -230,6 +230,7 @@ type settingsIO struct {
 		Load      float64 `json:"load"`
 		Cost      float64 `json:"cost"`
 		Travel    float64 `json:"travel"`
+		Impact    float64 `json:"impact"`
 	} `json:"weights"`
 	MonthlyCapJP int   `json:"monthly_cap_jp"`
 	BudgetPerJP  int64 `json:"budget_per_jp"`
@@ -239,6 +240,7 @@ func settingsDTO(set matching.Settings) settingsIO {
 	var out settingsIO
 	out.Weights.Expertise, out.Weights.Level, out.Weights.Rating = set.Weights.Expertise, set.Weights.Level, set.Weights.Rating
 	out.Weights.Load, out.Weights.Cost, out.Weights.Travel = set.Weights.Load, set.Weights.Cost, set.Weights.Travel
+	out.Weights.Impact = set.Weights.Impact
 	out.MonthlyCapJP, out.BudgetPerJP = set.MonthlyCapJP, set.BudgetPerJP
 	return out
 }

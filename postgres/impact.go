@@ -9,6 +9,7 @@ import (
 
 	"sinergi/errs"
 	"sinergi/impact"
+	"sinergi/matching"
 )
 
 // ImpactStore implements impact.Store.
@@ -557,3 +558,46 @@ func (s ImpactStore) ReportData(ctx context.Context, inst, courseID int64) ([]im
 }
 
 var _ impact.Store = ImpactStore{}
+
+// addImpact fills in matching's impact tallies of people (at maps a
+// person id to its position; ids nil means everyone): per person, the
+// supervisor-confirmed action plans that drew on them and how many were
+// implemented; per partner credited by the same plans, the same.
+func addImpact(db *gorm.DB, people []matching.Person, at map[int64]int, ids []int64) error {
+	where, args := "", []any{}
+	if ids != nil {
+		where, args = " WHERE t.person_id IN ?", []any{ids}
+	}
+	var rows []struct {
+		PersonID, PartnerID    int64
+		Confirmed, Implemented int
+	}
+	// partner_id 0 is the person's own tally.
+	err := db.Raw(`SELECT t.person_id, 0::bigint AS partner_id, count(*) AS confirmed, count(*) FILTER (WHERE k.implemented) AS implemented
+		FROM plan_trainers t JOIN plan_confirmations k ON k.plan_id = t.plan_id`+where+` GROUP BY t.person_id
+		UNION ALL
+		SELECT t.person_id, o.person_id, count(*), count(*) FILTER (WHERE k.implemented)
+		FROM plan_trainers t JOIN plan_confirmations k ON k.plan_id = t.plan_id
+		JOIN plan_trainers o ON o.plan_id = t.plan_id AND o.person_id <> t.person_id`+where+` GROUP BY t.person_id, o.person_id`,
+		append(args, args...)...).Scan(&rows).Error
+	if err != nil {
+		return fmt.Errorf("load impact tallies: %w", err)
+	}
+	for _, r := range rows {
+		i, ok := at[r.PersonID]
+		if !ok {
+			continue
+		}
+		t := matching.ImpactTally{Confirmed: r.Confirmed, Implemented: r.Implemented}
+		p := &people[i]
+		if r.PartnerID == 0 {
+			p.Impact = t
+			continue
+		}
+		if p.PairImpact == nil {
+			p.PairImpact = map[int64]matching.ImpactTally{}
+		}
+		p.PairImpact[r.PartnerID] = t
+	}
+	return nil
+}
