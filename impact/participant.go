@@ -42,13 +42,15 @@ var (
 )
 
 // hasControl reports whether s holds a control character other than tab
-// and newline (when multiline).
+// and newline (when multiline), a line or paragraph separator, a byte
+// order mark or a bidirectional override (which can disguise text).
 func hasControl(s string, multiline bool) bool {
 	for _, r := range s {
 		if r == '\t' || (multiline && (r == '\n' || r == '\r')) {
 			continue
 		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff' {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff' ||
+			(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
 			return true
 		}
 	}
