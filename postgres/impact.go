@@ -171,8 +171,8 @@ func (s ImpactStore) NewLink(ctx context.Context, inst, participantID int64, pur
 	if err != nil {
 		return "", err
 	}
-	err = conn(ctx, s.DB).Exec(`INSERT INTO impact_links (hash, institution_id, participant_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		hash, inst, participantID, purpose, now, expires).Error
+	err = conn(ctx, s.DB).Exec(`INSERT INTO impact_links (institution_id, participant_id, purpose, created_at, expires_at, hash) VALUES (?, ?, ?, ?, ?, ?)`,
+		inst, participantID, purpose, now, expires, hash).Error
 	if err != nil {
 		return "", fmt.Errorf("create %s link: %w", purpose, err)
 	}
@@ -187,7 +187,7 @@ func (s ImpactStore) Link(ctx context.Context, secret, purpose string, now time.
 		ExpiresAt                    time.Time
 	}
 	err := conn(ctx, s.DB).Raw(`SELECT institution_id, participant_id, purpose, expires_at FROM impact_links
-		WHERE hash = ? AND purpose = ? AND expires_at > ?`, hashToken(secret), purpose, now).Scan(&rows).Error
+		WHERE purpose = ? AND expires_at > ? AND hash = ?`, purpose, now, hashToken(secret)).Scan(&rows).Error
 	if err != nil {
 		return impact.Link{}, fmt.Errorf("resolve link: %w", err)
 	}
