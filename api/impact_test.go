@@ -523,3 +523,41 @@ func TestFollowUpSchedulerRunsOnceAcrossWorkersAndRestarts(t *testing.T) {
 		t.Fatalf("%d expired follow-ups, want %d", expired, n)
 	}
 }
+
+func TestParticipantImportFromTheXLSXTemplate(t *testing.T) {
+	e := newEnv(t)
+	c := e.course(e.staffA)
+	tpl := e.do("GET", "/v1/participants/import/template.xlsx", e.staffA, nil)
+	e.expect(tpl, http.StatusOK, "")
+	path := fmt.Sprintf("/v1/courses/%d/participants/import", c)
+	xlsxType := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	dry := e.do("POST", path, e.staffA, tpl.Raw, "Content-Type", xlsxType)
+	e.expect(dry, http.StatusOK, "")
+	if dry.Body["created"] != float64(1) || dry.Body["applied"] != false {
+		t.Fatalf("dry run of the template: %s", dry.Raw)
+	}
+	e.expect(e.do("POST", path+"?dry_run=false", e.staffB, tpl.Raw, "Content-Type", xlsxType), http.StatusNotFound, "not_found")
+	applied := e.do("POST", path+"?dry_run=false", e.staffA, tpl.Raw, "Content-Type", xlsxType)
+	e.expect(applied, http.StatusOK, "")
+	again := e.do("POST", path, e.staffA, tpl.Raw, "Content-Type", xlsxType)
+	if again.Body["unchanged"] != float64(1) {
+		t.Fatalf("the same file again: %s", again.Raw)
+	}
+	bad := "nama,email,nama_atasan,email_atasan,warna\n" +
+		"Eko Saputra,eko@pemda.example.id,Atasan Eko,bukan-email,merah\n"
+	r := e.do("POST", path+"?dry_run=false", e.staffA, bad, "Content-Type", "text/csv")
+	e.expect(r, http.StatusUnprocessableEntity, "import_rejected")
+	report := r.Body["error"].(map[string]any)["details"].(map[string]any)["report"].(map[string]any)
+	if len(report["problems"].([]any)) == 0 {
+		t.Fatalf("no problems reported: %s", r.Raw)
+	}
+	bad = "nama,email,nama_atasan,email_atasan\nEko Saputra,eko@pemda.example.id,Atasan Eko,bukan-email\n"
+	r = e.do("POST", path, e.staffA, bad, "Content-Type", "text/csv")
+	problems := r.Body["problems"].([]any)
+	if len(problems) != 1 || problems[0].(map[string]any)["field"] != "email_atasan" || problems[0].(map[string]any)["row"] != float64(2) {
+		t.Fatalf("problems: %s", r.Raw)
+	}
+	if n := len(e.do("GET", fmt.Sprintf("/v1/courses/%d/participants", c), e.staffA, nil).items()); n != 1 {
+		t.Fatalf("%d participants after a refused file", n)
+	}
+}

@@ -72,6 +72,8 @@ type Store interface {
 	// LockFollowUp reads and locks a participant's follow-up; ok is false
 	// when there is none.
 	LockFollowUp(ctx context.Context, participantID int64) (FollowUp, bool, error)
+	// FollowUp reads a participant's follow-up without locking it.
+	FollowUp(ctx context.Context, participantID int64) (FollowUp, bool, error)
 	SaveFollowUp(ctx context.Context, f FollowUp, now time.Time) error
 	SaveProgress(ctx context.Context, p Participant, in []Progress, now time.Time) error
 	SaveConfirmations(ctx context.Context, p Participant, in []Confirmation, now time.Time) error
@@ -301,14 +303,10 @@ func (s Service) Form(ctx context.Context, secret, purpose string) (Form, error)
 	if f.Plans, err = s.Store.Answers(ctx, p.ID); err != nil {
 		return Form{}, err
 	}
-	statuses, err := s.Store.Statuses(ctx, l.InstitutionID, p.CourseID)
-	if err != nil {
+	if fu, ok, err := s.Store.FollowUp(ctx, p.ID); err != nil {
 		return Form{}, err
-	}
-	for _, st := range statuses {
-		if st.Participant.ID == p.ID {
-			f.FollowUp = st.FollowUp
-		}
+	} else if ok {
+		f.FollowUp = &fu
 	}
 	if fu := f.FollowUp; fu != nil {
 		switch purpose {

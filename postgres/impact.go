@@ -332,8 +332,17 @@ func pgArray(ids []int64) string {
 
 // LockFollowUp implements impact.Store.
 func (s ImpactStore) LockFollowUp(ctx context.Context, participantID int64) (impact.FollowUp, bool, error) {
+	return s.followUp(ctx, participantID, " FOR UPDATE")
+}
+
+// FollowUp implements impact.Store.
+func (s ImpactStore) FollowUp(ctx context.Context, participantID int64) (impact.FollowUp, bool, error) {
+	return s.followUp(ctx, participantID, "")
+}
+
+func (s ImpactStore) followUp(ctx context.Context, participantID int64, lock string) (impact.FollowUp, bool, error) {
 	var rows []followUpRow
-	if err := conn(ctx, s.DB).Raw(`SELECT * FROM follow_ups WHERE participant_id = ? FOR UPDATE`, participantID).Scan(&rows).Error; err != nil {
+	if err := conn(ctx, s.DB).Raw(`SELECT * FROM follow_ups WHERE participant_id = ?`+lock, participantID).Scan(&rows).Error; err != nil {
 		return impact.FollowUp{}, false, fmt.Errorf("lock follow-up: %w", err)
 	}
 	if len(rows) == 0 {
