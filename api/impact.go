@@ -47,7 +47,7 @@ func participantDTO(p impact.Participant) participantOut {
 		SupervisorName: p.SupervisorName, SupervisorEmail: p.SupervisorEmail, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
-func deref(s *string) string {
+func orEmpty(s *string) string {
 	if s == nil {
 		return ""
 	}
@@ -83,8 +83,8 @@ func (s *Server) createParticipant(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	p, err := s.Impact.AddParticipant(c.Request.Context(), principal(c).InstitutionID, id, impact.Participant{Name: deref(in.Name),
-		NIP: deref(in.NIP), Unit: deref(in.Unit), Email: deref(in.Email), SupervisorName: deref(in.SupervisorName), SupervisorEmail: deref(in.SupervisorEmail)})
+	p, err := s.Impact.AddParticipant(c.Request.Context(), principal(c).InstitutionID, id, impact.Participant{Name: orEmpty(in.Name),
+		NIP: orEmpty(in.NIP), Unit: orEmpty(in.Unit), Email: orEmpty(in.Email), SupervisorName: orEmpty(in.SupervisorName), SupervisorEmail: orEmpty(in.SupervisorEmail)})
 	if err != nil {
 		fail(c, err)
 		return

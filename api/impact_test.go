@@ -153,6 +153,9 @@ func TestImpactEndToEnd(t *testing.T) {
 	r := e.do("POST", fmt.Sprintf("/v1/courses/%d/participants", c), e.staffA, map[string]any{"name": "Dewi Anggraini", "unit": "Bidang Pajak",
 		"email": "dewi@pemda.example.id", "supervisor_name": "Made Wirawan", "supervisor_email": "made@pemda.example.id"})
 	e.expect(r, http.StatusCreated, "")
+	if r.Body["created_at"] != "2026-12-10T09:00:00Z" {
+		t.Fatalf("created_at %v is not the service clock's", r.Body["created_at"])
+	}
 	list := e.do("GET", fmt.Sprintf("/v1/courses/%d/participants", c), e.staffA, nil).items()
 	if len(list) != 4 {
 		t.Fatalf("%d participants", len(list))

@@ -80,17 +80,19 @@ func (s Service) ImportParticipants(ctx context.Context, inst, courseID int64, t
 			if target == nil && nip != "" {
 				target = byNIP[nip]
 			}
-			p := Participant{InstitutionID: inst, CourseID: courseID}
+			now := s.Now()
+			p := Participant{InstitutionID: inst, CourseID: courseID, CreatedAt: now}
 			if target != nil {
 				p = *target
 			}
+			p.UpdatedAt = now
 			for col, dst := range map[string]*string{"nama": &p.Name, "nip": &p.NIP, "unit": &p.Unit, "email": &p.Email,
 				"nama_atasan": &p.SupervisorName, "email_atasan": &p.SupervisorEmail} {
 				if v, ok := r.cells[col]; ok {
 					*dst = v
 				}
 			}
-			if err := p.Normalize(s.Now()); err != nil {
+			if err := p.Normalize(now); err != nil {
 				for field, problem := range fieldsOf(err) {
 					add(columnOf(field), "invalid", profile.Indonesian(problem))
 				}

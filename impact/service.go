@@ -58,7 +58,8 @@ type Store interface {
 	CourseSessions(ctx context.Context, inst, courseID int64) ([]Session, error)
 	Participants(ctx context.Context, inst, courseID int64) ([]Participant, error)
 	Participant(ctx context.Context, inst, id int64) (Participant, error)
-	// SaveParticipant inserts (before nil) or updates a participant.
+	// SaveParticipant inserts (before nil) or updates a participant, with
+	// the timestamps it carries.
 	SaveParticipant(ctx context.Context, before *Participant, after Participant) (Participant, error)
 	DeleteParticipant(ctx context.Context, p Participant) error
 	// NewLink makes a link; only the hash of its 256-bit secret is kept.
@@ -123,8 +124,9 @@ func (s Service) AddParticipant(ctx context.Context, inst, courseID int64, p Par
 	if _, err := s.Store.Course(ctx, inst, courseID); err != nil {
 		return Participant{}, err
 	}
-	p.ID, p.InstitutionID, p.CourseID = 0, inst, courseID
-	if err := p.Normalize(s.Now()); err != nil {
+	now := s.Now()
+	p.ID, p.InstitutionID, p.CourseID, p.CreatedAt, p.UpdatedAt = 0, inst, courseID, now, now
+	if err := p.Normalize(now); err != nil {
 		return Participant{}, err
 	}
 	return s.Store.SaveParticipant(ctx, nil, p)
@@ -153,7 +155,8 @@ func (s Service) UpdateParticipant(ctx context.Context, inst, id int64, ch Parti
 				*c.to = *c.from
 			}
 		}
-		if err := p.Normalize(s.Now()); err != nil {
+		p.UpdatedAt = s.Now()
+		if err := p.Normalize(p.UpdatedAt); err != nil {
 			return err
 		}
 		out, err = s.Store.SaveParticipant(ctx, &before, p)

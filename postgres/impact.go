@@ -131,17 +131,11 @@ func audited(p *impact.Participant) any {
 func (s ImpactStore) SaveParticipant(ctx context.Context, before *impact.Participant, after impact.Participant) (impact.Participant, error) {
 	var out impact.Participant
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		var now time.Time
-		if err := tx.Raw("SELECT now()").Scan(&now).Error; err != nil {
-			return err
-		}
 		row := participantToRow(after)
 		action := "update"
 		if before == nil {
-			action = "create"
-			row.ID, row.CreatedAt = 0, now
+			action, row.ID = "create", 0
 		}
-		row.UpdatedAt = now
 		if err := tx.Save(&row).Error; err != nil {
 			if isCode(err, uniqueViolation) {
 				return impact.ErrDuplicateParticipant
