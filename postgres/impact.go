@@ -152,6 +152,11 @@ func (s ImpactStore) SaveParticipant(ctx context.Context, before *impact.Partici
 // plans, answers and links (the outbox keeps sent mail without the key).
 func (s ImpactStore) DeleteParticipant(ctx context.Context, p impact.Participant) error {
 	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
+		// Confirmations first, while the plans still name their trainers:
+		// the trigger records those people for matching to patch.
+		if err := tx.Exec(`DELETE FROM plan_confirmations WHERE plan_id IN (SELECT id FROM action_plans WHERE participant_id = ?)`, p.ID).Error; err != nil {
+			return fmt.Errorf("delete confirmations of participant %d: %w", p.ID, err)
+		}
 		if err := tx.Exec(`DELETE FROM participants WHERE id = ? AND institution_id = ?`, p.ID, p.InstitutionID).Error; err != nil {
 			return fmt.Errorf("delete participant %d: %w", p.ID, err)
 		}
