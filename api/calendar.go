@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -15,25 +16,32 @@ import (
 	"sinergi/tenant"
 )
 
-// CalendarStore is what the calendar handlers need of storage.
-type CalendarStore interface {
+// BookingViews reads a booking as its calendar object tells it, within the
+// principal's scope (the one read the calendar handlers make; the rules of
+// the object live in calendar).
+type BookingViews interface {
 	BookingView(ctx context.Context, scope scheduling.Scope, id int64) (calendar.Booking, int64, error)
-	BookingByUID(ctx context.Context, uid string) (calendar.Booking, int64, error)
-	FeedBookings(ctx context.Context, inst, person int64) ([]calendar.Booking, error)
-	NewFeedToken(ctx context.Context, inst, person int64) (string, error)
-	RevokeFeedTokens(ctx context.Context, inst, person int64) error
-	FeedOwner(ctx context.Context, secret string) (int64, int64, error)
 }
 
+// writeICS answers a calendar object; to HEAD, the same headers
+// (Content-Length included) without the body.
 func writeICS(c *gin.Context, method string, body []byte) {
 	ct := "text/calendar; charset=utf-8"
 	if method != "" {
 		ct += "; method=" + method
 	}
+	if c.Request.Method == http.MethodHead {
+		c.Header("Content-Type", ct)
+		c.Header("Content-Length", strconv.Itoa(len(body)))
+		c.Status(http.StatusOK)
+		return
+	}
 	c.Data(http.StatusOK, ct, body)
 }
 
-// invite answers the booking's current iTIP object (REQUEST or CANCEL).
+// invite answers the booking's current iTIP object (REQUEST or CANCEL),
+// with the attendee's PARTSTAT as the booking stands. A booking never
+// invited (proposed) has none: 404.
 func (s *Server) invite(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -45,7 +53,7 @@ func (s *Server) invite(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	body, err := calendar.Bytes(calendar.Invite(b, s.Organizer))
+	body, err := calendar.CurrentObject(b, s.Organizer)
 	if err != nil {
 		fail(c, err)
 		return
@@ -95,21 +103,21 @@ func (s *Server) createFeedToken(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	secret, err := s.Calendar.NewFeedToken(c.Request.Context(), inst, person)
+	secret, err := s.Desk.NewFeedToken(c.Request.Context(), inst, person)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	url := s.BaseURL + "/feeds/" + secret + ".ics"
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, gin.H{"url": url, "webcal_url": "webcal://" + strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://"),
-		"person_id": person, "note": "shown once; creating a new one revokes this one"})
+	c.JSON(http.StatusCreated, feedTokenOut{URL: url, WebcalURL: "webcal://" + strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://"),
+		PersonID: person, Note: "shown once; creating a new one revokes this one"})
 }
 
 func (s *Server) revokeFeedToken(c *gin.Context) {
 	inst, person, err := s.feedRequest(c)
 	if err == nil {
-		err = s.Calendar.RevokeFeedTokens(c.Request.Context(), inst, person)
+		err = s.Desk.RevokeFeedTokens(c.Request.Context(), inst, person)
 	}
 	if err != nil {
 		fail(c, err)
@@ -123,28 +131,11 @@ func (s *Server) revokeFeedToken(c *gin.Context) {
 // route template, never the token.
 func (s *Server) feed(c *gin.Context) {
 	secret, ok := strings.CutSuffix(c.Param("token"), ".ics")
-	if !ok || len(secret) < 22 || len(secret) > 64 {
+	if !ok {
 		fail(c, errs.NotFoundf("no such feed"))
 		return
 	}
-	inst, person, err := s.Calendar.FeedOwner(c.Request.Context(), secret)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	bookings, err := s.Calendar.FeedBookings(c.Request.Context(), inst, person)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	name := "Sinergi"
-	if len(bookings) > 0 {
-		name = "Sinergi — " + bookings[0].Institution
-		if person != 0 {
-			name = "Sinergi — " + bookings[0].PersonName
-		}
-	}
-	body, err := calendar.Bytes(calendar.Feed(name, bookings))
+	body, err := s.Desk.Feed(c.Request.Context(), secret)
 	if err != nil {
 		fail(c, err)
 		return
@@ -168,17 +159,35 @@ func (s *Server) previewOutbox(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	m, raw, err := s.Outbox.OutboxMessage(c.Request.Context(), principal(c).InstitutionID, id)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	p, err := calendar.RenderPreview(raw)
+	m, p, err := s.Desk.Preview(c.Request.Context(), principal(c).InstitutionID, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, gin.H{"id": m.ID, "booking_id": m.BookingID, "kind": m.Kind, "status": m.Status, "from": p.From, "to": p.To,
-		"subject": p.Subject, "text": p.Text, "html": p.HTML, "calendar": p.Calendar, "placeholder": calendar.TokenPlaceholder})
+	c.JSON(http.StatusOK, previewOut{ID: m.ID, BookingID: m.BookingID, Kind: m.Kind, Status: m.Status, From: p.From, To: p.To,
+		Subject: p.Subject, Text: p.Text, HTML: p.HTML, Calendar: p.Calendar, Placeholder: calendar.TokenPlaceholder})
+}
+
+// feedTokenOut is a new feed URL, shown once.
+type feedTokenOut struct {
+	URL       string `json:"url"`
+	WebcalURL string `json:"webcal_url"`
+	PersonID  int64  `json:"person_id"`
+	Note      string `json:"note"`
+}
+
+// previewOut is a queued message as its recipient reads it.
+type previewOut struct {
+	ID          int64  `json:"id"`
+	BookingID   int64  `json:"booking_id"`
+	Kind        string `json:"kind"`
+	Status      string `json:"status"`
+	From        string `json:"from"`
+	To          string `json:"to"`
+	Subject     string `json:"subject"`
+	Text        string `json:"text"`
+	HTML        string `json:"html"`
+	Calendar    string `json:"calendar"`
+	Placeholder string `json:"placeholder"`
 }

@@ -16,19 +16,36 @@ func TestInviteAndFeeds(t *testing.T) {
 	e.book(s, w, "lead")
 	b := e.book(s, p, "co_trainer").id()
 	trainer := e.key("trainer", e.instA, p)
+	invite := fmt.Sprintf("/v1/bookings/%d/invite.ics", b)
 
-	r := e.do("GET", fmt.Sprintf("/v1/bookings/%d/invite.ics", b), trainer, nil)
+	e.expect(e.do("GET", invite, trainer, nil), http.StatusNotFound, "not_invited")
+	e.expect(e.transition(e.staffA, b, "invited"), http.StatusOK, "")
+	r := e.do("GET", invite, trainer, nil)
 	if r.Status != 200 || r.Header.Get("Content-Type") != "text/calendar; charset=utf-8; method=REQUEST" {
 		t.Fatalf("%d %v", r.Status, r.Header)
 	}
 	ics := string(r.Raw)
-	for _, want := range []string{"DTSTART;TZID=Asia/Makassar:20261207T090000", "ORGANIZER;CN=Dewi Lestari:mailto:jadwal@sinergi.example.id",
-		"mailto:marthen@example.id", "BEGIN:VTIMEZONE"} {
+	for _, want := range []string{"DTSTART;TZID=Asia/Makassar:20261207T090000", "ORGANIZER;CN=BPSDM Provinsi A:mailto:jadwal@sinergi.example.id",
+		"mailto:marthen@example.id", "BEGIN:VTIMEZONE", "PARTSTAT=NEEDS-ACTION", "RSVP=TRUE"} {
 		if !strings.Contains(strings.ReplaceAll(ics, "\r\n ", ""), want) {
 			t.Errorf("invite lacks %q:\n%s", want, ics)
 		}
 	}
-	e.expect(e.do("GET", fmt.Sprintf("/v1/bookings/%d/invite.ics", b), e.staffB, nil), http.StatusNotFound, "not_found")
+	e.expect(e.do("GET", invite, e.staffB, nil), http.StatusNotFound, "not_found")
+	t.Run("HEAD gives the headers of invite.ics without the body", func(t *testing.T) {
+		h := e.do("HEAD", invite, trainer, nil)
+		if h.Status != 200 || h.Header.Get("Content-Type") != "text/calendar; charset=utf-8; method=REQUEST" ||
+			h.Header.Get("Content-Length") != fmt.Sprint(len(r.Raw)) || len(h.Raw) != 0 {
+			t.Fatalf("HEAD %d %v %d bytes", h.Status, h.Header, len(h.Raw))
+		}
+	})
+	t.Run("an accepted booking's invite says ACCEPTED and asks for no reply", func(t *testing.T) {
+		e.expect(e.transition(trainer, b, "accepted"), http.StatusOK, "")
+		ics := strings.ReplaceAll(string(e.do("GET", invite, trainer, nil).Raw), "\r\n ", "")
+		if !strings.Contains(ics, "PARTSTAT=ACCEPTED") || strings.Contains(ics, "RSVP") {
+			t.Fatalf("%s", ics)
+		}
+	})
 
 	r = e.do("POST", "/v1/feed-tokens", trainer, nil)
 	e.expect(r, http.StatusCreated, "")
@@ -50,6 +67,13 @@ func TestInviteAndFeeds(t *testing.T) {
 	if again := e.do("GET", path, "", nil, "If-None-Match", etag); again.Status != http.StatusNotModified {
 		t.Fatalf("If-None-Match: %d", again.Status)
 	}
+	if h := e.do("HEAD", path, "", nil); h.Status != 200 || h.Header.Get("ETag") != etag || len(h.Raw) != 0 ||
+		h.Header.Get("Content-Length") != fmt.Sprint(len(feed.Raw)) {
+		t.Fatalf("HEAD on the feed: %d %v", h.Status, h.Header)
+	}
+	if h := e.do("HEAD", path, "", nil, "If-None-Match", etag); h.Status != http.StatusNotModified {
+		t.Fatalf("HEAD with If-None-Match: %d", h.Status)
+	}
 	t.Run("a cancelled session stays in the feed as CANCELLED and the invite becomes a CANCEL", func(t *testing.T) {
 		e.expect(e.do("PATCH", fmt.Sprintf("/v1/sessions/%d", s), e.staffA, map[string]any{"status": "cancelled"}), http.StatusOK, "")
 		feed := e.do("GET", path, "", nil, "If-None-Match", etag)
@@ -57,7 +81,9 @@ func TestInviteAndFeeds(t *testing.T) {
 			t.Fatalf("%d %s", feed.Status, feed.Raw)
 		}
 		r := e.do("GET", fmt.Sprintf("/v1/bookings/%d/invite.ics", b), e.staffA, nil)
-		if !strings.Contains(string(r.Raw), "METHOD:CANCEL") || !strings.Contains(string(r.Raw), "SEQUENCE:1") {
+		ics := strings.ReplaceAll(string(r.Raw), "\r\n ", "")
+		if !strings.Contains(ics, "METHOD:CANCEL") || !strings.Contains(ics, "SEQUENCE:1") || strings.Contains(ics, "RSVP") ||
+			!strings.Contains(ics, "ORGANIZER;CN=BPSDM Provinsi A:mailto:jadwal@sinergi.example.id") {
 			t.Fatalf("%s", r.Raw)
 		}
 	})

@@ -93,9 +93,9 @@ func (s *Server) issueCertificates(c *gin.Context) {
 	for i, x := range certs {
 		items[i] = s.certificateDTO(x)
 	}
-	out := gin.H{"items": items}
+	out := issuedOut{Items: items}
 	if err != nil {
-		out["error"] = err.Error() // the ones issued stand; the rest can be retried
+		out.Error = errorMessage(err) // the ones issued stand; the rest can be retried
 	}
 	c.JSON(http.StatusCreated, out)
 }
@@ -218,8 +218,8 @@ func (s *Server) verifyCredential(c *gin.Context) {
 	if errors == nil {
 		errors = []string{}
 	}
-	c.JSON(http.StatusOK, gin.H{"verified": res.ProofValid && res.IssuerKnown && res.Status == "valid", "proof_valid": res.ProofValid,
-		"issuer_known": res.IssuerKnown, "status": res.Status, "errors": errors})
+	c.JSON(http.StatusOK, credentialCheckOut{Verified: res.ProofValid && res.IssuerKnown && res.Status == "valid",
+		ProofValid: res.ProofValid, IssuerKnown: res.IssuerKnown, Status: res.Status, Errors: errors})
 }
 
 func (s *Server) statusList(c *gin.Context) {
@@ -251,7 +251,7 @@ func (s *Server) publicKeys(c *gin.Context) {
 		out[i] = jwk
 	}
 	c.Header("Cache-Control", "public, max-age=300")
-	c.JSON(http.StatusOK, gin.H{"keys": out})
+	c.JSON(http.StatusOK, keySetOut{Keys: out})
 }
 
 func (s *Server) rotateKey(c *gin.Context) {
@@ -260,7 +260,7 @@ func (s *Server) rotateKey(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"kid": k.ID, "did": certification.DIDKey(k.Public)})
+	c.JSON(http.StatusCreated, signingKeyOut{KID: k.ID, DID: certification.DIDKey(k.Public)})
 }
 
 type certSettingsIO struct {
@@ -376,7 +376,7 @@ func (s *Server) verify(c *gin.Context) {
 			return
 		}
 		out := s.certificateDTO(check.Certificate)
-		c.JSON(status, gin.H{"certificate": out, "signature_valid": check.SignatureValid, "status": out.Status})
+		c.JSON(status, verificationOut{Certificate: out, SignatureValid: check.SignatureValid, Status: out.Status})
 		return
 	}
 	cert := check.Certificate
@@ -395,4 +395,35 @@ func (s *Server) verify(c *gin.Context) {
 		"Period": period, "RevokedOn": revokedOn}); err != nil {
 		logger(c).Error("render verification page", "err", err)
 	}
+}
+
+// issuedOut answers an issuance: the certificates issued and, when some
+// could not be, why.
+type issuedOut struct {
+	Items []certificateOut `json:"items"`
+	Error string           `json:"error,omitempty"`
+}
+
+type credentialCheckOut struct {
+	Verified    bool     `json:"verified"`
+	ProofValid  bool     `json:"proof_valid"`
+	IssuerKnown bool     `json:"issuer_known"`
+	Status      string   `json:"status"`
+	Errors      []string `json:"errors"`
+}
+
+// keySetOut is the public key set: JWKs with their did:key.
+type keySetOut struct {
+	Keys []map[string]any `json:"keys"`
+}
+
+type signingKeyOut struct {
+	KID string `json:"kid"`
+	DID string `json:"did"`
+}
+
+type verificationOut struct {
+	Certificate    certificateOut `json:"certificate"`
+	SignatureValid bool           `json:"signature_valid"`
+	Status         string         `json:"status"`
 }

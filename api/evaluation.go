@@ -43,7 +43,7 @@ func (s *Server) createEvaluationForm(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, gin.H{"url": s.BaseURL + "/v1/evaluations/forms/" + secret, "expires_at": expires})
+	c.JSON(http.StatusCreated, formLinkOut{URL: s.BaseURL + "/v1/evaluations/forms/" + secret, ExpiresAt: expires})
 }
 
 func (s *Server) evaluationForm(c *gin.Context) (evaluation.Form, bool) {
@@ -108,18 +108,18 @@ func (s *Server) getEvaluationForm(c *gin.Context) {
 		s.renderEvaluation(c, f, http.StatusOK, "", "")
 		return
 	}
-	trainers := make([]gin.H, len(f.Trainers))
+	trainers := make([]formTrainerOut, len(f.Trainers))
 	for i, t := range f.Trainers {
-		trainers[i] = gin.H{"booking_id": t.BookingID, "name": t.Name, "role": t.Role}
+		trainers[i] = formTrainerOut{BookingID: t.BookingID, Name: t.Name, Role: t.Role}
 	}
-	items := make([]gin.H, 0, len(evaluation.Items()))
+	items := make([]formItemOut, 0, len(evaluation.Items()))
 	for _, it := range evaluation.Items() {
-		items = append(items, gin.H{"code": it.Code, "label": it.Label})
+		items = append(items, formItemOut{Code: it.Code, Label: it.Label})
 	}
 	loc := tz.MustLoad(f.Zone)
-	c.JSON(http.StatusOK, gin.H{"session": gin.H{"topic": f.Topic, "course": f.CourseName, "start": f.Start.In(loc).Format(time.RFC3339)},
-		"trainers": trainers, "items": items, "scale": gin.H{"min": 1, "max": 4, "labels": []string{"kurang", "cukup", "baik", "sangat baik"}},
-		"expires_at": f.ExpiresAt})
+	c.JSON(http.StatusOK, formOut{Session: formSessionOut{Topic: f.Topic, Course: f.CourseName, Start: f.Start.In(loc).Format(time.RFC3339)},
+		Trainers: trainers, Items: items, Scale: scaleOut{Min: 1, Max: 4, Labels: []string{"kurang", "cukup", "baik", "sangat baik"}},
+		ExpiresAt: f.ExpiresAt})
 }
 
 type ratingIn struct {
@@ -162,7 +162,7 @@ func (s *Server) submitEvaluation(c *gin.Context) {
 	case form:
 		s.renderEvaluation(c, f, http.StatusCreated, thanks, "")
 	default:
-		c.JSON(http.StatusCreated, gin.H{"received": len(ratings), "message": thanks})
+		c.JSON(http.StatusCreated, receivedOut{Received: len(ratings), Message: thanks})
 	}
 }
 
@@ -180,4 +180,47 @@ func formRatings(c *gin.Context, f evaluation.Form) []evaluation.Rating {
 		out = append(out, r)
 	}
 	return out
+}
+
+type formLinkOut struct {
+	URL       string    `json:"url"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+type formTrainerOut struct {
+	BookingID int64  `json:"booking_id"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+}
+
+type formItemOut struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+type formSessionOut struct {
+	Topic  string `json:"topic"`
+	Course string `json:"course"`
+	Start  string `json:"start"`
+}
+
+type scaleOut struct {
+	Min    int      `json:"min"`
+	Max    int      `json:"max"`
+	Labels []string `json:"labels"`
+}
+
+// formOut is an evaluation form as JSON: the session, its trainers and the
+// items to rate on the scale.
+type formOut struct {
+	Session   formSessionOut   `json:"session"`
+	Trainers  []formTrainerOut `json:"trainers"`
+	Items     []formItemOut    `json:"items"`
+	Scale     scaleOut         `json:"scale"`
+	ExpiresAt time.Time        `json:"expires_at"`
+}
+
+type receivedOut struct {
+	Received int    `json:"received"`
+	Message  string `json:"message"`
 }

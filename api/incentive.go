@@ -171,7 +171,7 @@ func (s *Server) accrue(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"course_id": in.CourseID, "drafted": n})
+		c.JSON(http.StatusOK, accruedOut{CourseID: in.CourseID, Drafted: n})
 	default:
 		fail(c, errs.Invalidf("booking_id", "give booking_id or course_id"))
 	}
@@ -486,4 +486,10 @@ func (s *Server) putIncentiveSettings(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, ledgerSettingsDTO(set))
+}
+
+// accruedOut answers the accrual of a whole course.
+type accruedOut struct {
+	CourseID int64 `json:"course_id"`
+	Drafted  int   `json:"drafted"`
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -45,17 +46,22 @@ type env struct {
 	outbox   postgres.OutboxStore
 	postman  calendar.Postman
 	dkimKeys map[string]string
+	// dnsDown makes key lookups of these names fail temporarily.
+	dnsDown  map[string]bool
 	testTime time.Time
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := pgtest.NewDB(t)
-	e := &env{t: t, db: db, testTime: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), dkimKeys: map[string]string{}}
+	e := &env{t: t, db: db, testTime: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), dkimKeys: map[string]string{}, dnsDown: map[string]bool{}}
 	a, err := app.New(db, app.Config{BaseURL: "https://sinergi.example.id", MailFrom: "jadwal@sinergi.example.id",
 		Buffer: time.Hour, KEK: bytes.Repeat([]byte{7}, 32), Now: func() time.Time { return e.testTime },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LookupTXT: func(domain string) ([]string, error) {
+			if e.dnsDown[domain] {
+				return nil, &net.DNSError{Err: "server misbehaving", Name: domain, IsTemporary: true}
+			}
 			if txt, ok := e.dkimKeys[domain]; ok {
 				return []string{txt}, nil
 			}

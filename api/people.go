@@ -318,7 +318,7 @@ func (s *Server) listPeople(c *gin.Context) {
 	for i, p := range page.Items {
 		items[i] = personDTO(p)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": page.NextCursor})
+	c.JSON(http.StatusOK, listOut[personOut]{Items: items, NextCursor: page.NextCursor})
 }
 
 type personCompetencyIn struct {
@@ -354,7 +354,7 @@ func (s *Server) putCompetencies(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"competencies": competenciesDTO(out)})
+	c.JSON(http.StatusOK, competenciesOut{Competencies: competenciesDTO(out)})
 }
 
 type taxonomyOut struct {
@@ -396,4 +396,9 @@ func (s *Server) createCompetency(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, taxonomyDTO(out))
+}
+
+// competenciesOut answers the replacement of a person's competencies.
+type competenciesOut struct {
+	Competencies []competencyOut `json:"competencies"`
 }

@@ -371,25 +371,31 @@ type bookingIn struct {
 }
 
 type bookingOut struct {
-	ID                 int64     `json:"id"`
-	InstitutionID      int64     `json:"institution_id"`
-	SessionID          int64     `json:"session_id"`
-	PersonID           int64     `json:"person_id"`
-	Role               string    `json:"role"`
-	Status             string    `json:"status"`
-	Start              string    `json:"start"`
-	End                string    `json:"end"`
-	UID                string    `json:"uid"`
-	Sequence           int       `json:"sequence"`
-	Flags              []string  `json:"flags"`
-	Forced             bool      `json:"forced"`
-	ActualJP           int       `json:"actual_jp,omitempty"`
-	AllowedTransitions []string  `json:"allowed_transitions"`
-	HonorariumID       int64     `json:"honorarium_id,omitempty"`
-	HonorariumError    string    `json:"honorarium_error,omitempty"`
-	Version            int       `json:"version"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	ID                 int64    `json:"id"`
+	InstitutionID      int64    `json:"institution_id"`
+	SessionID          int64    `json:"session_id"`
+	PersonID           int64    `json:"person_id"`
+	Role               string   `json:"role"`
+	Status             string   `json:"status"`
+	Start              string   `json:"start"`
+	End                string   `json:"end"`
+	UID                string   `json:"uid"`
+	Sequence           int      `json:"sequence"`
+	Flags              []string `json:"flags"`
+	Forced             bool     `json:"forced"`
+	ActualJP           int      `json:"actual_jp,omitempty"`
+	AllowedTransitions []string `json:"allowed_transitions"`
+	HonorariumID       int64    `json:"honorarium_id,omitempty"`
+	HonorariumError    string   `json:"honorarium_error,omitempty"`
+	// Reply and ReplyAttention are filled on GET /v1/bookings/{id}: the
+	// latest answer from a calendar reply (with its COMMENT) and the
+	// latest reply still needing staff (refused, doubtful, delegated,
+	// deferred).
+	Reply          *messageOut `json:"reply,omitempty"`
+	ReplyAttention *messageOut `json:"reply_attention,omitempty"`
+	Version        int         `json:"version"`
+	CreatedAt      time.Time   `json:"created_at"`
+	UpdatedAt      time.Time   `json:"updated_at"`
 }
 
 func bookingDTO(b scheduling.Booking) bookingOut {
@@ -443,7 +449,21 @@ func (s *Server) getBooking(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, bookingDTO(b))
+	out := bookingDTO(b)
+	answer, attention, err := s.Replies.BookingReplies(c.Request.Context(), b.InstitutionID, b.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if answer != nil {
+		m := messageDTO(*answer)
+		out.Reply = &m
+	}
+	if attention != nil {
+		m := messageDTO(*attention)
+		out.ReplyAttention = &m
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 type transitionIn struct {
@@ -676,20 +696,23 @@ func (s *Server) freeBusy(c *gin.Context) {
 		return
 	}
 	show := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
-	out := gin.H{"tz": zone, "zone_label": tz.Label(zone), "from": show(from), "to": show(to)}
+	out := freeBusyOut{TZ: zone, ZoneLabel: tz.Label(zone), From: show(from), To: show(to)}
 	freeOut := []intervalOut{}
 	for _, f := range free {
 		freeOut = append(freeOut, intervalOut{Start: show(f.Start), End: show(f.End)})
 	}
 	busyOut := []intervalOut{}
 	for _, b := range busy {
-		busyOut = append(busyOut, intervalOut{Start: show(b.Start), End: show(b.End), Kind: "booking", BookingID: b.BookingID,
-			SessionID: b.SessionID, Topic: b.Topic})
+		iv := intervalOut{Start: show(b.Start), End: show(b.End), Kind: "booking"}
+		if b.InstitutionID == inst { // another institution's booking is only busy time
+			iv.BookingID, iv.SessionID, iv.Topic = b.BookingID, b.SessionID, b.Topic
+		}
+		busyOut = append(busyOut, iv)
 	}
 	for _, u := range unavailable {
 		busyOut = append(busyOut, intervalOut{Start: show(u.Start), End: show(u.End), Kind: "unavailable", Reason: u.Reason})
 	}
-	out["free"], out["busy"] = freeOut, busyOut
+	out.Free, out.Busy = freeOut, busyOut
 	c.JSON(http.StatusOK, out)
 }
 
@@ -731,7 +754,7 @@ func writePage[T, D any](c *gin.Context, list []T, limit int, id func(T) int64, 
 	if len(list) == limit && limit > 0 {
 		next = strconv.FormatInt(id(list[len(list)-1]), 36)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+	c.JSON(http.StatusOK, listOut[D]{Items: items, NextCursor: next})
 }
 
 func (s *Server) listCourses(c *gin.Context) {
@@ -780,4 +803,20 @@ func (s *Server) listBookings(c *gin.Context) {
 		return
 	}
 	writePage(c, list, limit, func(x scheduling.Booking) int64 { return x.ID }, bookingDTO)
+}
+
+// freeBusyOut is a person's free and busy time in a zone.
+type freeBusyOut struct {
+	TZ        string        `json:"tz"`
+	ZoneLabel string        `json:"zone_label"`
+	From      string        `json:"from"`
+	To        string        `json:"to"`
+	Free      []intervalOut `json:"free"`
+	Busy      []intervalOut `json:"busy"`
+}
+
+// listOut is every list's envelope.
+type listOut[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
 }

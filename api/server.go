@@ -41,8 +41,9 @@ type Deps struct {
 	Matching     matching.Service
 	Incentives   incentive.Service
 	Certificates certification.Service
-	Calendar     CalendarStore
-	Outbox       Outbox
+	Calendar     BookingViews
+	// Desk serves feeds and the outbox.
+	Desk calendar.Desk
 	// Mailer queues invites, updates and cancellations; nil sends none.
 	Mailer  calendar.Mailer
 	Replies calendar.Processor
@@ -160,7 +161,7 @@ func New(d Deps) (*Server, error) {
 			Message: e.Message, RequestID: requestID(c)}})
 	})
 
-	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, healthOut{Status: "ok"}) })
 	e.GET("/readyz", s.ready)
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 	e.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", openapiSpec) })
@@ -172,6 +173,7 @@ func New(d Deps) (*Server, error) {
 	e.GET("/status/revocation", s.statusList)
 	e.GET("/achievements/:id", s.achievement)
 	e.GET("/feeds/:token", s.feed)
+	e.HEAD("/feeds/:token", s.feed)
 	e.GET("/v1/evaluations/forms/:token", s.getEvaluationForm)
 	e.POST("/v1/evaluations/forms/:token", s.submitEvaluation)
 	for purpose, path := range map[string]string{impact.PurposePlan: "/v1/impact/plans/:token",
@@ -266,8 +268,10 @@ func New(d Deps) (*Server, error) {
 	v1.POST("/signing-keys/rotate", s.only(tenant.Admin), s.rotateKey)
 
 	v1.GET("/bookings/:id/invite.ics", s.only(tenant.Staff, tenant.Trainer), s.invite)
+	v1.HEAD("/bookings/:id/invite.ics", s.only(tenant.Staff, tenant.Trainer), s.invite)
 	v1.POST("/itip/inbound", s.only(tenant.MailGateway), s.inbound)
 	v1.GET("/itip/messages", s.only(tenant.Staff), s.listMessages)
+	v1.POST("/itip/messages/:id/resolve", s.only(tenant.Staff), s.resolveMessage)
 	v1.GET("/outbox", s.only(tenant.Staff), s.listOutbox)
 	v1.POST("/outbox/:id/retry", s.only(tenant.Staff), s.retryOutbox)
 	v1.GET("/outbox/:id/preview", s.only(tenant.Staff), s.previewOutbox)
@@ -302,9 +306,15 @@ func (s *Server) ready(c *gin.Context) {
 	if s.Ready != nil {
 		if err := s.Ready(ctx); err != nil {
 			s.Log.Warn("not ready", "err", err)
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "unreachable"})
+			c.JSON(http.StatusServiceUnavailable, healthOut{Status: "unavailable", Database: "unreachable"})
 			return
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready", "database": "ok"})
+	c.JSON(http.StatusOK, healthOut{Status: "ready", Database: "ok"})
+}
+
+// healthOut answers the probes.
+type healthOut struct {
+	Status   string `json:"status"`
+	Database string `json:"database,omitempty"`
 }

@@ -160,3 +160,32 @@ func TestActiveConditionHasOneMeaning(t *testing.T) {
 		}
 	}
 }
+
+func TestAnotherInstitutionsBookingIsOnlyBusy(t *testing.T) {
+	e := newEnv(t)
+	shared := practitionerJSON("shared@example.id")
+	shared["share_profile"] = true
+	p := e.createPerson(e.staffA, shared)
+	// Institution B books A's shared practitioner.
+	rb := e.do("POST", "/v1/courses", e.staffB, map[string]any{"name": "Kursus B", "organising_unit": "Unit B", "funding": "APBN",
+		"region": "Jakarta", "start_date": "2026-12-01", "end_date": "2026-12-31"})
+	e.expect(rb, http.StatusCreated, "")
+	sb := e.do("POST", fmt.Sprintf("/v1/courses/%d/sessions", rb.id()), e.staffB, map[string]any{"topic": "Rahasia B",
+		"start": "2026-12-07T09:00", "end": "2026-12-07T10:30", "zone": "Asia/Jakarta", "mode": "online"})
+	e.expect(sb, http.StatusCreated, "")
+	e.expect(e.do("POST", "/v1/bookings", e.staffB, map[string]any{"session_id": sb.id(), "person_id": p, "role": "co_trainer"}),
+		http.StatusCreated, "")
+
+	fb := e.do("GET", fmt.Sprintf("/v1/people/%d/freebusy?from=2026-12-07T00:00&to=2026-12-08T00:00", p), e.staffA, nil)
+	e.expect(fb, http.StatusOK, "")
+	if len(fb.Body["busy"].([]any)) != 1 || bytes.Contains(fb.Raw, []byte("Rahasia")) || bytes.Contains(fb.Raw, []byte(`"session_id"`)) {
+		t.Fatalf("A sees more than busy time of B's booking: %s", fb.Raw)
+	}
+	c := e.course(e.staffA)
+	s := e.mustSession(c, "2026-12-07T10:00", "2026-12-07T11:30", "Asia/Makassar", "mode", "online", "venue", "")
+	r := e.book(s, p, "co_trainer")
+	e.expect(r, http.StatusConflict, "booking_conflict")
+	if bytes.Contains(r.Raw, []byte("Rahasia")) || r.Body["error"].(map[string]any)["details"] != nil {
+		t.Fatalf("the conflict names B's booking: %s", r.Raw)
+	}
+}

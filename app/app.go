@@ -85,7 +85,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	ms := postgres.MatchingStore{DB: db, Now: now}
 	is := postgres.IncentiveStore{DB: db}
 	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}}
-	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, OrganizerName: "Sinergi", BaseURL: cfg.BaseURL, Now: now}
+	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
 	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
 		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}}
@@ -94,7 +94,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK}
 	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db, Now: now}, Keys: a.Keys, Now: now, BaseURL: cfg.BaseURL}
 	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
-		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling)}
+		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling), Now: now}
 	a.Idempotency = postgres.IdempotencyStore{DB: db}
 	a.Impact = impact.Service{Store: postgres.ImpactStore{DB: db}, Tx: a.Tx, Now: now, BaseURL: cfg.BaseURL, From: cfg.MailFrom}
 	a.ImpactScheduler = impact.Scheduler{Service: a.Impact, Interval: time.Minute, Batch: 50, Log: cfg.Log}
@@ -108,7 +108,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		IncentiveSettings: is,
 		Certificates:      a.Certificates,
 		Calendar:          a.Outbox.CalendarStore,
-		Outbox:            a.Outbox,
+		Desk:              calendar.Desk{Store: a.Outbox},
 		Mailer:            a.Postman,
 		Replies:           a.Replies,
 		Evaluations:       evaluation.Service{Store: postgres.EvaluationStore{DB: db, Now: now}},

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
+
+	"sinergi/errs"
 )
 
 // Booking is what a calendar object says about one booking.
@@ -35,6 +37,17 @@ func (b Booking) Cancelled() bool {
 	return b.Status == "cancelled" || b.Status == "declined" || b.SessionStatus == "cancelled"
 }
 
+// Answerable reports whether the booked person can still answer the
+// invitation (on the answer page or from a calendar): the booking awaits
+// or holds an answer and its session takes place.
+func (b Booking) Answerable() bool {
+	switch b.Status {
+	case "invited", "accepted", "tentative", "declined":
+		return b.SessionStatus != "cancelled"
+	}
+	return false
+}
+
 // Method is the iTIP method that describes the booking now.
 func (b Booking) Method() string {
 	if b.Cancelled() {
@@ -50,8 +63,33 @@ func (b Booking) location() string {
 	return b.Venue
 }
 
+// PartStat is the attendee's PARTSTAT that the booking's status stands
+// for: an accepted (or confirmed, completed) booking is ACCEPTED.
+func (b Booking) PartStat() string {
+	switch b.Status {
+	case "accepted", "confirmed", "completed":
+		return "ACCEPTED"
+	case "tentative":
+		return "TENTATIVE"
+	case "declined":
+		return "DECLINED"
+	}
+	return "NEEDS-ACTION"
+}
+
+// OrganizerName is the one name the ORGANIZER carries in every object and
+// mail of a booking: its institution's.
+func (b Booking) OrganizerName() string {
+	if b.Institution == "" {
+		return "Sinergi"
+	}
+	return b.Institution
+}
+
 // Event is the booking as a calendar event; organizer is the service
-// mailbox, shown with the lead's name.
+// mailbox, shown with the institution's name. The attendee's PARTSTAT is
+// the booking's state; RSVP=TRUE is asked only in a REQUEST awaiting an
+// answer.
 func (b Booking) Event(organizer string) Event {
 	role := "Co-Trainer"
 	attRole := "REQ-PARTICIPANT"
@@ -62,21 +100,44 @@ func (b Booking) Event(organizer string) Event {
 	if b.Cancelled() {
 		status = "CANCELLED"
 	}
-	orgName := b.LeadName
-	if orgName == "" {
-		orgName = b.Institution
-	}
 	desc := fmt.Sprintf("%s — %s\n%s: %s\nWaktu: %s\nTempat: %s", b.CourseName, b.Institution, role, b.PersonName,
 		When(b), b.location())
+	partstat := b.PartStat()
 	return Event{UID: b.UID, Sequence: b.Sequence, Stamp: b.UpdatedAt, Start: b.Start, End: b.End, Zone: b.Zone,
 		Summary: b.Topic + " (" + b.CourseName + ")", Description: strings.TrimSpace(desc), Location: b.location(), Status: status,
-		Organizer: Party{Email: organizer, Name: orgName},
-		Attendees: []Party{{Email: b.PersonEmail, Name: b.PersonName, Role: attRole, PartStat: "NEEDS-ACTION"}}}
+		Organizer: Party{Email: organizer, Name: b.OrganizerName()},
+		Attendees: []Party{{Email: b.PersonEmail, Name: b.PersonName, Role: attRole, PartStat: partstat,
+			RSVP: partstat == "NEEDS-ACTION" && b.Method() == "REQUEST"}}}
 }
 
 // Invite is the current iTIP object of a booking: REQUEST, or CANCEL.
 func Invite(b Booking, organizer string) *ical.Calendar {
 	return Build(b.Method(), []Event{b.Event(organizer)}, true)
+}
+
+// ErrNotInvited: a booking only proposed was never sent, so it has no
+// calendar object yet.
+var ErrNotInvited = errs.New(errs.NotFound, "not_invited", "the booking has not been sent as an invitation yet; its invite.ics exists once it is invited")
+
+// CurrentObject is the object a person holding the booking's invitation
+// should have now (Invite), or ErrNotInvited for a booking never sent.
+func CurrentObject(b Booking, organizer string) ([]byte, error) {
+	if b.Status == "proposed" {
+		return nil, ErrNotInvited
+	}
+	return Bytes(Invite(b, organizer))
+}
+
+// Reinvite is the REQUEST of a session that changed significantly: the
+// attendee is asked to answer again (PARTSTAT=NEEDS-ACTION, RSVP=TRUE,
+// RFC 5546 §2.1.5), whatever the earlier answer was.
+func Reinvite(b Booking, organizer string) *ical.Calendar {
+	if b.Method() != "REQUEST" {
+		return Invite(b, organizer)
+	}
+	e := b.Event(organizer)
+	e.Attendees[0].PartStat, e.Attendees[0].RSVP = "NEEDS-ACTION", true
+	return Build("REQUEST", []Event{e}, true)
 }
 
 // Feed is a PUBLISH calendar of bookings for a subscription, without

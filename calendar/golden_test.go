@@ -23,7 +23,7 @@ func TestGolden(t *testing.T) {
 	cases := map[string][]byte{}
 	for name, cal := range map[string]func() ([]byte, error){
 		"request.ics": func() ([]byte, error) { return Bytes(Invite(b, "jadwal@sinergi.example.id")) },
-		"update.ics":  func() ([]byte, error) { return Bytes(Invite(moved, "jadwal@sinergi.example.id")) },
+		"update.ics":  func() ([]byte, error) { return Bytes(Reinvite(moved, "jadwal@sinergi.example.id")) },
 		"cancel.ics":  func() ([]byte, error) { return Bytes(Invite(cancelled, "jadwal@sinergi.example.id")) },
 		"feed.ics":    func() ([]byte, error) { return Bytes(Feed("Sinergi — BPSDM Sulsel", []Booking{b, other})) },
 		"declinecounter.ics": func() ([]byte, error) {

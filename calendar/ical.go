@@ -30,6 +30,8 @@ type Party struct {
 	Role string
 	// PartStat is NEEDS-ACTION, ACCEPTED, DECLINED or TENTATIVE.
 	PartStat string
+	// RSVP asks the attendee to answer (a REQUEST awaiting one).
+	RSVP bool
 }
 
 // Event is one session as a calendar event.
@@ -84,7 +86,7 @@ func partyProp(name string, p Party, attendee bool) *ical.Prop {
 		prop.Params.Set("CUTYPE", "INDIVIDUAL")
 		prop.Params.Set(ical.ParamRole, p.Role)
 		prop.Params.Set(ical.ParamParticipationStatus, p.PartStat)
-		if p.PartStat == "NEEDS-ACTION" {
+		if p.RSVP {
 			prop.Params.Set(ical.ParamRSVP, "TRUE")
 		}
 	}

@@ -62,7 +62,7 @@ func TestInviteObject(t *testing.T) {
 		strings.Contains(att.Params.Get(ical.ParamCommonName), `"`) {
 		t.Fatalf("ATTENDEE %+v", att)
 	}
-	if org := ev.Props.Get(ical.PropOrganizer); org.Value != "mailto:jadwal@sinergi.example.id" || org.Params.Get(ical.ParamCommonName) != "Dewi Lestari" {
+	if org := ev.Props.Get(ical.PropOrganizer); org.Value != "mailto:jadwal@sinergi.example.id" || org.Params.Get(ical.ParamCommonName) != "BPSDM Sulsel" {
 		t.Fatalf("ORGANIZER %+v", org)
 	}
 	if summary, _ := ev.Props.Text(ical.PropSummary); !strings.Contains(summary, `studi kasus, banjir "Sulsel" — ñ 漢字`) {
@@ -71,13 +71,42 @@ func TestInviteObject(t *testing.T) {
 	if seq := ev.Props.Get(ical.PropSequence); seq.Value != "2" {
 		t.Fatal("sequence")
 	}
-	t.Run("a cancelled booking is a CANCEL with the same UID", func(t *testing.T) {
+	t.Run("a cancelled booking is a CANCEL with the same UID and ORGANIZER, asking for no reply", func(t *testing.T) {
 		b := sampleBooking()
 		b.Status, b.Sequence = "cancelled", 3
+		b.LeadName = "" // the lead's booking is gone too: the organizer's name does not follow it
 		raw, _ := Bytes(Invite(b, "jadwal@sinergi.example.id"))
+		unfolded := bytes.ReplaceAll(raw, []byte("\r\n "), nil)
 		if !bytes.Contains(raw, []byte("METHOD:CANCEL")) || !bytes.Contains(raw, []byte("STATUS:CANCELLED")) ||
 			!bytes.Contains(raw, []byte("UID:"+b.UID)) || !bytes.Contains(raw, []byte("SEQUENCE:3")) {
 			t.Fatalf("%s", raw)
+		}
+		if bytes.Contains(unfolded, []byte("RSVP")) {
+			t.Fatalf("a CANCEL asks for a reply:\n%s", raw)
+		}
+		if !bytes.Contains(unfolded, []byte("ORGANIZER;CN=BPSDM Sulsel:mailto:jadwal@sinergi.example.id")) {
+			t.Fatalf("the CANCEL's ORGANIZER differs from the REQUEST's:\n%s", raw)
+		}
+	})
+	t.Run("the attendee's PARTSTAT is the booking's state; only an open REQUEST asks for RSVP", func(t *testing.T) {
+		for status, want := range map[string]string{"invited": "NEEDS-ACTION", "accepted": "ACCEPTED", "tentative": "TENTATIVE",
+			"confirmed": "ACCEPTED", "completed": "ACCEPTED", "declined": "DECLINED", "cancelled": "NEEDS-ACTION"} {
+			b := sampleBooking()
+			b.Status = status
+			cal := Invite(b, "jadwal@sinergi.example.id")
+			att := cal.Events()[0].Props.Get(ical.PropAttendee)
+			rsvp := att.Params.Get(ical.ParamRSVP)
+			if att.Params.Get(ical.ParamParticipationStatus) != want || (rsvp == "TRUE") != (status == "invited") {
+				t.Errorf("%s: PARTSTAT %s RSVP %q, want %s", status, att.Params.Get(ical.ParamParticipationStatus), rsvp, want)
+			}
+		}
+	})
+	t.Run("an update asks again, whatever the earlier answer", func(t *testing.T) {
+		b := sampleBooking()
+		b.Status = "accepted"
+		att := Reinvite(b, "jadwal@sinergi.example.id").Events()[0].Props.Get(ical.PropAttendee)
+		if att.Params.Get(ical.ParamParticipationStatus) != "NEEDS-ACTION" || att.Params.Get(ical.ParamRSVP) != "TRUE" {
+			t.Fatalf("ATTENDEE %+v", att)
 		}
 	})
 }

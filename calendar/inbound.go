@@ -103,6 +103,10 @@ type Attendee struct {
 	Email    string
 	Name     string
 	PartStat string
+	// DelegatedTo and DelegatedFrom are the addresses of the
+	// DELEGATED-TO and DELEGATED-FROM parameters (the first one each).
+	DelegatedTo   string
+	DelegatedFrom string
 }
 
 // ITIPEvent is what processing needs of one VEVENT.
@@ -131,6 +135,16 @@ func addressOf(p ical.Prop) string {
 		v = e
 	}
 	return strings.ToLower(strings.Trim(v, `" `))
+}
+
+// calAddress reads a CAL-ADDRESS parameter value ("mailto:x@y", quoted
+// or not, any case of mailto:).
+func calAddress(v string) string {
+	v = strings.Trim(strings.TrimSpace(v), `"`)
+	if strings.HasPrefix(strings.ToLower(v), "mailto:") {
+		v = v[len("mailto:"):]
+	}
+	return strings.ToLower(strings.TrimSpace(v))
 }
 
 // unescape reads a TEXT value leniently: it also accepts "\:", which some
@@ -239,8 +253,9 @@ func ParseITIP(data []byte) ([]ITIP, error) {
 				ev.Comment = unescape(p.Value)
 			}
 			for _, p := range child.Props.Values(ical.PropAttendee) {
-				ev.Attendees = append(ev.Attendees, Attendee{Email: addressOf(p), Name: p.Params.Get(ical.ParamCommonName),
-					PartStat: strings.ToUpper(p.Params.Get(ical.ParamParticipationStatus))})
+				ev.Attendees = append(ev.Attendees, Attendee{Email: addressOf(p), Name: strings.TrimSpace(p.Params.Get(ical.ParamCommonName)),
+					PartStat:    strings.ToUpper(p.Params.Get(ical.ParamParticipationStatus)),
+					DelegatedTo: calAddress(p.Params.Get(ical.ParamDelegatedTo)), DelegatedFrom: calAddress(p.Params.Get(ical.ParamDelegatedFrom))})
 			}
 			it.Events = append(it.Events, ev)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"mime"
+	"strings"
 	ttemplate "text/template"
 	"time"
 
@@ -74,9 +76,15 @@ var mailHTML = template.Must(template.New("html").Parse(`<!doctype html><html la
 func When(b Booking) string {
 	loc := tz.MustLoad(b.Zone)
 	s, e := b.Start.In(loc), b.End.In(loc)
-	hari := [...]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}[s.Weekday()]
-	bulan := [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}[s.Month()-1]
-	return fmt.Sprintf("%s, %d %s %d, %s–%s %s", hari, s.Day(), bulan, s.Year(), s.Format("15:04"), e.Format("15:04"), tz.Label(b.Zone))
+	return fmt.Sprintf("%s, %s–%s %s", Day(s, b.Zone), s.Format("15:04"), e.Format("15:04"), tz.Label(b.Zone))
+}
+
+// Day writes the date of t in zone: Senin, 14 Desember 2026.
+func Day(t time.Time, zone string) string {
+	t = t.In(tz.MustLoad(zone))
+	hari := [...]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}[t.Weekday()]
+	bulan := [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}[t.Month()-1]
+	return fmt.Sprintf("%s, %d %s %d", hari, t.Day(), bulan, t.Year())
 }
 
 // Compose writes the iMIP message: multipart/mixed holding
@@ -92,7 +100,7 @@ func Compose(m Mail) ([]byte, error) {
 	if m.Booking.Sequence > 0 && m.Method == "REQUEST" {
 		subject = "Undangan (diperbarui)"
 	}
-	h.SetSubject(fmt.Sprintf("%s: %s — %s", subject, m.Booking.Topic, When(m.Booking)))
+	h.Set("Subject", HeaderText(fmt.Sprintf("%s: %s — %s", subject, m.Booking.Topic, When(m.Booking))))
 	data := map[string]any{"B": m.Booking, "When": When(m.Booking), "Where": m.Booking.location(), "Answer": m.AnswerURL,
 		"Greeting": "Yth. " + m.ToName + ","}
 	switch m.Method {
@@ -137,32 +145,8 @@ func Compose(m Mail) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	iw, err := w.CreateInline()
-	if err != nil {
-		return nil, err
-	}
-	part := func(ct string, params map[string]string, body []byte) error {
-		var ph mail.InlineHeader
-		ph.SetContentType(ct, params)
-		pw, err := iw.CreatePart(ph)
-		if err != nil {
-			return err
-		}
-		if _, err := pw.Write(body); err != nil {
-			return err
-		}
-		return pw.Close()
-	}
-	if err := part("text/plain", map[string]string{"charset": "utf-8"}, text.Bytes()); err != nil {
-		return nil, err
-	}
-	if err := part("text/html", map[string]string{"charset": "utf-8"}, html.Bytes()); err != nil {
-		return nil, err
-	}
-	if err := part("text/calendar", map[string]string{"charset": "utf-8", "method": m.Method}, m.ICS); err != nil {
-		return nil, err
-	}
-	if err := iw.Close(); err != nil {
+	if err := writeAlternative(w, part{"text/plain", nil, text.Bytes()}, part{"text/html", nil, html.Bytes()},
+		part{"text/calendar", map[string]string{"method": m.Method}, m.ICS}); err != nil {
 		return nil, err
 	}
 	var ah mail.AttachmentHeader
@@ -176,6 +160,153 @@ func Compose(m Mail) ([]byte, error) {
 		return nil, err
 	}
 	if err := aw.Close(); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// part is one alternative of a message body.
+type part struct {
+	ct     string
+	params map[string]string
+	body   []byte
+}
+
+// writeAlternative writes a multipart/alternative of the parts, UTF-8.
+func writeAlternative(w *mail.Writer, parts ...part) error {
+	iw, err := w.CreateInline()
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		params := map[string]string{"charset": "utf-8"}
+		for k, v := range p.params {
+			params[k] = v
+		}
+		var ph mail.InlineHeader
+		ph.SetContentType(p.ct, params)
+		pw, err := iw.CreatePart(ph)
+		if err != nil {
+			return err
+		}
+		if _, err := pw.Write(p.body); err != nil {
+			return err
+		}
+		if err := pw.Close(); err != nil {
+			return err
+		}
+	}
+	return iw.Close()
+}
+
+// HeaderText encodes s for an unstructured header field (Subject): each
+// word that is not plain ASCII becomes its own short RFC 2047 encoded-word
+// (Q, UTF-8), so that the mail writer can fold the field at the spaces
+// between words and no line passes 78 characters. Between two encoded
+// words the space travels inside the first, since decoders drop the
+// whitespace between adjacent encoded-words.
+func HeaderText(s string) string {
+	words := strings.Split(s, " ")
+	plain := func(w string) bool {
+		if strings.Contains(w, "=?") {
+			return false
+		}
+		for i := 0; i < len(w); i++ {
+			if w[i] < 0x20 || w[i] > 0x7e {
+				return false
+			}
+		}
+		return true
+	}
+	out := make([]string, len(words))
+	for i, w := range words {
+		if plain(w) {
+			out[i] = w
+			continue
+		}
+		if i+1 < len(words) && !plain(words[i+1]) {
+			w += " "
+		}
+		out[i] = mime.QEncoding.Encode("utf-8", w)
+	}
+	return strings.Join(out, " ")
+}
+
+// Notice is a plain mail about a booking to its person, without a
+// calendar object.
+type Notice struct {
+	From, FromName string
+	To, ToName     string
+	Booking        Booking
+	AnswerURL      string
+	MessageID      string
+	Date           time.Time
+}
+
+var noticeText = ttemplate.Must(ttemplate.New("notice").Parse(`Yth. {{.N.ToName}},
+
+Kami menerima balasan dari aplikasi kalender Anda atas undangan sesi di bawah
+ini, tetapi balasan itu belum dapat kami catat secara otomatis. Jawaban Anda
+belum tercatat.
+
+  Sesi      : {{.N.Booking.Topic}}
+  Pelatihan : {{.N.Booking.CourseName}} ({{.N.Booking.Institution}})
+  Waktu     : {{.When}}
+  Tempat    : {{.Where}}
+
+Mohon jawab (terima, mungkin, atau tolak) melalui tautan ini:
+{{.N.AnswerURL}}
+
+Tautan berlaku sampai tujuh hari setelah sesi selesai. Jika ada pertanyaan,
+hubungi panitia {{.N.Booking.Institution}}.
+---
+We received a reply from your calendar to the invitation above but could not
+record it automatically, so your answer is not recorded yet. Please answer
+with this link: {{.N.AnswerURL}}
+Questions: contact the organisers at {{.N.Booking.Institution}}.
+`))
+
+var noticeHTML = template.Must(template.New("notice").Parse(`<!doctype html><html lang="id"><body style="font-family:system-ui,sans-serif;max-width:36rem">
+<p>Yth. {{.N.ToName}},</p>
+<p>Kami menerima balasan dari aplikasi kalender Anda atas undangan sesi di bawah ini, tetapi balasan itu belum dapat kami catat secara otomatis. <strong>Jawaban Anda belum tercatat.</strong></p>
+<table style="border-collapse:collapse">
+<tr><td style="padding:2px 8px;color:#555">Sesi</td><td>{{.N.Booking.Topic}}</td></tr>
+<tr><td style="padding:2px 8px;color:#555">Pelatihan</td><td>{{.N.Booking.CourseName}} ({{.N.Booking.Institution}})</td></tr>
+<tr><td style="padding:2px 8px;color:#555">Waktu</td><td>{{.When}}</td></tr>
+<tr><td style="padding:2px 8px;color:#555">Tempat</td><td>{{.Where}}</td></tr>
+</table>
+<p><a href="{{.N.AnswerURL}}" style="display:inline-block;padding:10px 16px;background:#14467a;color:#fff;border-radius:6px;text-decoration:none">Jawab undangan / Answer the invitation</a></p>
+<p>Tautan berlaku sampai tujuh hari setelah sesi selesai. Jika ada pertanyaan, hubungi panitia {{.N.Booking.Institution}}.</p>
+<p style="color:#555;font-size:90%">We received a reply from your calendar but could not record it automatically, so your answer is not recorded yet. Please answer with the button above. Questions: contact the organisers at {{.N.Booking.Institution}}.</p>
+</body></html>`))
+
+// ComposeNotice writes the mail that sends a person a new answer link
+// because a calendar reply could not be recorded: Indonesian first, then
+// English, text and HTML.
+func ComposeNotice(n Notice) ([]byte, error) {
+	var h mail.Header
+	h.SetDate(n.Date)
+	h.SetAddressList("From", []*mail.Address{{Name: n.FromName, Address: n.From}})
+	h.SetAddressList("To", []*mail.Address{{Name: n.ToName, Address: n.To}})
+	h.SetMessageID(n.MessageID)
+	h.Set("Subject", HeaderText(fmt.Sprintf("Mohon jawab kembali: %s — %s", n.Booking.Topic, When(n.Booking))))
+	data := map[string]any{"N": n, "When": When(n.Booking), "Where": n.Booking.location()}
+	var text, html bytes.Buffer
+	if err := noticeText.Execute(&text, data); err != nil {
+		return nil, err
+	}
+	if err := noticeHTML.Execute(&html, data); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	w, err := mail.CreateWriter(&buf, h)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeAlternative(w, part{"text/plain", nil, text.Bytes()}, part{"text/html", nil, html.Bytes()}); err != nil {
 		return nil, err
 	}
 	if err := w.Close(); err != nil {

@@ -24,28 +24,37 @@ func (s OutboxStore) BookingView(ctx context.Context, inst, bookingID int64) (ca
 }
 
 // NewLinkToken implements calendar.OutboxStore: an answer-page token,
-// kept only as a hash.
-func (s OutboxStore) NewLinkToken(ctx context.Context, bookingID int64, ttl time.Duration) (string, error) {
+// kept only as a hash, that works until expires.
+func (s OutboxStore) NewLinkToken(ctx context.Context, bookingID int64, expires time.Time) (string, error) {
 	secret, hash, err := newToken()
 	if err != nil {
 		return "", err
 	}
 	err = conn(ctx, s.DB).Exec(`INSERT INTO link_tokens (booking_id, expires_at, hash) VALUES (?, ?, ?)`,
-		bookingID, time.Now().Add(ttl), hash).Error
+		bookingID, expires, hash).Error
 	return secret, err
 }
 
-// LinkBooking resolves an answer-page token to its booking.
-func (s OutboxStore) LinkBooking(ctx context.Context, secret string) (calendar.Booking, int64, error) {
-	var id int64
-	err := conn(ctx, s.DB).Raw(`SELECT booking_id FROM link_tokens WHERE hash = ? AND expires_at > now()`, hashToken(secret)).Scan(&id).Error
+// LinkBooking resolves an answer-page token to its booking, at now. An
+// expired token still names its booking (Expired is set), so that the
+// page can say whom to ask; an unknown one is NotFound.
+func (s OutboxStore) LinkBooking(ctx context.Context, secret string, now time.Time) (calendar.Link, error) {
+	var row struct {
+		BookingID int64
+		ExpiresAt time.Time
+	}
+	err := conn(ctx, s.DB).Raw(`SELECT booking_id, expires_at FROM link_tokens WHERE hash = ?`, hashToken(secret)).Scan(&row).Error
 	if err != nil {
-		return calendar.Booking{}, 0, err
+		return calendar.Link{}, fmt.Errorf("resolve answer link: %w", err)
 	}
-	if id == 0 {
-		return calendar.Booking{}, 0, errs.NotFoundf("this link is unknown or has expired")
+	if row.BookingID == 0 {
+		return calendar.Link{}, errs.NotFoundf("this link is unknown")
 	}
-	return s.CalendarStore.BookingView(ctx, scheduling.Scope{}, id)
+	b, inst, err := s.CalendarStore.BookingView(ctx, scheduling.Scope{}, row.BookingID)
+	if err != nil {
+		return calendar.Link{}, err
+	}
+	return calendar.Link{Booking: b, InstitutionID: inst, ExpiresAt: row.ExpiresAt.UTC(), Expired: !now.Before(row.ExpiresAt)}, nil
 }
 
 // Enqueue implements calendar.OutboxStore.
@@ -128,33 +137,164 @@ func (s OutboxStore) RetryOutbox(ctx context.Context, inst, id int64) error {
 	return nil
 }
 
+// messageRow is the stored form of calendar.Record.
+func messageArgs(r calendar.Record) []any {
+	return []any{nullable(r.BookingID), r.MessageID, r.Sender, r.EnvelopeFrom, r.Method, r.UID, r.Attendee, r.PartStat, r.Sequence,
+		r.Comment, r.DelegatedTo, r.DelegatedName, r.Outcome, r.Reason, r.Attention, r.TrainerTold, r.Attempts, r.NextAttemptAt}
+}
+
+func messageAudit(r calendar.Record) map[string]any {
+	return map[string]any{"booking_id": r.BookingID, "outcome": r.Outcome, "reason": r.Reason, "partstat": r.PartStat,
+		"attention": r.Attention, "trainer_told": r.TrainerTold, "attempts": r.Attempts}
+}
+
 // RecordMessage implements calendar.ReplyStore.
 func (s OutboxStore) RecordMessage(ctx context.Context, r calendar.Record) (int64, error) {
 	var id int64
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw(`INSERT INTO itip_messages (institution_id, booking_id, message_id, sender, method, uid, attendee, partstat, sequence,
-				outcome, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			nullable(r.InstitutionID), nullable(r.BookingID), r.MessageID, r.Sender, r.Method, r.UID, r.Attendee, r.PartStat, r.Sequence,
-			r.Outcome, r.Reason, r.Raw).Scan(&id).Error; err != nil {
+		args := append([]any{nullable(r.InstitutionID), r.ReceivedAt}, messageArgs(r)...)
+		// The raw message goes last: gorm expands a leading []byte argument.
+		if err := tx.Raw(`INSERT INTO itip_messages (institution_id, received_at, booking_id, message_id, sender, envelope_from, method,
+				uid, attendee, partstat, sequence, comment, delegated_to, delegated_name, outcome, reason, attention, trainer_told,
+				attempts, next_attempt_at, raw)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, r.Raw)...).Scan(&id).Error; err != nil {
 			return fmt.Errorf("record iTIP message: %w", err)
 		}
-		return writeAudit(ctx, tx, r.InstitutionID, "receive", "itip_message", id, nil, map[string]any{"booking_id": r.BookingID,
-			"outcome": r.Outcome, "reason": r.Reason, "partstat": r.PartStat})
+		return writeAudit(ctx, tx, r.InstitutionID, "receive", "itip_message", id, nil, messageAudit(r))
 	})
 	return id, err
 }
 
+// UpdateMessage implements calendar.ReplyStore: the new outcome of a
+// deferred message processed again.
+func (s OutboxStore) UpdateMessage(ctx context.Context, id int64, r calendar.Record) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
+		args := append(messageArgs(r), id)
+		if err := tx.Exec(`UPDATE itip_messages SET booking_id = ?, message_id = ?, sender = ?, envelope_from = ?, method = ?, uid = ?,
+				attendee = ?, partstat = ?, sequence = ?, comment = ?, delegated_to = ?, delegated_name = ?, outcome = ?, reason = ?,
+				attention = ?, trainer_told = ?, attempts = ?, next_attempt_at = ?
+			WHERE id = ?`, args...).Error; err != nil {
+			return fmt.Errorf("update iTIP message %d: %w", id, err)
+		}
+		return writeAudit(ctx, tx, r.InstitutionID, "reprocess", "itip_message", id, nil, messageAudit(r))
+	})
+}
+
+// ClaimDeferred implements calendar.ReplyStore.
+func (s OutboxStore) ClaimDeferred(ctx context.Context, inst int64, now time.Time) (*calendar.Pending, error) {
+	q := `SELECT ` + receivedSelect + `, coalesce(institution_id, 0) AS institution_id, raw FROM itip_messages
+		WHERE outcome = 'deferred' AND next_attempt_at <= ?`
+	args := []any{now}
+	if inst != 0 {
+		q += ` AND institution_id = ?`
+		args = append(args, inst)
+	}
+	var rows []calendar.Pending
+	if err := conn(ctx, s.DB).Raw(q+` ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("claim deferred reply: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	rows[0].ReceivedAt = rows[0].ReceivedAt.UTC()
+	return &rows[0], nil
+}
+
+// TrainerTold implements calendar.ReplyStore.
+func (s OutboxStore) TrainerTold(ctx context.Context, bookingID int64) (bool, error) {
+	var told bool
+	err := conn(ctx, s.DB).Raw(`SELECT EXISTS (SELECT 1 FROM itip_messages WHERE booking_id = ? AND trainer_told AND attention
+		AND resolved_at IS NULL)`, bookingID).Scan(&told).Error
+	return told, err
+}
+
+// ResolveAttention implements calendar.ReplyStore.
+func (s OutboxStore) ResolveAttention(ctx context.Context, bookingID int64, at time.Time) error {
+	return conn(ctx, s.DB).Exec(`UPDATE itip_messages SET resolved_at = ? WHERE booking_id = ? AND attention AND resolved_at IS NULL`,
+		at, bookingID).Error
+}
+
+// ResolveMessage closes the attention one message asked for: staff have
+// dealt with it.
+func (s OutboxStore) ResolveMessage(ctx context.Context, inst, id int64, at time.Time) (calendar.Received, error) {
+	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE itip_messages SET resolved_at = ? WHERE id = ? AND institution_id = ? AND attention AND resolved_at IS NULL`,
+			at, id, inst)
+		if res.Error != nil {
+			return fmt.Errorf("resolve iTIP message %d: %w", id, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return errs.NotFoundf("no message %d needing attention", id)
+		}
+		return writeAudit(ctx, tx, inst, "resolve", "itip_message", id, nil, map[string]any{"resolved_at": at})
+	})
+	if err != nil {
+		return calendar.Received{}, err
+	}
+	list, err := s.Messages(ctx, inst, calendar.MessageFilter{ID: id}, 1)
+	if err != nil || len(list) == 0 {
+		return calendar.Received{}, err
+	}
+	return list[0], nil
+}
+
+const receivedSelect = `id, received_at, coalesce(booking_id, 0) AS booking_id, message_id, sender, envelope_from, method, uid,
+	attendee, partstat AS part_stat, sequence, comment, delegated_to, delegated_name, outcome, reason, attention, trainer_told, resolved_at, attempts,
+	next_attempt_at`
+
 // Messages lists the iTIP messages received for an institution, newest
-// first, optionally of one outcome.
-func (s OutboxStore) Messages(ctx context.Context, inst int64, outcome string, limit int) ([]calendar.Received, error) {
-	q := conn(ctx, s.DB).Table("itip_messages").Select(`id, received_at, coalesce(booking_id, 0) AS booking_id, message_id, sender,
-		method, uid, attendee, partstat, outcome, reason`).Where("institution_id = ?", inst)
-	if outcome != "" {
-		q = q.Where("outcome = ?", outcome)
+// first, narrowed by f.
+func (s OutboxStore) Messages(ctx context.Context, inst int64, f calendar.MessageFilter, limit int) ([]calendar.Received, error) {
+	q := conn(ctx, s.DB).Table("itip_messages").Select(receivedSelect).Where("institution_id = ?", inst)
+	if f.Outcome != "" {
+		q = q.Where("outcome = ?", f.Outcome)
+	}
+	if f.Attention {
+		q = q.Where("attention AND resolved_at IS NULL")
+	}
+	if f.BookingID != 0 {
+		q = q.Where("booking_id = ?", f.BookingID)
+	}
+	if f.ID != 0 {
+		q = q.Where("id = ?", f.ID)
 	}
 	var out []calendar.Received
-	err := q.Order("id DESC").Limit(limit).Scan(&out).Error
-	return out, err
+	if err := q.Order("id DESC").Limit(limit).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("list iTIP messages: %w", err)
+	}
+	for i := range out {
+		out[i].ReceivedAt = out[i].ReceivedAt.UTC()
+	}
+	return out, nil
+}
+
+// BookingReplies returns what calendar replies said about a booking: the
+// latest answer recorded from one (applied, unchanged or held), and the
+// latest message still needing attention; either may be nil.
+func (s OutboxStore) BookingReplies(ctx context.Context, inst, bookingID int64) (answer, attention *calendar.Received, err error) {
+	var rows []calendar.Received
+	if err := conn(ctx, s.DB).Raw(`(SELECT `+receivedSelect+`, 1 AS k FROM itip_messages WHERE institution_id = ? AND booking_id = ?
+			AND method = 'REPLY' AND outcome IN ('applied', 'unchanged', 'held') ORDER BY id DESC LIMIT 1)
+		UNION ALL (SELECT `+receivedSelect+`, 2 AS k FROM itip_messages WHERE institution_id = ? AND booking_id = ?
+			AND attention AND resolved_at IS NULL ORDER BY id DESC LIMIT 1) ORDER BY k`,
+		inst, bookingID, inst, bookingID).Scan(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("load replies of booking %d: %w", bookingID, err)
+	}
+	for i := range rows {
+		r := rows[i]
+		r.ReceivedAt = r.ReceivedAt.UTC()
+		if r.Open() {
+			if attention == nil || r.ID > attention.ID {
+				attention = &r
+			}
+		}
+		if r.Outcome == calendar.Applied || r.Outcome == calendar.Unchanged || r.Outcome == calendar.Held {
+			if answer == nil || r.ID > answer.ID {
+				answer = &r
+			}
+		}
+	}
+	return answer, attention, nil
 }
 
 // OutboxMessage returns one of an institution's queued messages with its

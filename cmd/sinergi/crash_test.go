@@ -25,10 +25,12 @@ import (
 
 var crashRounds = flag.Int("crash.rounds", 5, "how often TestCrashRecovery kills the server (bench/crash.sh runs 50)")
 
-// server is a running `sinergi serve`.
+// server is a running `sinergi serve` and what it logged.
 type server struct {
 	cmd  *exec.Cmd
 	done chan struct{}
+	logs *bytes.Buffer
+	err  error
 }
 
 func startServer(t *testing.T, bin string, env []string, addr string) *server {
@@ -36,13 +38,12 @@ func startServer(t *testing.T, bin string, env []string, addr string) *server {
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	s := &server{cmd: cmd, done: make(chan struct{}), logs: &bytes.Buffer{}}
+	cmd.Stdout, cmd.Stderr = s.logs, s.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(s.done) }()
+	go func() { s.err = cmd.Wait(); close(s.done) }()
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		res, err := http.Get("http://" + addr + "/readyz")
 		if err == nil {
@@ -53,11 +54,11 @@ func startServer(t *testing.T, bin string, env []string, addr string) *server {
 		}
 		select {
 		case <-s.done:
-			t.Fatalf("serve exited:\n%s", logs.String())
+			t.Fatalf("serve exited: %v\n%s", s.err, s.logs.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve not ready:\n%s", logs.String())
+			t.Fatalf("serve not ready in 30 s:\n%s", s.logs.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -131,42 +131,14 @@ func TestServedBinaryJourney(t *testing.T) {
 		t.Fatal("seed printed no admin key")
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	serve := exec.CommandContext(ctx, bin, "serve")
-	serve.Env = env
-	var logs bytes.Buffer
-	serve.Stdout, serve.Stderr = &logs, &logs
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	var waitErr error
-	go func() { waitErr = serve.Wait(); close(exited) }()
+	srv := startServer(t, bin, env, addr)
 	t.Cleanup(func() {
-		cancel()
-		<-exited
+		srv.kill()
 		if t.Failed() {
-			t.Logf("server log:\n%s", logs.String())
+			t.Logf("server log:\n%s", srv.logs.String())
 		}
 	})
 	c := client{t: t, base: "http://" + addr}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		res, err := http.Get(c.base + "/readyz")
-		if err == nil && res.StatusCode == 200 {
-			res.Body.Close()
-			break
-		}
-		select {
-		case <-exited:
-			t.Fatalf("serve exited: %v\n%s", waitErr, logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve not ready in 30 s:\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 
 	// An institution with a staff key and a mail gateway key.
 	inst := c.call("POST", "/v1/institutions", admin, map[string]any{"code": "BPSDM-SULSEL", "name": "BPSDM Provinsi Sulawesi Selatan",
@@ -275,13 +247,13 @@ func TestServedBinaryJourney(t *testing.T) {
 		t.Fatalf("%d messages for the booking in the outbox, want the invitation and the update: %s", n, outbox.raw)
 	}
 	// Shut down cleanly on SIGTERM.
-	_ = serve.Process.Signal(os.Interrupt)
+	_ = srv.cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case <-exited:
+	case <-srv.done:
 	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop on SIGINT")
+		t.Fatal("serve did not stop on SIGTERM")
 	}
-	sc := bufio.NewScanner(&logs)
+	sc := bufio.NewScanner(srv.logs)
 	for sc.Scan() {
 		if strings.Contains(sc.Text(), `"level":"ERROR"`) {
 			t.Errorf("server logged an error: %s", sc.Text())

@@ -107,9 +107,13 @@ func run(args []string) error {
 			return err
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
-			// The worker seals nothing: without SIGNING_KEK it still sends
-			// mail and moves follow-ups on.
-			kek, _ := cfg.kek()
+			// The worker seals and signs nothing: without SIGNING_KEK it
+			// still sends mail, settles deferred calendar replies and moves
+			// impact follow-ups on.
+			kek, err := cfg.kek()
+			if err != nil && cfg.SigningKEK != "" {
+				return err
+			}
 			a, err := app.New(db, cfg.app(kek, log))
 			if err != nil {
 				return err
@@ -118,6 +122,7 @@ func run(args []string) error {
 			if err != nil {
 				return err
 			}
+			w.Replies = a.Replies
 			go a.ImpactScheduler.Run(ctx)
 			log.Info("mail worker and impact follow-up scheduler running")
 			w.Run(ctx)
@@ -209,6 +214,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		if err != nil {
 			return err
 		}
+		w.Replies = a.Replies
 		go w.Run(ctx)
 	} else if cfg.SMTPURL == "" {
 		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")
