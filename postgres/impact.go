@@ -567,11 +567,15 @@ func (s ImpactStore) ReportData(ctx context.Context, inst, courseID int64) ([]im
 
 var _ impact.Store = ImpactStore{}
 
-// addImpact fills in matching's impact tallies of people (at maps a
-// person id to its position; ids nil means everyone): per person, the
+// addImpact fills in matching's impact tallies of people (ids nil means
+// everyone, else the ids people were loaded for): per person, the
 // supervisor-confirmed action plans that drew on them and how many were
 // implemented; per partner credited by the same plans, the same.
-func addImpact(db *gorm.DB, people []matching.Person, at map[int64]int, ids []int64) error {
+func addImpact(db *gorm.DB, people []matching.Person, ids []int64) error {
+	at := make(map[int64]int, len(people))
+	for i, p := range people {
+		at[p.ID] = i
+	}
 	where, args := "", []any{}
 	if ids != nil {
 		where, args = " WHERE t.person_id IN ?", []any{ids}

@@ -177,7 +177,7 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 			people[i].RatingMean, people[i].RatingCount = r.Mean, r.N
 		}
 	}
-	if err := addImpact(db, people, at, ids); err != nil {
+	if err := addImpact(db, people, ids); err != nil {
 		return nil, err
 	}
 	return people, nil
