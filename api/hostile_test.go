@@ -29,7 +29,7 @@ type world struct {
 	person, practitioner, course, session      int64
 	booking, completed, honorarium             int64
 	certificate, assignment, outbox, apiKey    int64
-	competency, message                        int64
+	competency, message, participant           int64
 	feedToken, linkToken, formToken, verifyURL string
 }
 
@@ -63,6 +63,8 @@ func (e *env) newWorld(inst int64, staff, tag string, nip string) world {
 			"start": day + "T09:00", "end": day + "T12:00", "zone": "Asia/Makassar", "mode": "offline", "venue": "Aula"}), 201).id()
 	}
 	w.session = session("2026-12-07")
+	w.participant = ok(e.do("POST", fmt.Sprintf("/v1/courses/%d/participants", w.course), staff, map[string]any{"name": "Peserta " + tag,
+		"email": "peserta-" + tag + "@pemda.example.id", "supervisor_name": "Atasan", "supervisor_email": "atasan-" + tag + "@pemda.example.id"}), 201).id()
 	later := session("2026-12-14")
 	book := func(s, p int64, role string, to ...string) int64 {
 		id := ok(e.do("POST", "/v1/bookings", staff, map[string]any{"session_id": s, "person_id": p, "role": role}), 201).id()
@@ -148,6 +150,11 @@ func (w world) path(tmpl string) string {
 		first = id(w.certificate)
 	case strings.HasPrefix(tmpl, "/v1/holidays/"):
 		first = "2026-12-25"
+	case strings.HasPrefix(tmpl, "/v1/participants/"):
+		first = id(w.participant)
+	case strings.HasPrefix(tmpl, "/v1/impact/plans/"), strings.HasPrefix(tmpl, "/v1/impact/progress/"),
+		strings.HasPrefix(tmpl, "/v1/impact/confirmations/"):
+		first = strings.Repeat("A", 43) // a well-formed link nobody was given
 	}
 	out, n := paramRe.ReplaceAllStringFunc(tmpl, func(p string) string {
 		if p == "{aid}" {

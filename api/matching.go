@@ -230,6 +230,7 @@ type settingsIO struct {
 		Load      float64 `json:"load" validate:"gte=0,lte=100"`
 		Cost      float64 `json:"cost" validate:"gte=0,lte=100"`
 		Travel    float64 `json:"travel" validate:"gte=0,lte=100"`
+		Impact    float64 `json:"impact" validate:"gte=0,lte=100"`
 	} `json:"weights"`
 	MonthlyCapJP int   `json:"monthly_cap_jp" validate:"gte=0,lte=10000"`
 	BudgetPerJP  int64 `json:"budget_per_jp" validate:"gte=0,lte=1000000000000"`
@@ -239,6 +240,7 @@ func settingsDTO(set matching.Settings) settingsIO {
 	var out settingsIO
 	out.Weights.Expertise, out.Weights.Level, out.Weights.Rating = set.Weights.Expertise, set.Weights.Level, set.Weights.Rating
 	out.Weights.Load, out.Weights.Cost, out.Weights.Travel = set.Weights.Load, set.Weights.Cost, set.Weights.Travel
+	out.Weights.Impact = set.Weights.Impact
 	out.MonthlyCapJP, out.BudgetPerJP = set.MonthlyCapJP, set.BudgetPerJP
 	return out
 }

@@ -22,6 +22,7 @@ import (
 	"sinergi/certification"
 	"sinergi/evaluation"
 	"sinergi/idempotency"
+	"sinergi/impact"
 	"sinergi/incentive"
 	"sinergi/internal/sheet"
 	"sinergi/matching"
@@ -48,6 +49,8 @@ type Deps struct {
 	Replies calendar.Processor
 	// Evaluations keeps participants' ratings of trainers.
 	Evaluations evaluation.Service
+	// Impact keeps course participants, action plans and their follow-up.
+	Impact impact.Service
 	// Organizer is the service mailbox that sends invites and reads replies.
 	Organizer string
 	// BaseURL is the public URL of the service, for links and feeds.
@@ -192,6 +195,11 @@ func New(d Deps) (*Server, error) {
 	e.HEAD("/feeds/:token", s.feed)
 	e.GET("/v1/evaluations/forms/:token", s.getEvaluationForm)
 	e.POST("/v1/evaluations/forms/:token", s.submitEvaluation)
+	for purpose, path := range map[string]string{impact.PurposePlan: "/v1/impact/plans/:token",
+		impact.PurposeProgress: "/v1/impact/progress/:token", impact.PurposeConfirm: "/v1/impact/confirmations/:token"} {
+		e.GET(path, s.getImpactLink(purpose))
+		e.POST(path, s.answerImpactLink(purpose))
+	}
 	e.GET("/r/:token", s.answer)
 	e.POST("/r/:token", s.answer)
 	e.GET("/.well-known/sinergi-keys.json", s.publicKeys)
@@ -239,6 +247,23 @@ func New(d Deps) (*Server, error) {
 	v1.POST("/courses/:id/assignments/:aid/apply", s.only(tenant.Staff), s.applyAssignment)
 	v1.GET("/matching/settings", s.only(tenant.Staff), s.getMatchingSettings)
 	v1.PUT("/matching/settings", s.only(tenant.Staff), s.putMatchingSettings)
+
+	v1.GET("/courses/:id/participants", s.only(tenant.Staff), s.listParticipants)
+	v1.POST("/courses/:id/participants", s.only(tenant.Staff), s.createParticipant)
+	v1.POST("/courses/:id/participants/import", s.only(tenant.Staff), s.importParticipants)
+	v1.GET("/participants/import/template.xlsx", s.only(tenant.Staff), participantTemplate(sheet.XLSX))
+	v1.GET("/participants/import/template.csv", s.only(tenant.Staff), participantTemplate(sheet.CSV))
+	v1.GET("/participants/:id", s.only(tenant.Staff), s.getParticipant)
+	v1.PATCH("/participants/:id", s.only(tenant.Staff), s.patchParticipant)
+	v1.DELETE("/participants/:id", s.only(tenant.Staff), s.deleteParticipant)
+	v1.GET("/courses/:id/action-plans", s.only(tenant.Staff), s.actionPlans)
+	v1.POST("/courses/:id/action-plans/invitations", s.only(tenant.Staff), s.invitePlans)
+	v1.GET("/courses/:id/impact", s.only(tenant.Staff), s.courseImpact(false))
+	v1.GET("/courses/:id/impact.xlsx", s.only(tenant.Staff), s.courseImpact(true))
+	v1.GET("/impact/report", s.only(tenant.Staff), s.institutionImpact(false))
+	v1.GET("/impact/report.xlsx", s.only(tenant.Staff), s.institutionImpact(true))
+	v1.GET("/impact/settings", s.only(tenant.Staff), s.getImpactSettings)
+	v1.PUT("/impact/settings", s.only(tenant.Staff), s.putImpactSettings)
 
 	v1.GET("/rate-tables", s.only(tenant.Admin, tenant.Staff, tenant.Trainer), s.listRates)
 	v1.POST("/rate-tables", s.only(tenant.Admin, tenant.Staff), s.createRate)

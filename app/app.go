@@ -16,6 +16,7 @@ import (
 	"sinergi/calendar"
 	"sinergi/certification"
 	"sinergi/evaluation"
+	"sinergi/impact"
 	"sinergi/incentive"
 	"sinergi/matching"
 	"sinergi/postgres"
@@ -69,6 +70,9 @@ type App struct {
 	Postman      calendar.Postman
 	Replies      calendar.Processor
 	Idempotency  postgres.IdempotencyStore
+	// Impact is the follow-up of courses; ImpactScheduler moves it on.
+	Impact          impact.Service
+	ImpactScheduler impact.Scheduler
 	// API is the HTTP handler.
 	API *api.Server
 }
@@ -106,6 +110,8 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
 		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling), Now: now}
 	a.Idempotency = postgres.IdempotencyStore{DB: db}
+	a.Impact = impact.Service{Store: postgres.ImpactStore{DB: db}, Tx: a.Tx, Now: now, BaseURL: cfg.BaseURL, From: cfg.MailFrom}
+	a.ImpactScheduler = impact.Scheduler{Service: a.Impact, Interval: time.Minute, Batch: 50, Log: cfg.Log}
 	srv, err := api.New(api.Deps{
 		Tenants:           a.Tenants,
 		People:            a.People,
@@ -120,6 +126,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		Mailer:            a.Postman,
 		Replies:           a.Replies,
 		Evaluations:       evaluation.Service{Store: postgres.EvaluationStore{DB: db, Now: now}},
+		Impact:            a.Impact,
 		Organizer:         cfg.MailFrom,
 		BaseURL:           cfg.BaseURL,
 		Idempotency:       a.Idempotency,

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -18,8 +19,9 @@ type Pair struct {
 	Breakdown       []Part
 }
 
-// pairWeights: each partner's score counts 40%, complementarity 20%.
-const pairPartnerShare, pairComplementShare = 0.4, 20.0
+// pairWeights: each partner's score counts 35%, complementarity 20%, the
+// pair's own impact (plans that drew on both) 10%.
+const pairPartnerShare, pairComplementShare = 0.35, 20.0
 
 // RankPairs ranks lead × co-trainer pairs for a session: partners that
 // cover what the other lacks rank higher, and both must be free together.
@@ -64,11 +66,15 @@ func makePair(l, c Candidate, reqs []scheduling.Requirement) Pair {
 	lp := int(float64(l.Score)*pairPartnerShare + 0.5)
 	cp := int(float64(c.Score)*pairPartnerShare + 0.5)
 	kp := int(comp*pairComplementShare*100 + 0.5)
-	return Pair{Lead: l, CoTrainer: c, Complementarity: comp, Score: lp + cp + kp, Breakdown: []Part{
-		{Criterion: "lead", Weight: 40, Value: float64(l.Score) / 10000, Points: lp, Explanation: fmt.Sprintf("%s scores %.2f as lead", l.Person.Name, float64(l.Score)/100)},
-		{Criterion: "co_trainer", Weight: 40, Value: float64(c.Score) / 10000, Points: cp, Explanation: fmt.Sprintf("%s scores %.2f as co-trainer", c.Person.Name, float64(c.Score)/100)},
+	together := pairImpact(l.Person, c.Person)
+	ip := int(together.smoothed()*pairImpactShare*100 + 0.5)
+	return Pair{Lead: l, CoTrainer: c, Complementarity: comp, Score: lp + cp + kp + ip, Breakdown: []Part{
+		{Criterion: "lead", Weight: 35, Value: float64(l.Score) / 10000, Points: lp, Explanation: fmt.Sprintf("%s scores %.2f as lead", l.Person.Name, float64(l.Score)/100)},
+		{Criterion: "co_trainer", Weight: 35, Value: float64(c.Score) / 10000, Points: cp, Explanation: fmt.Sprintf("%s scores %.2f as co-trainer", c.Person.Name, float64(c.Score)/100)},
 		{Criterion: "complementarity", Weight: 20, Value: comp, Points: kp,
 			Explanation: fmt.Sprintf("the co-trainer meets %d of the %d requirements the lead does not", covered, lacking)},
+		{Criterion: "impact", Weight: pairImpactShare, Value: math.Round(together.smoothed()*1000) / 1000, Points: ip,
+			Explanation: together.explain("rencana aksi dari sesi yang diajar berdua")},
 	}}
 }
 

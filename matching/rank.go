@@ -37,6 +37,11 @@ type Person struct {
 	// RatingMean is the mean evaluation on the 1-4 scale over RatingCount.
 	RatingMean  float64
 	RatingCount int
+	// Impact tallies the action plans that drew on the person's sessions
+	// and that supervisors confirmed; PairImpact the same for plans that
+	// drew on the person and a partner together, by the partner's id.
+	Impact     ImpactTally
+	PairImpact map[int64]ImpactTally
 	// JPYear and JPMonth hold JP already booked, keyed 2026 and 202612.
 	JPYear  map[int]int
 	JPMonth map[int]int
@@ -62,11 +67,13 @@ type Booked struct {
 // Weights of the soft criteria; they need not sum to anything.
 type Weights struct {
 	Expertise, Level, Rating, Load, Cost, Travel float64
+	// Impact weighs action plans implemented after the person's sessions.
+	Impact float64
 }
 
 // DefaultWeights favour expertise, then rating, level and fair load.
 func DefaultWeights() Weights {
-	return Weights{Expertise: 40, Level: 15, Rating: 20, Load: 15, Cost: 5, Travel: 5}
+	return Weights{Expertise: 40, Level: 15, Rating: 20, Load: 15, Cost: 5, Travel: 5, Impact: 10}
 }
 
 // Rules are the institution's hard limits and priors.
@@ -153,6 +160,7 @@ type Result struct {
 // raw holds a person's criterion values before weighting.
 type raw struct {
 	expertise, level, rating, load, cost, travel float64
+	impact                                       float64
 }
 
 // pool lists the positions of everyone a session of inst may draw on: the
@@ -172,8 +180,8 @@ func (ix *Index) pool(inst int64) []int32 {
 	return out
 }
 
-func normalise(w Weights) [6]float64 {
-	ws := [6]float64{w.Expertise, w.Level, w.Rating, w.Load, w.Cost, w.Travel}
+func normalise(w Weights) [7]float64 {
+	ws := [7]float64{w.Expertise, w.Level, w.Rating, w.Load, w.Cost, w.Travel, w.Impact}
 	sum := 0.0
 	for i, x := range ws {
 		ws[i] = math.Max(x, 0)
@@ -189,9 +197,9 @@ func normalise(w Weights) [6]float64 {
 }
 
 // points weights values into hundredths of a point per criterion.
-func points(ws [6]float64, r raw) ([6]int, int) {
-	vals := [6]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel}
-	var ps [6]int
+func points(ws [7]float64, r raw) ([7]int, int) {
+	vals := [7]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel, r.impact}
+	var ps [7]int
 	total := 0
 	for i := range ps {
 		ps[i] = int(math.Round(ws[i] * vals[i] * 100))
@@ -241,6 +249,7 @@ func values(p *Person, f *facts, req *Request, year, month int, peer float64, co
 		}
 	}
 	r.travel = travel(p.Zone, req.Session)
+	r.impact = p.Impact.smoothed()
 	return r
 }
 
@@ -492,13 +501,13 @@ func (ix *Index) Score(p *Person, req Request) Candidate {
 	return ix.explain(p, &req, normalise(req.Weights), year, month)
 }
 
-func (ix *Index) explain(p *Person, req *Request, ws [6]float64, year, month int) Candidate {
+func (ix *Index) explain(p *Person, req *Request, ws [7]float64, year, month int) Candidate {
 	f := factsOf(p, nil)
 	r := values(p, &f, req, year, month, ix.load[req.Session.InstitutionID].mean(year), requirementCodes(req.Session))
 	ps, total := points(ws, r)
-	names := [6]string{"expertise", "level", "rating", "load", "cost", "travel"}
-	vals := [6]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel}
-	texts := [6]string{
+	names := [7]string{"expertise", "level", "rating", "load", "cost", "travel", "impact"}
+	vals := [7]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel, r.impact}
+	texts := [7]string{
 		explainExpertise(p, req.Session.Requirements),
 		fmt.Sprintf("levels above the minimum score %.0f%% (2 levels above counts full)", r.level*100),
 		explainRating(p, req.Rules),
@@ -506,6 +515,7 @@ func (ix *Index) explain(p *Person, req *Request, ws [6]float64, year, month int
 			ix.load[req.Session.InstitutionID].mean(year), p.JPMonth[month]),
 		explainCost(p, req.Rules),
 		explainTravel(p, req.Session),
+		p.Impact.explain("rencana aksi dari sesi yang diajar"),
 	}
 	c := Candidate{Person: p, Score: total}
 	for i := range names {

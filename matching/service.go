@@ -133,12 +133,12 @@ func (s Settings) Validate() error {
 	f := errs.Fields{}
 	w := s.Weights
 	for name, v := range map[string]float64{"expertise": w.Expertise, "level": w.Level, "rating": w.Rating, "load": w.Load,
-		"cost": w.Cost, "travel": w.Travel} {
+		"cost": w.Cost, "travel": w.Travel, "impact": w.Impact} {
 		if v < 0 || v > 100 {
 			f.Add("weights."+name, "must be 0 to 100")
 		}
 	}
-	if w.Expertise+w.Level+w.Rating+w.Load+w.Cost+w.Travel == 0 {
+	if w.Expertise+w.Level+w.Rating+w.Load+w.Cost+w.Travel+w.Impact == 0 {
 		f.Add("weights", "at least one weight must be above 0")
 	}
 	if s.MonthlyCapJP < 0 || s.MonthlyCapJP > 200 {

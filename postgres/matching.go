@@ -158,7 +158,17 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) 
 		people = append(people, p)
 	}
 	if len(ids) > limit {
-		people = nil
+		return epoch, ids, nil, nil
+	}
+	if len(people) > 0 {
+		found := make([]int64, len(people))
+		for i, p := range people {
+			found[i] = p.ID
+		}
+		// A patched person keeps the impact of the plans that drew on them.
+		if err := addImpact(conn(ctx, s.DB), people, found); err != nil {
+			return 0, nil, nil, fmt.Errorf("load impact of changed people: %w", err)
+		}
 	}
 	return epoch, ids, people, nil
 }
@@ -313,6 +323,9 @@ func (s MatchingStore) loadPeople(ctx context.Context, ids []int64) ([]matching.
 			people[i].RatingMean, people[i].RatingCount = r.Mean, r.N
 		}
 	}
+	if err := addImpact(db, people, ids); err != nil {
+		return nil, err
+	}
 	return people, nil
 }
 
@@ -330,6 +343,22 @@ type weightsJSON struct {
 	Load      float64 `json:"load"`
 	Cost      float64 `json:"cost"`
 	Travel    float64 `json:"travel"`
+	// Impact is absent from settings saved before the criterion existed:
+	// those get its default weight.
+	Impact *float64 `json:"impact,omitempty"`
+}
+
+func (w weightsJSON) weights() matching.Weights {
+	out := matching.Weights{Expertise: w.Expertise, Level: w.Level, Rating: w.Rating, Load: w.Load, Cost: w.Cost, Travel: w.Travel,
+		Impact: matching.DefaultWeights().Impact}
+	if w.Impact != nil {
+		out.Impact = *w.Impact
+	}
+	return out
+}
+
+func weightsOf(w matching.Weights) weightsJSON {
+	return weightsJSON{Expertise: w.Expertise, Level: w.Level, Rating: w.Rating, Load: w.Load, Cost: w.Cost, Travel: w.Travel, Impact: &w.Impact}
 }
 
 // Settings implements matching.SettingsStore; an institution without
@@ -352,7 +381,7 @@ func (s MatchingStore) Settings(ctx context.Context, inst int64) (matching.Setti
 	if err := json.Unmarshal(row.Weights, &w); err != nil {
 		return matching.Settings{}, fmt.Errorf("decode weights: %w", err)
 	}
-	return matching.Settings{Weights: matching.Weights(w), MonthlyCapJP: row.MonthlyCapJP, BudgetPerJP: row.BudgetPerJP}, nil
+	return matching.Settings{Weights: w.weights(), MonthlyCapJP: row.MonthlyCapJP, BudgetPerJP: row.BudgetPerJP}, nil
 }
 
 // PutSettings implements matching.SettingsStore.
@@ -365,7 +394,7 @@ func (s MatchingStore) PutSettings(ctx context.Context, inst int64, set matching
 		if err := tx.Exec(`INSERT INTO matching_settings (institution_id, weights, monthly_cap_jp, budget_per_jp) VALUES (?, ?, ?, ?)
 			ON CONFLICT (institution_id) DO UPDATE SET weights = EXCLUDED.weights, monthly_cap_jp = EXCLUDED.monthly_cap_jp,
 			budget_per_jp = EXCLUDED.budget_per_jp, updated_at = now()`,
-			inst, jsonOrNil(weightsJSON(set.Weights)), set.MonthlyCapJP, set.BudgetPerJP).Error; err != nil {
+			inst, jsonOrNil(weightsOf(set.Weights)), set.MonthlyCapJP, set.BudgetPerJP).Error; err != nil {
 			return fmt.Errorf("save matching settings: %w", err)
 		}
 		return writeAudit(ctx, tx, inst, "put", "matching_settings", inst, before, set)

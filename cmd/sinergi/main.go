@@ -52,7 +52,7 @@ commands:
   seed             create a first admin key (--admin-key) and/or the demo roster (--demo)
   import FILE --institution CODE [--apply]
                    check a roster spreadsheet (XLSX or CSV) and, with --apply, upsert it
-  worker           send queued mail (serve runs one too unless --worker=false)
+  worker           send queued mail and move impact follow-ups on (serve runs both unless --worker=false)
   keys list|rotate list the certificate signing keys, or retire the active one and make a new one
   verify-credential -keys FILE|URL [-status FILE|URL] FILE
                    check an Open Badges credential offline: proof, issuer key (against the key set)
@@ -108,7 +108,8 @@ func run(args []string) error {
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
 			// The worker seals and signs nothing: without SIGNING_KEK it
-			// still sends mail and settles deferred calendar replies.
+			// still sends mail, settles deferred calendar replies and moves
+			// impact follow-ups on.
 			kek, err := cfg.kek()
 			if err != nil && cfg.SigningKEK != "" {
 				return err
@@ -122,7 +123,8 @@ func run(args []string) error {
 				return err
 			}
 			w.Replies = a.Replies
-			log.Info("mail worker running")
+			go a.ImpactScheduler.Run(ctx)
+			log.Info("mail worker and impact follow-up scheduler running")
 			w.Run(ctx)
 			return nil
 		})
@@ -251,6 +253,11 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		go w.Run(ctx)
 	} else if cfg.SMTPURL == "" {
 		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")
+	}
+	if cfg.RunWorker {
+		// Follow-ups open, remind and expire on their dates; the mail waits
+		// in the outbox until a mail worker sends it.
+		go a.ImpactScheduler.Run(ctx)
 	}
 	go purge(ctx, a.Idempotency, postgres.MatchingStore{DB: db}, log)
 	handler := a.API

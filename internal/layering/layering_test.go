@@ -15,7 +15,7 @@ var level = map[string]int{
 	"sinergi/profile": 1, "sinergi/tenant": 1, "sinergi/calendar": 1, "sinergi/internal/sheet": 1,
 	"sinergi/scheduling": 2,
 	"sinergi/matching":   3,
-	"sinergi/incentive":  4, "sinergi/certification": 4, "sinergi/evaluation": 4,
+	"sinergi/incentive":  4, "sinergi/certification": 4, "sinergi/evaluation": 4, "sinergi/impact": 4,
 	"sinergi/demo": 5,
 }
 
