@@ -18,7 +18,7 @@ type matchingEnv struct {
 func newMatchingEnv(t *testing.T) *matchingEnv {
 	e := newEnv(t)
 	m := &matchingEnv{env: e}
-	m.course = e.course(e.staffA)
+	m.course = e.wideCourse(e.staffA)
 	r := e.do("POST", "/v1/competencies", e.staffA, map[string]any{"type": "teknis", "code": "bencana", "name": "Manajemen Bencana"})
 	m.bencana = r.id()
 	for _, c := range e.do("GET", "/v1/competencies", e.staffA, nil).items() {

@@ -207,6 +207,7 @@ func New(d Deps) (*Server, error) {
 	v1.GET("/courses", s.only(tenant.Staff), s.listCourses)
 	v1.GET("/courses/:id", s.only(tenant.Staff), s.getCourse)
 	v1.POST("/courses/:id/sessions", s.only(tenant.Staff), s.createSession)
+	v1.GET("/sessions", s.only(tenant.Staff), s.listSessions)
 	v1.GET("/sessions/:id", s.only(tenant.Staff), s.getSession)
 	v1.PATCH("/sessions/:id", s.only(tenant.Staff), s.patchSession)
 

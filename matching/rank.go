@@ -355,6 +355,7 @@ const (
 	ExBusy        = "busy"
 	ExUnavailable = "unavailable"
 	ExSelf        = "already_in_session"
+	ExCoTrainer   = "co_trainer_kind"
 )
 
 // hardCheck returns the first time-independent constraint p fails.
@@ -364,6 +365,8 @@ func hardCheck(p *Person, req *Request, month int) (string, string) {
 		return ExArchived, "archived"
 	case req.Role == scheduling.Lead && p.Kind != profile.Widyaiswara:
 		return ExNotLead, "only a widyaiswara can lead"
+	case req.Role == scheduling.CoTrainer && !req.Course.MayCoTrain(p.Kind):
+		return ExCoTrainer, "the course takes only practitioners as co-trainers"
 	case req.Role == scheduling.Lead && req.Course.LeadMinJenjang != "" && p.Jenjang.Rank() < req.Course.LeadMinJenjang.Rank():
 		return ExJenjang, fmt.Sprintf("the course asks for a lead of at least %s; %s is %s", req.Course.LeadMinJenjang, p.Name, p.Jenjang)
 	case req.Course.PractitionerOutsideUnit && p.Kind == profile.Practitioner &&

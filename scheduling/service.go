@@ -55,8 +55,10 @@ type Store interface {
 	Session(ctx context.Context, inst, id int64) (Session, error)
 	SessionBookings(ctx context.Context, inst, sessionID int64) ([]Booking, error)
 	// ListCourses lists an institution's courses with ids above after,
-	// oldest first.
-	ListCourses(ctx context.Context, inst, after int64, limit int) ([]Course, error)
+	// oldest first, with their session counts.
+	ListCourses(ctx context.Context, inst, after int64, limit int) ([]CourseSummary, error)
+	// ListSessions lists an institution's sessions by start and id.
+	ListSessions(ctx context.Context, inst int64, f SessionFilter) ([]Session, error)
 	// ListBookings lists bookings within scope with ids above f.After.
 	ListBookings(ctx context.Context, scope Scope, f BookingFilter) ([]Booking, error)
 	CourseSessions(ctx context.Context, inst, courseID int64) ([]Session, error)
@@ -396,6 +398,10 @@ func (s Service) book(ctx context.Context, inst int64, r BookRequest) (Booking, 
 			return Booking{}, errs.Invalidf("person_id", "the course asks for a lead of at least %s; this person is %s",
 				course.LeadMinJenjang, person.Jenjang)
 		}
+	}
+	if r.Role == CoTrainer && !course.MayCoTrain(person.Kind) {
+		return Booking{}, ErrCoTrainerKind.WithDetails(map[string]any{"person_id": person.ID, "kind": string(person.Kind),
+			"co_trainers": string(course.CoTrainers)})
 	}
 	b := Booking{InstitutionID: inst, SessionID: sess.ID, PersonID: person.ID, Role: r.Role, Status: Proposed,
 		During: Interval{sess.Start, sess.End}, UID: s.uid(), Forced: r.Force, Version: 1, Flags: []string{}}
