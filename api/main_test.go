@@ -126,7 +126,7 @@ func (r response) items() []map[string]any {
 }
 
 // do sends a request through the real router. body may be a string (sent
-// as is) or a value (sent as JSON).
+// as is) or a value (sent as JSON); headers are name, value pairs.
 func (e *env) do(method, path, key string, body any, headers ...string) response {
 	e.t.Helper()
 	var rd io.Reader

@@ -477,7 +477,7 @@ func (s *Server) transitionBooking(c *gin.Context) {
 	out := bookingDTO(b)
 	out.HonorariumID = fx.HonorariumID
 	if fx.HonorariumError != nil {
-		out.HonorariumError = errorMessage(fx.HonorariumError)
+		out.HonorariumError = errorMessage(c, fx.HonorariumError)
 	}
 	c.JSON(http.StatusOK, out)
 }
@@ -610,8 +610,9 @@ func (s *Server) putAvailability(c *gin.Context) {
 		end, err2 := parseInstant(fmt.Sprintf("unavailable[%d].end", i), p.End, loc)
 		for _, e := range []error{err1, err2} {
 			if fe, ok := errs.As(e); ok {
-				for k, v := range fe.Fields {
-					bad.Add(k, v)
+				for k := range fe.Fields {
+					t := fe.FieldText(k)
+					bad.Addf(k, t.Format, t.Args...)
 				}
 			}
 		}

@@ -179,7 +179,7 @@ func TestBookingRules(t *testing.T) {
 	t.Run("a practitioner cannot lead", func(t *testing.T) {
 		r := e.book(s1, p1, "lead")
 		e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
-		if r.field("role") != "only a widyaiswara can be lead" {
+		if r.field("role") != "hanya widyaiswara yang dapat menjadi pengajar utama" {
 			t.Fatal(string(r.Raw))
 		}
 	})

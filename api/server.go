@@ -147,14 +147,13 @@ func New(d Deps) (*Server, error) {
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.limitClient(), s.limitBody)
+	e.Use(s.requestIDs, s.negotiateLanguage, s.accessLog, s.recoverPanics, s.metrics.observe, s.limitClient(), s.limitBody)
 	e.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
 	e.NoMethod(func(c *gin.Context) {
 		c.Status(http.StatusMethodNotAllowed)
-		e := *errNoMethod
 		c.Abort()
-		c.JSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Status: http.StatusMethodNotAllowed, Code: e.Code,
-			Message: e.Message, RequestID: requestID(c)}})
+		c.JSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Status: http.StatusMethodNotAllowed, Code: errNoMethod.Code,
+			Message: tell(c, errNoMethod.Text()), RequestID: requestID(c)}})
 	})
 
 	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })

@@ -1,10 +1,10 @@
 package matching
 
 import (
-	"fmt"
 	"sort"
 	"time"
 
+	"sinergi/i18n"
 	"sinergi/scheduling"
 )
 
@@ -65,10 +65,10 @@ func makePair(l, c Candidate, reqs []scheduling.Requirement) Pair {
 	cp := int(float64(c.Score)*pairPartnerShare + 0.5)
 	kp := int(comp*pairComplementShare*100 + 0.5)
 	return Pair{Lead: l, CoTrainer: c, Complementarity: comp, Score: lp + cp + kp, Breakdown: []Part{
-		{Criterion: "lead", Weight: 40, Value: float64(l.Score) / 10000, Points: lp, Explanation: fmt.Sprintf("%s scores %.2f as lead", l.Person.Name, float64(l.Score)/100)},
-		{Criterion: "co_trainer", Weight: 40, Value: float64(c.Score) / 10000, Points: cp, Explanation: fmt.Sprintf("%s scores %.2f as co-trainer", c.Person.Name, float64(c.Score)/100)},
+		{Criterion: "lead", Weight: 40, Value: float64(l.Score) / 10000, Points: lp, Explanation: i18n.T("%s scores %.2f as lead", l.Person.Name, float64(l.Score)/100)},
+		{Criterion: "co_trainer", Weight: 40, Value: float64(c.Score) / 10000, Points: cp, Explanation: i18n.T("%s scores %.2f as co-trainer", c.Person.Name, float64(c.Score)/100)},
 		{Criterion: "complementarity", Weight: 20, Value: comp, Points: kp,
-			Explanation: fmt.Sprintf("the co-trainer meets %d of the %d requirements the lead does not", covered, lacking)},
+			Explanation: i18n.T("the co-trainer meets %d of the %d requirements the lead does not", covered, lacking)},
 	}}
 }
 

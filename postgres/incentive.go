@@ -101,7 +101,7 @@ func (s IncentiveStore) TaxRules(ctx context.Context, year int) (incentive.TaxRu
 		}
 	}
 	if len(t.Bands) == 0 || len(t.FinalByGroup) == 0 {
-		return t, errs.New(errs.Conflict, "no_tax_rule", fmt.Sprintf("no PPh 21 rules are in force for %d", year))
+		return t, errs.New(errs.Conflict, "no_tax_rule", "no PPh 21 rules are in force for that year").WithMessage("no PPh 21 rules are in force for %d", year)
 	}
 	return t, nil
 }

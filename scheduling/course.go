@@ -205,7 +205,7 @@ func (s *Session) Normalize(course Course) error {
 		minutes := int(s.End.Sub(s.Start) / time.Minute)
 		if s.JP == 0 {
 			if minutes%JPMinutes != 0 || s.End.Sub(s.Start)%time.Minute != 0 {
-				f.Add("jp", "the session lasts "+strconv.Itoa(minutes)+" minutes, not a whole number of 45-minute JP; give jp explicitly")
+				f.Addf("jp", "the session lasts %d minutes, not a whole number of 45-minute JP; give jp explicitly", minutes)
 			} else {
 				s.JP = minutes / JPMinutes
 			}
@@ -215,7 +215,7 @@ func (s *Session) Normalize(course Course) error {
 		if loc, err := tz.Load(s.Zone); err == nil {
 			day := civilDate(s.Start.In(loc))
 			if day.Before(course.StartDate) || day.After(course.EndDate) {
-				f.Add("start", "falls outside the course dates "+course.StartDate.Format(time.DateOnly)+" to "+course.EndDate.Format(time.DateOnly))
+				f.Addf("start", "falls outside the course dates %s to %s", course.StartDate.Format(time.DateOnly), course.EndDate.Format(time.DateOnly))
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/profile"
 	"sinergi/tz"
 )
@@ -33,8 +34,8 @@ func Clash(inst int64, b Booked) error {
 		return ErrDoubleBooked.WithMessage("the person is busy at that time")
 	}
 	loc := tz.MustLoad(b.Zone)
-	return ErrDoubleBooked.WithMessage("the person is already booked on session %d (%q) from %s to %s %s",
-		b.SessionID, b.Topic, b.Start.In(loc).Format("2006-01-02 15:04"), b.End.In(loc).Format("15:04"), tz.Label(b.Zone)).
+	return ErrDoubleBooked.WithMessage("the person is already booked on session %d (%q), %s",
+		b.SessionID, b.Topic, i18n.Span{Start: b.Start.In(loc), End: b.End.In(loc), Label: tz.Label(b.Zone)}).
 		WithDetails(map[string]any{"booking_id": b.BookingID, "session_id": b.SessionID, "topic": b.Topic,
 			"start": b.Start.In(loc).Format(time.RFC3339), "end": b.End.In(loc).Format(time.RFC3339)})
 }
