@@ -151,8 +151,14 @@ func (e *env) do(method, path, key string, body any, headers ...string) response
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	var sent []byte
+	if rd != nil {
+		sent, _ = io.ReadAll(rd)
+		req.Body = io.NopCloser(bytes.NewReader(sent))
+	}
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, req)
+	e.conform(req, sent, rec)
 	out := response{Status: rec.Code, Header: rec.Header(), Raw: rec.Body.Bytes()}
 	if len(out.Raw) > 0 && rec.Header().Get("Content-Type") == "application/json; charset=utf-8" {
 		if err := json.Unmarshal(out.Raw, &out.Body); err != nil {

@@ -406,7 +406,7 @@ func (s SchedulingStore) Booked(ctx context.Context, personID int64, from, to ti
 // ListCourses implements scheduling.Store.
 func (s SchedulingStore) ListCourses(ctx context.Context, inst, after int64, limit int) ([]scheduling.CourseSummary, error) {
 	var rows []struct {
-		courseRow
+		Course       courseRow `gorm:"embedded"`
 		SessionCount int
 	}
 	err := conn(ctx, s.DB).Raw(`SELECT c.*, (SELECT count(*) FROM sessions s WHERE s.course_id = c.id) AS session_count
@@ -416,7 +416,7 @@ func (s SchedulingStore) ListCourses(ctx context.Context, inst, after int64, lim
 	}
 	out := make([]scheduling.CourseSummary, len(rows))
 	for i, r := range rows {
-		out[i] = scheduling.CourseSummary{Course: r.toDomain(), Sessions: r.SessionCount}
+		out[i] = scheduling.CourseSummary{Course: r.Course.toDomain(), Sessions: r.SessionCount}
 	}
 	return out, nil
 }
