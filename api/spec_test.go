@@ -190,3 +190,19 @@ func TestContractIsComplete(t *testing.T) {
 		t.Fatalf("only %d operations", len(ids))
 	}
 }
+
+func TestDocsShowSchemasAndExamples(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("GET", "/docs", "", nil)
+	e.expect(r, http.StatusOK, "")
+	page := string(r.Raw)
+	for _, want := range []string{`id="createBooking"`, `id="schema-Booking"`, `<a href="#schema-Error">Error</a>`,
+		`&#34;session_id&#34;`, `validation_failed`, `one of <code>lead | co_trainer</code>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/docs lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "<script") || strings.Contains(page, "<link") {
+		t.Error("/docs loads something from elsewhere")
+	}
+}
