@@ -11,6 +11,7 @@ import (
 
 	"sinergi/calendar"
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/scheduling"
 )
 
@@ -102,28 +103,34 @@ func (s *Server) retryOutbox(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-var answerPage = template.Must(template.New("answer").Parse(`<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Undangan sesi: {{.B.Topic}}</title>
+var answerPage = template.Must(template.New("answer").Funcs(pageFuncs).Parse(`<!doctype html>
+<html lang="{{.Lang.Tag}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{t .Lang "Session invitation: %s" .B.Topic}}</title>
 <style>body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b2733}main{max-width:32rem;margin:0 auto;padding:1.25rem}
 .card{background:#fff;border-radius:10px;padding:1rem 1.25rem}button{font-size:1.05rem;padding:.8rem 1.2rem;border:0;border-radius:8px;margin:.4rem .4rem 0 0}
 .ok{background:#1d7a3a;color:#fff}.no{background:#b3261e;color:#fff}.maybe{background:#e0e4e8}.msg{padding:.8rem 1rem;border-radius:8px;background:#e3f6e8;margin:1rem 0}</style>
-</head><body><main><h1>Undangan sesi</h1>
+</head><body><main><h1>{{t .Lang "Session invitation"}}</h1>
 {{if .Done}}<div class="msg" id="result">{{.Done}}</div>{{end}}
 <div class="card"><p><strong>{{.B.Topic}}</strong><br>{{.B.CourseName}} — {{.B.Institution}}</p>
-<p>{{.When}}<br>{{.Where}}</p><p>Status Anda: <strong id="status">{{.Status}}</strong></p>
+<p>{{.When}}<br>{{.Where}}</p><p>{{t .Lang "Your answer:"}} <strong id="status">{{t .Lang .Status}}</strong></p>
 {{if .CanAnswer}}<form method="post">
-<button class="ok" name="answer" value="accepted">Terima</button>
-<button class="maybe" name="answer" value="tentative">Mungkin</button>
-<button class="no" name="answer" value="declined">Tolak</button>
+<button class="ok" name="answer" value="accepted">{{t .Lang "Accept"}}</button>
+<button class="maybe" name="answer" value="tentative">{{t .Lang "Maybe"}}</button>
+<button class="no" name="answer" value="declined">{{t .Lang "Decline"}}</button>
 </form>{{end}}</div></main></body></html>`))
 
-var statusLabel = map[string]string{"invited": "belum dijawab", "accepted": "diterima", "declined": "ditolak", "tentative": "mungkin",
-	"confirmed": "dikonfirmasi", "completed": "selesai", "cancelled": "dibatalkan", "proposed": "diusulkan"}
+// statusLabel is how the answer page names a booking's status, in the
+// catalogue's English.
+var statusLabel = map[string]string{"invited": "not answered yet", "accepted": "accepted", "declined": "declined",
+	"tentative": "maybe", "confirmed": "confirmed", "completed": "completed", "cancelled": "cancelled", "proposed": "proposed"}
+
+var linkGonePage = template.Must(template.New("gone").Funcs(pageFuncs).Parse(`<!doctype html><html lang="{{.Lang.Tag}}"><meta charset="utf-8">` +
+	`<p>{{t .Lang "This link is unknown or has expired."}}</p></html>`))
 
 func linkGone(c *gin.Context) {
-	c.Data(http.StatusNotFound, "text/html; charset=utf-8",
-		[]byte(`<!doctype html><html lang="id"><meta charset="utf-8"><p>Tautan tidak dikenal atau sudah kedaluwarsa.</p></html>`))
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(http.StatusNotFound)
+	_ = linkGonePage.Execute(c.Writer, map[string]any{"Lang": lang(c)})
 }
 
 // answer serves /r/{token}: the booking and buttons to accept, answer
@@ -152,15 +159,15 @@ func (s *Server) answer(c *gin.Context) {
 			return
 		}
 		if b.Status == to {
-			done = "Jawaban Anda sudah tercatat: " + statusLabel[to] + ". Tidak ada yang perlu dilakukan lagi."
+			done = i18n.Sprintf(lang(c), "Your answer is already recorded: %s. Nothing more to do.", statusLabel[to])
 		} else {
 			nb, _, err := s.Scheduling.TransitionBooking(c.Request.Context(), scheduling.Scope{PersonID: b.PersonID}, b.ID, scheduling.Status(to), 0)
 			switch e, ok := errs.As(err); {
 			case err == nil:
 				b.Status = string(nb.Status)
-				done = "Terima kasih, jawaban Anda tercatat: " + statusLabel[b.Status] + "."
+				done = i18n.Sprintf(lang(c), "Thank you, your answer is recorded: %s.", statusLabel[b.Status])
 			case ok && e.Kind == errs.Conflict:
-				done = "Jawaban tidak dapat dicatat: " + e.Message
+				done = i18n.Sprintf(lang(c), "The answer cannot be recorded: %s", tell(c, e.Text()))
 			default:
 				fail(c, err)
 				return
@@ -169,13 +176,13 @@ func (s *Server) answer(c *gin.Context) {
 	}
 	where := b.Venue
 	if b.Mode == "online" {
-		where = "Daring (online)"
+		where = i18n.Sprintf(lang(c), "Online")
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "no-referrer")
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(http.StatusOK)
-	_ = answerPage.Execute(c.Writer, map[string]any{"B": b, "When": calendar.When(b), "Where": strings.TrimSpace(where),
-		"Status": statusLabel[b.Status], "Done": done,
+	_ = answerPage.Execute(c.Writer, map[string]any{"Lang": lang(c), "B": b, "When": calendar.Span(b).Tell(lang(c)),
+		"Where": strings.TrimSpace(where), "Status": statusLabel[b.Status], "Done": done,
 		"CanAnswer": !b.Cancelled() && (b.Status == "invited" || b.Status == "accepted" || b.Status == "tentative" || b.Status == "declined")})
 }

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"html/template"
+
 	"github.com/gin-gonic/gin"
 
 	"sinergi/errs"
@@ -8,6 +10,13 @@ import (
 )
 
 const langKey = "lang"
+
+// pageFuncs gives the pages' templates the catalogue: t with the page's
+// language, an English text and its arguments tells the text in that
+// language.
+var pageFuncs = template.FuncMap{"t": func(l i18n.Lang, format string, args ...any) string {
+	return i18n.Sprintf(l, format, args...)
+}}
 
 // negotiateLanguage picks the language of every text the request's answer
 // holds from Accept-Language: Indonesian unless the client prefers English.

@@ -5,7 +5,9 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,6 +61,8 @@ func TestTellingTimesAndMoney(t *testing.T) {
 	}
 }
 
+var templateText = regexp.MustCompile(`\{\{(?:t \$?\.Lang|id|printf "%-10s" \(id) ("(?:[^"\\]|\\.)*")`)
+
 // TestCatalogueCoversTheCode reads every Go source of the module and checks
 // that each literal message people read (error messages, field problems,
 // matching explanations and reasons) has an Indonesian text, so a new
@@ -92,6 +96,22 @@ func TestCatalogueCoversTheCode(t *testing.T) {
 			found++
 			if !Has(s) {
 				t.Errorf("%s: %q has no Indonesian text in the catalogue", fset.Position(lit.Pos()), s)
+			}
+		}
+		// Templates: {{t .Lang "…"}} on pages, {{id "…"}} in mail.
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range templateText.FindAllSubmatch(src, -1) {
+			s, err := strconv.Unquote(string(m[1]))
+			if err != nil {
+				t.Errorf("%s: %s", path, m[1])
+				continue
+			}
+			found++
+			if !Has(s) {
+				t.Errorf("%s: template text %q has no Indonesian text in the catalogue", path, s)
 			}
 		}
 		problems := strings.HasSuffix(path, "profile/validate.go") || strings.HasSuffix(path, "profile/competency.go")
