@@ -11,8 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sinergi/errs"
-	"sinergi/i18n"
 	"sinergi/evaluation"
+	"sinergi/i18n"
 	"sinergi/tz"
 )
 
@@ -120,7 +120,7 @@ func (s *Server) getEvaluationForm(c *gin.Context) {
 	loc := tz.MustLoad(f.Zone)
 	c.JSON(http.StatusOK, gin.H{"session": gin.H{"topic": f.Topic, "course": f.CourseName, "start": f.Start.In(loc).Format(time.RFC3339)},
 		"trainers": trainers, "items": items, "scale": gin.H{"min": 1, "max": 4, "labels": []string{
-		i18n.Sprintf(lang(c), "poor"), i18n.Sprintf(lang(c), "fair"), i18n.Sprintf(lang(c), "good"), i18n.Sprintf(lang(c), "very good")}},
+			i18n.Sprintf(lang(c), "poor"), i18n.Sprintf(lang(c), "fair"), i18n.Sprintf(lang(c), "good"), i18n.Sprintf(lang(c), "very good")}},
 		"expires_at": f.ExpiresAt})
 }
 
