@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -67,4 +68,30 @@ func TestLanguages(t *testing.T) {
 			t.Fatalf("id %q, en %q", id, en)
 		}
 	})
+}
+
+// TestHonorariumBasisInBothLanguages checks that a ledger row's basis is
+// told whole in the reader's language, not half in each.
+func TestHonorariumBasisInBothLanguages(t *testing.T) {
+	e := newEnv(t)
+	for _, class := range []string{"penceramah", "widyaiswara_internal"} {
+		e.expect(e.do("POST", "/v1/rate-tables", e.admin, map[string]any{"regulation": "Pergub Sulsel 2025", "fiscal_year": 2026,
+			"funding": "APBD", "region": "Sulawesi Selatan", "class": class, "unit": "per_jp", "amount": 300000,
+			"source": "Pergub Sulsel, SSH 2026"}), http.StatusCreated, "")
+	}
+	c, _, _ := completedCourse(e)
+	e.expect(e.do("POST", "/v1/honoraria/accrue", e.staffA, map[string]any{"course_id": c}), http.StatusOK, "")
+	id := e.do("GET", fmt.Sprintf("/v1/honoraria?course_id=%d", c), e.staffA, nil, "Accept-Language", "id")
+	en := e.do("GET", fmt.Sprintf("/v1/honoraria?course_id=%d", c), e.staffA, nil, "Accept-Language", "en")
+	e.expect(id, http.StatusOK, "")
+	if len(id.items()) == 0 || len(en.items()) != len(id.items()) {
+		t.Fatalf("rows: %s", id.Raw)
+	}
+	for i, row := range id.items() {
+		bid, ben := row["basis"].(string), en.items()[i]["basis"].(string)
+		if !strings.Contains(bid, "PPh 21") || strings.Contains(bid, " of gross") || strings.Contains(bid, " at the Pasal 17") ||
+			!strings.Contains(ben, "PPh 21") || strings.Contains(ben, "bukan pegawai") || strings.Contains(ben, "dari bruto") {
+			t.Fatalf("basis id %q\nen %q", bid, ben)
+		}
+	}
 }

@@ -141,3 +141,37 @@ func build() *catalog.Builder {
 	}
 	return b
 }
+
+// Join is texts told one after another with a separator between them.
+func Join(sep string, parts ...Text) Text {
+	return Text{Format: "%s", Args: []any{joined{sep: sep, parts: parts}}}
+}
+
+type joined struct {
+	sep   string
+	parts []Text
+}
+
+func (j joined) Tell(l Lang) string {
+	out := make([]string, len(j.parts))
+	for i, p := range j.parts {
+		out[i] = p.In(l)
+	}
+	return strings.Join(out, j.sep)
+}
+
+// Stored is a text kept as it was told in each language, such as a
+// ledger row's basis read back from the database; without its English
+// form it is told in Indonesian.
+func Stored(indonesian, english string) Text {
+	return Text{Format: "%s", Args: []any{stored{indonesian, english}}}
+}
+
+type stored struct{ id, en string }
+
+func (s stored) Tell(l Lang) string {
+	if l == English && s.en != "" {
+		return s.en
+	}
+	return s.id
+}
