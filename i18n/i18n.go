@@ -116,11 +116,11 @@ func lookupOK(l Lang, format string) (string, bool) {
 	if l != Indonesian || format == "" {
 		return format, false
 	}
-	var r recorder
-	if err := cat().Context(language.Indonesian, &r).Execute(format); err != nil {
+	s, ok := cat().indonesian[format]
+	if !ok {
 		return format, false
 	}
-	return r.b.String(), true
+	return s, true
 }
 
 // recorder takes the text the catalogue renders for a key; arguments are
@@ -130,7 +130,14 @@ type recorder struct{ b strings.Builder }
 func (r *recorder) Render(s string)     { r.b.WriteString(s) }
 func (r *recorder) Arg(int) interface{} { return nil }
 
-func build() *catalog.Builder {
+// catalogue is the x/text catalog and, rendered from it once, the
+// Indonesian text of every key, so that telling a text is a map lookup.
+type catalogue struct {
+	builder    *catalog.Builder
+	indonesian map[string]string
+}
+
+func build() catalogue {
 	b := catalog.NewBuilder(catalog.Fallback(language.Indonesian))
 	for _, table := range []map[string]string{errorsID, fieldsID, matchingID, textsID} {
 		for en, id := range table {
@@ -139,7 +146,16 @@ func build() *catalog.Builder {
 			}
 		}
 	}
-	return b
+	c := catalogue{builder: b, indonesian: map[string]string{}}
+	for _, table := range []map[string]string{errorsID, fieldsID, matchingID, textsID} {
+		for en := range table {
+			var r recorder
+			if err := b.Context(language.Indonesian, &r).Execute(en); err == nil {
+				c.indonesian[en] = r.b.String()
+			}
+		}
+	}
+	return c
 }
 
 // Join is texts told one after another with a separator between them.

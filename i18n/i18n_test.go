@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -165,4 +166,25 @@ func TestCatalogueCoversTheCode(t *testing.T) {
 	if found < 200 {
 		t.Fatalf("only %d messages found; the scan no longer matches the code", found)
 	}
+}
+
+// BenchmarkTell compares telling a catalogued explanation in Indonesian
+// and in English with formatting it with fmt alone.
+func BenchmarkTell(b *testing.B) {
+	text := T("%d JP booked in %d against a peer mean of %.0f; %d JP this month", 12, 2026, 9.5, 4)
+	b.Run("fmt", func(b *testing.B) {
+		for b.Loop() {
+			_ = fmt.Sprintf(text.Format, text.Args...)
+		}
+	})
+	b.Run("english", func(b *testing.B) {
+		for b.Loop() {
+			_ = text.In(English)
+		}
+	})
+	b.Run("indonesian", func(b *testing.B) {
+		for b.Loop() {
+			_ = text.In(Indonesian)
+		}
+	})
 }

@@ -5,7 +5,7 @@ package i18n
 var matchingID = map[string]string{
 	"archived":                    "sudah diarsipkan",
 	"only a widyaiswara can lead": "hanya widyaiswara yang dapat menjadi pengajar utama",
-	"the course takes only practitioners as co-trainers; %s is a widyaiswara":          "pelatihan ini hanya menerima praktisi sebagai pengajar pendamping; %s adalah widyaiswara",
+	"the course takes only practitioners as co-trainers":                               "pelatihan ini hanya menerima praktisi sebagai pengajar pendamping",
 	"the course asks for a lead of at least %s; %s is %s":                              "pelatihan meminta pengajar utama paling rendah %s; %s berjenjang %s",
 	"a practitioner from the organising unit %s; the course asks for one from outside": "praktisi dari unit penyelenggara %s; pelatihan meminta praktisi dari luar",
 	"%d JP already booked this month; %d more passes the cap of %d":                    "%d JP sudah dipesan bulan ini; tambahan %d JP melewati batas %d",

@@ -370,7 +370,8 @@ func hardCheck(p *Person, req *Request, month int) (string, i18n.Text) {
 	case req.Role == scheduling.Lead && p.Kind != profile.Widyaiswara:
 		return ExNotLead, i18n.T("only a widyaiswara can lead")
 	case req.Role == scheduling.CoTrainer && !req.Course.MayCoTrain(p.Kind):
-		return ExCoTrainer, i18n.T("the course takes only practitioners as co-trainers; %s is a widyaiswara", p.Name)
+		// No arguments: the hot loop checks every widyaiswara and must not allocate.
+		return ExCoTrainer, i18n.T("the course takes only practitioners as co-trainers")
 	case req.Role == scheduling.Lead && req.Course.LeadMinJenjang != "" && p.Jenjang.Rank() < req.Course.LeadMinJenjang.Rank():
 		return ExJenjang, i18n.T("the course asks for a lead of at least %s; %s is %s", req.Course.LeadMinJenjang, p.Name, p.Jenjang)
 	case req.Course.PractitionerOutsideUnit && p.Kind == profile.Practitioner &&
