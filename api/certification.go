@@ -13,6 +13,7 @@ import (
 
 	"sinergi/certification"
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/profile"
 	"sinergi/tenant"
 )
@@ -95,7 +96,7 @@ func (s *Server) issueCertificates(c *gin.Context) {
 	}
 	out := issuedOut{Items: items}
 	if err != nil {
-		out.Error = errorMessage(err) // the ones issued stand; the rest can be retried
+		out.Error = errorMessage(c, err) // the ones issued stand; the rest can be retried
 	}
 	c.JSON(http.StatusCreated, out)
 }
@@ -315,9 +316,9 @@ func (s *Server) achievement(c *gin.Context) {
 
 // verifyPage is the public verification page, in Indonesian, readable on
 // a phone.
-var verifyPage = template.Must(template.New("verify").Parse(`<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{if .Found}}Verifikasi Sertifikat {{.C.Number}}{{else}}Sertifikat tidak ditemukan{{end}}</title>
+var verifyPage = template.Must(template.New("verify").Funcs(pageFuncs).Parse(`<!doctype html>
+<html lang="{{.Lang.Tag}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{if .Found}}{{t .Lang "Certificate verification %s" .C.Number}}{{else}}{{t .Lang "Certificate not found"}}{{end}}</title>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f6f8;color:#1b2733}
 main{max-width:36rem;margin:0 auto;padding:1.25rem}
@@ -329,29 +330,29 @@ dl{background:#fff;border-radius:10px;padding:1rem 1.25rem;margin:0}
 dt{font-size:.8rem;color:#5a6b7b;margin-top:.75rem}dd{margin:0;font-size:1.05rem}
 small{display:block;color:#5a6b7b;margin-top:1rem;line-height:1.4}
 </style></head><body><main>
-<h1>Verifikasi Sertifikat</h1>
+<h1>{{t .Lang "Certificate verification"}}</h1>
 {{if not .Found}}
-<div class="status unknown" id="status">Sertifikat tidak ditemukan</div>
-<p>Tidak ada sertifikat dengan kode ini. Periksa kembali kode pada sertifikat atau pindai ulang kode QR-nya.</p>
+<div class="status unknown" id="status">{{t .Lang "Certificate not found"}}</div>
+<p>{{t .Lang "No certificate has this code. Check the code on the certificate or scan its QR code again."}}</p>
 {{else}}
-{{if eq .C.Status "revoked"}}<div class="status revoked" id="status">DICABUT</div>
-<p>Sertifikat ini dicabut pada {{.RevokedOn}}. Alasan: {{.C.RevokedReason}}</p>
-{{else if .SignatureValid}}<div class="status valid" id="status">SAH — sertifikat asli dan berlaku</div>
-{{else}}<div class="status unknown" id="status">TANDA TANGAN TIDAK SESUAI</div>{{end}}
+{{if eq .C.Status "revoked"}}<div class="status revoked" id="status">{{t .Lang "REVOKED"}}</div>
+<p>{{t .Lang "This certificate was revoked on %s. Reason: %s" .RevokedOn .C.RevokedReason}}</p>
+{{else if .SignatureValid}}<div class="status valid" id="status">{{t .Lang "VALID — a genuine certificate in force"}}</div>
+{{else}}<div class="status unknown" id="status">{{t .Lang "THE SIGNATURE DOES NOT MATCH"}}</div>{{end}}
 <dl>
-<dt>Nomor</dt><dd>{{.C.Number}}</dd>
-<dt>Pemegang</dt><dd id="holder">{{.C.HolderName}}{{if .C.HolderNIP}} (NIP {{.C.HolderNIP}}){{end}}</dd>
-<dt>Instansi pemegang</dt><dd>{{.C.HolderOrganisation}}</dd>
-<dt>Peran</dt><dd>{{.C.RoleLabel}}</dd>
-<dt>Pelatihan</dt><dd>{{.C.CourseName}}</dd>
-<dt>Waktu dan tempat</dt><dd>{{.Period}}, {{.C.Place}}</dd>
-<dt>Jumlah JP</dt><dd>{{.C.JP}} JP</dd>
-<dt>Penerbit</dt><dd>{{.C.Issuer}}</dd>
-<dt>Penandatangan</dt><dd>{{.C.SignerName}}, {{.C.SignerTitle}}{{if .C.SignerNIP}} (NIP {{.C.SignerNIP}}){{end}}</dd>
-<dt>Tanda tangan elektronik</dt><dd id="signature">{{if .SignatureValid}}Terverifikasi (Ed25519, kunci {{.C.KeyID}}){{else}}Tidak terverifikasi{{end}}</dd>
+<dt>{{t .Lang "Number"}}</dt><dd>{{.C.Number}}</dd>
+<dt>{{t .Lang "Holder"}}</dt><dd id="holder">{{.C.HolderName}}{{if .C.HolderNIP}} (NIP {{.C.HolderNIP}}){{end}}</dd>
+<dt>{{t .Lang "Holder's institution"}}</dt><dd>{{.C.HolderOrganisation}}</dd>
+<dt>{{t .Lang "Role"}}</dt><dd>{{t .Lang .Role}}</dd>
+<dt>{{t .Lang "Course"}}</dt><dd>{{.C.CourseName}}</dd>
+<dt>{{t .Lang "Dates and place"}}</dt><dd>{{.Period}}, {{.C.Place}}</dd>
+<dt>{{t .Lang "JP"}}</dt><dd>{{.C.JP}} JP</dd>
+<dt>{{t .Lang "Issuer"}}</dt><dd>{{.C.Issuer}}</dd>
+<dt>{{t .Lang "Signer"}}</dt><dd>{{.C.SignerName}}, {{.C.SignerTitle}}{{if .C.SignerNIP}} (NIP {{.C.SignerNIP}}){{end}}</dd>
+<dt>{{t .Lang "Electronic signature"}}</dt><dd id="signature">{{if .SignatureValid}}{{t .Lang "Verified (Ed25519, key %s)" .C.KeyID}}{{else}}{{t .Lang "Not verified"}}{{end}}</dd>
 </dl>
-<small>Sertifikat ini diterbitkan oleh {{.C.Issuer}} dan bukan kredensial LAN. Status pencabutan juga diterbitkan sebagai
-W3C Bitstring Status List di <a href="/status/revocation">/status/revocation</a>; kunci publik di
+<small>{{t .Lang "This certificate is issued by %s and is not a LAN credential. The revocation status is also published as a W3C Bitstring Status List at" .C.Issuer}}
+<a href="/status/revocation">/status/revocation</a>; {{t .Lang "public keys at"}}
 <a href="/.well-known/sinergi-keys.json">/.well-known/sinergi-keys.json</a>.</small>
 {{end}}
 </main></body></html>`))
@@ -380,19 +381,30 @@ func (s *Server) verify(c *gin.Context) {
 		return
 	}
 	cert := check.Certificate
-	period := certification.Tanggal(cert.StartDate)
+	l := lang(c)
+	day := func(t time.Time) string {
+		if l == i18n.English {
+			return t.Format("2 January 2006")
+		}
+		return certification.Tanggal(t)
+	}
+	period := day(cert.StartDate)
 	if !cert.EndDate.Equal(cert.StartDate) {
-		period += " s.d. " + certification.Tanggal(cert.EndDate)
+		period = i18n.Sprintf(l, "%s to %s", period, day(cert.EndDate))
 	}
 	revokedOn := ""
 	if cert.RevokedAt != nil {
-		revokedOn = certification.Tanggal(cert.RevokedAt.In(time.FixedZone("WIB", 7*3600)))
+		revokedOn = day(cert.RevokedAt.In(time.FixedZone("WIB", 7*3600)))
+	}
+	role := "Co-trainer"
+	if cert.Role == "lead" {
+		role = "Lead trainer (widyaiswara)"
 	}
 	c.Status(status)
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")
-	if err := verifyPage.Execute(c.Writer, map[string]any{"Found": found, "C": cert, "SignatureValid": check.SignatureValid,
-		"Period": period, "RevokedOn": revokedOn}); err != nil {
+	if err := verifyPage.Execute(c.Writer, map[string]any{"Lang": l, "Found": found, "C": cert, "SignatureValid": check.SignatureValid,
+		"Period": period, "RevokedOn": revokedOn, "Role": role}); err != nil {
 		logger(c).Error("render verification page", "err", err)
 	}
 }

@@ -276,6 +276,7 @@ func TestVerificationPageInChromium(t *testing.T) {
 		defer cancel()
 		out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 			"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir="+t.TempDir(),
+			"--lang=id-ID", "--accept-lang=id-ID,id", // a verifier's phone in Indonesia
 			"--dump-dom", srv.URL+"/verify/"+r.Body["verification_code"].(string)).Output()
 		if err != nil {
 			t.Fatalf("chromium: %v", err)
@@ -285,6 +286,10 @@ func TestVerificationPageInChromium(t *testing.T) {
 	page := dom()
 	if !strings.Contains(page, `id="status">SAH`) || !strings.Contains(page, "Marthen Rumbiak") || !strings.Contains(page, "Terverifikasi") {
 		t.Fatalf("page:\n%s", page)
+	}
+	en := e.do("GET", "/verify/"+r.Body["verification_code"].(string), "", nil, "Accept-Language", "en-US,en;q=0.9")
+	if !strings.Contains(string(en.Raw), `id="status">VALID`) || !strings.Contains(string(en.Raw), `<html lang="en">`) {
+		t.Fatalf("English page:\n%s", en.Raw)
 	}
 	e.expect(e.do("POST", fmt.Sprintf("/v1/certificates/%d/revoke", r.id()), e.staffA, map[string]any{"reason": "dibatalkan"}), http.StatusOK, "")
 	if page := dom(); !strings.Contains(page, `id="status">DICABUT`) {

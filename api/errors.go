@@ -99,7 +99,8 @@ func fail(c *gin.Context, err error) {
 		e = errs.New(errs.Internal, "internal_error", "internal error; quote the request id when reporting it")
 	}
 	c.Abort()
-	c.JSON(status, errorBody{Error: errorDetail{Status: status, Code: e.Code, Message: e.Message, Fields: e.Fields,
+	msg, fields := translated(c, e)
+	c.JSON(status, errorBody{Error: errorDetail{Status: status, Code: e.Code, Message: msg, Fields: fields,
 		Details: e.Details, RequestID: rid}})
 }
 
@@ -189,29 +190,28 @@ func (s *Server) check(v any) error {
 		if i := strings.IndexByte(ns, '.'); i >= 0 {
 			ns = ns[i+1:]
 		}
-		f.Add(ns, describe(fe))
+		format, args := describe(fe)
+		f.Addf(ns, format, args...)
 	}
 	return f.Err()
 }
 
-func describe(fe validator.FieldError) string {
+// describe is a validator failure as a catalogued format and its
+// arguments.
+func describe(fe validator.FieldError) (string, []any) {
 	switch fe.Tag() {
 	case "required":
-		return "is required"
+		return "is required", nil
 	case "oneof":
-		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
-	case "max":
-		return "must be at most " + fe.Param()
-	case "min":
-		return "must be at least " + fe.Param()
-	case "gte":
-		return "must be at least " + fe.Param()
-	case "lte":
-		return "must be at most " + fe.Param()
+		return "must be one of: %s", []any{strings.ReplaceAll(fe.Param(), " ", ", ")}
+	case "max", "lte":
+		return "must be at most %s", []any{fe.Param()}
+	case "min", "gte":
+		return "must be at least %s", []any{fe.Param()}
 	case "email":
-		return "must be an e-mail address"
+		return "must be an e-mail address", nil
 	default:
-		return "is not valid (" + fe.Tag() + ")"
+		return "is not valid (%s)", []any{fe.Tag()}
 	}
 }
 
@@ -227,9 +227,9 @@ func writeList[T, D any](c *gin.Context, list []T, err error, dto func(T) D) {
 
 // errorMessage is what a person may read of err: a domain error's message,
 // never driver text.
-func errorMessage(err error) string {
+func errorMessage(c *gin.Context, err error) string {
 	if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
-		return e.Message
+		return tell(c, e.Text())
 	}
-	return "internal error"
+	return tell(c, errs.Text{Format: "internal error"})
 }

@@ -12,6 +12,7 @@ import (
 
 	"sinergi/errs"
 	"sinergi/evaluation"
+	"sinergi/i18n"
 	"sinergi/tz"
 )
 
@@ -65,23 +66,23 @@ func wantsHTML(c *gin.Context) bool {
 	return strings.Contains(c.GetHeader("Accept"), "text/html")
 }
 
-var evaluationPage = template.Must(template.New("evaluation").Parse(`<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Penilaian pengajar: {{.F.Topic}}</title>
+var evaluationPage = template.Must(template.New("evaluation").Funcs(pageFuncs).Parse(`<!doctype html>
+<html lang="{{.Lang.Tag}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{t .Lang "Rate the trainers: %s" .F.Topic}}</title>
 <style>body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b2733}main{max-width:34rem;margin:0 auto;padding:1.25rem}
 fieldset{background:#fff;border:0;border-radius:10px;margin:1rem 0;padding:1rem 1.25rem}legend{font-weight:700;padding:0}
 .item{margin:.7rem 0}.scale{display:flex;gap:.4rem;flex-wrap:wrap}.scale label{border:1px solid #c7ced6;border-radius:6px;padding:.35rem .6rem}
 textarea{width:100%;min-height:4rem}button{font-size:1.05rem;padding:.8rem 1.2rem;border:0;border-radius:8px;background:#14467a;color:#fff}
 .msg{padding:.8rem 1rem;border-radius:8px;background:#e3f6e8}.err{background:#fdeaea}</style></head>
-<body><main><h1>Penilaian pengajar</h1><p>{{.F.Topic}}<br><small>{{.F.CourseName}}</small></p>
+<body><main><h1>{{t .Lang "Rate the trainers"}}</h1><p>{{.F.Topic}}<br><small>{{.F.CourseName}}</small></p>
 {{if .Done}}<p class="msg" id="result">{{.Done}}</p>{{else}}
 {{if .Error}}<p class="msg err">{{.Error}}</p>{{end}}
 <form method="post">{{range .F.Trainers}}{{$b := .BookingID}}
 <fieldset><legend>{{.Name}}</legend>{{range $.Items}}
-<div class="item">{{.Label}}<div class="scale">{{$code := .Code}}{{range $.Scale}}
-<label><input type="radio" required name="r_{{$b}}_{{$code}}" value="{{.Value}}"> {{.Value}} {{.Label}}</label>{{end}}</div></div>{{end}}
-<div class="item">Komentar (opsional)<textarea name="c_{{$b}}" maxlength="2000"></textarea></div></fieldset>{{end}}
-<button type="submit">Kirim penilaian</button></form>{{end}}
+<div class="item">{{t $.Lang .Label}}<div class="scale">{{$code := .Code}}{{range $.Scale}}
+<label><input type="radio" required name="r_{{$b}}_{{$code}}" value="{{.Value}}"> {{.Value}} {{t $.Lang .Label}}</label>{{end}}</div></div>{{end}}
+<div class="item">{{t $.Lang "Comment (optional)"}}<textarea name="c_{{$b}}" maxlength="2000"></textarea></div></fieldset>{{end}}
+<button type="submit">{{t .Lang "Send the rating"}}</button></form>{{end}}
 </main></body></html>`))
 
 type scalePoint struct {
@@ -93,8 +94,8 @@ func (s *Server) renderEvaluation(c *gin.Context, f evaluation.Form, status int,
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(status)
-	_ = evaluationPage.Execute(c.Writer, map[string]any{"F": f, "Items": evaluation.Items(), "Done": done, "Error": problem,
-		"Scale": []scalePoint{{1, "kurang"}, {2, "cukup"}, {3, "baik"}, {4, "sangat baik"}}})
+	_ = evaluationPage.Execute(c.Writer, map[string]any{"Lang": lang(c), "F": f, "Items": evaluation.Items(), "Done": done,
+		"Error": problem, "Scale": []scalePoint{{1, "poor"}, {2, "fair"}, {3, "good"}, {4, "very good"}}})
 }
 
 // getEvaluationForm shows participants what to rate: an HTML form for a
@@ -114,11 +115,12 @@ func (s *Server) getEvaluationForm(c *gin.Context) {
 	}
 	items := make([]formItemOut, 0, len(evaluation.Items()))
 	for _, it := range evaluation.Items() {
-		items = append(items, formItemOut{Code: it.Code, Label: it.Label})
+		items = append(items, formItemOut{Code: it.Code, Label: i18n.Sprintf(lang(c), it.Label)})
 	}
 	loc := tz.MustLoad(f.Zone)
 	c.JSON(http.StatusOK, formOut{Session: formSessionOut{Topic: f.Topic, Course: f.CourseName, Start: f.Start.In(loc).Format(time.RFC3339)},
-		Trainers: trainers, Items: items, Scale: scaleOut{Min: 1, Max: 4, Labels: []string{"kurang", "cukup", "baik", "sangat baik"}},
+		Trainers: trainers, Items: items, Scale: scaleOut{Min: 1, Max: 4, Labels: []string{
+			i18n.Sprintf(lang(c), "poor"), i18n.Sprintf(lang(c), "fair"), i18n.Sprintf(lang(c), "good"), i18n.Sprintf(lang(c), "very good")}},
 		ExpiresAt: f.ExpiresAt})
 }
 
@@ -153,10 +155,10 @@ func (s *Server) submitEvaluation(c *gin.Context) {
 		}
 	}
 	err := s.Evaluations.Submit(c.Request.Context(), f, ratings)
-	const thanks = "Terima kasih atas penilaian Anda."
+	thanks := i18n.Sprintf(lang(c), "Thank you for your rating.")
 	switch {
 	case form && err != nil && errs.KindOf(err) == errs.Invalid:
-		s.renderEvaluation(c, f, http.StatusUnprocessableEntity, "", "Lengkapi semua penilaian (1 sampai 4) lalu kirim lagi.")
+		s.renderEvaluation(c, f, http.StatusUnprocessableEntity, "", i18n.Sprintf(lang(c), "Rate every item (1 to 4) and send again."))
 	case err != nil:
 		fail(c, err)
 	case form:

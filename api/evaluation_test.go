@@ -65,7 +65,7 @@ func TestEvaluationsFeedRatings(t *testing.T) {
 		bad := scores(5)
 		r := e.do("POST", path, "", map[string]any{"ratings": []any{map[string]any{"booking_id": bookings[0], "scores": bad}}})
 		e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
-		if r.field("ratings[0].scores.metode") != "must be 1 to 4" {
+		if r.field("ratings[0].scores.metode") != "harus 1 sampai 4" {
 			t.Fatalf("%s", r.Raw)
 		}
 		r = e.do("POST", path, "", map[string]any{"ratings": []any{map[string]any{"booking_id": 999999, "scores": scores(3)}}})

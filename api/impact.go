@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/impact"
 	"sinergi/internal/sheet"
 	"sinergi/profile"
@@ -681,8 +682,9 @@ func problems(err error) string {
 		return ""
 	}
 	var out []string
-	for k, v := range e.Fields {
-		out = append(out, k+" "+profile.Indonesian(v))
+	for k := range e.Fields {
+		t := e.FieldText(k)
+		out = append(out, k+" "+i18n.Sprintf(i18n.Indonesian, t.Format, t.Args...))
 	}
 	sort.Strings(out)
 	return strings.Join(out, "; ")

@@ -69,11 +69,11 @@ func importFile(c *gin.Context) ([]byte, error) {
 	if c.ContentType() == "multipart/form-data" {
 		fh, err := c.FormFile("file")
 		if err != nil {
-			return nil, errs.Invalidf("file", "kirim berkas pada field \"file\"")
+			return nil, errs.Invalidf("file", "send the file in the field \"file\"")
 		}
 		f, err := fh.Open()
 		if err != nil {
-			return nil, errs.Invalidf("file", "berkas tidak dapat dibuka")
+			return nil, errs.Invalidf("file", "the file cannot be opened")
 		}
 		defer f.Close()
 		r = f
@@ -83,7 +83,7 @@ func importFile(c *gin.Context) ([]byte, error) {
 		return nil, decodeError(err)
 	}
 	if len(body) == 0 {
-		return nil, errs.Invalidf("file", "berkas kosong: kirim XLSX atau CSV sebagai isi permintaan")
+		return nil, errs.Invalidf("file", "the file is empty: send XLSX or CSV as the request body")
 	}
 	return body, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"sinergi/certification"
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/incentive"
 	"sinergi/scheduling"
 	"sinergi/tenant"
@@ -105,10 +106,11 @@ type honorariumOut struct {
 	PaidAt     *time.Time `json:"paid_at,omitempty"`
 }
 
-func honorariumDTO(h incentive.Honorarium) honorariumOut {
+// honorariumDTO shows a ledger row with its basis in the reader's language.
+func honorariumDTO(l i18n.Lang, h incentive.Honorarium) honorariumOut {
 	return honorariumOut{ID: h.ID, BookingID: h.BookingID, PersonID: h.PersonID, CourseID: h.CourseID, SessionID: h.SessionID,
 		ReversesID: h.ReversesID, CorrectsID: h.CorrectsID, Class: string(h.Class), Unit: string(h.Unit), JP: h.JP, PaidJP: h.PaidJP, Rate: h.Rate,
-		Gross: h.Gross, Tax: h.Tax, Net: h.Net, Basis: h.Basis, FiscalYear: h.FiscalYear,
+		Gross: h.Gross, Tax: h.Tax, Net: h.Net, Basis: h.Basis.In(l), FiscalYear: h.FiscalYear,
 		Month: fmt.Sprintf("%04d-%02d", h.Month/100, h.Month%100), Status: string(h.Status), ApprovedBy: h.ApprovedBy,
 		ApprovedAt: h.ApprovedAt, PaidBy: h.PaidBy, PaidAt: h.PaidAt}
 }
@@ -153,7 +155,7 @@ func (s *Server) listHonoraria(c *gin.Context) {
 		return
 	}
 	rows, err := s.Incentives.List(c.Request.Context(), principal(c).InstitutionID, f)
-	writeList(c, rows, err, honorariumDTO)
+	writeList(c, rows, err, func(h incentive.Honorarium) honorariumOut { return honorariumDTO(lang(c), h) })
 }
 
 type accrueIn struct {
@@ -184,7 +186,7 @@ func (s *Server) accrue(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, honorariumDTO(h))
+		c.JSON(http.StatusOK, honorariumDTO(lang(c), h))
 	case in.CourseID != 0:
 		n, err := s.Incentives.AccrueCourse(c.Request.Context(), inst, in.CourseID)
 		if err != nil {
@@ -209,7 +211,7 @@ func (s *Server) ledgerStep(step func(c *gin.Context, inst, id int64) (incentive
 			fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, honorariumDTO(h))
+		c.JSON(http.StatusOK, honorariumDTO(lang(c), h))
 	}
 }
 

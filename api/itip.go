@@ -12,9 +12,8 @@ import (
 
 	"sinergi/calendar"
 	"sinergi/errs"
+	"sinergi/i18n"
 )
-
-// Outbox is what the mail handlers need of storage.
 
 // delegateOut names the delegate of a DELEGATED answer.
 type delegateOut struct {
@@ -190,22 +189,22 @@ func (s *Server) retryOutbox(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-var answerPage = template.Must(template.New("answer").Parse(`<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Undangan sesi: {{.B.Topic}}</title>
+var answerPage = template.Must(template.New("answer").Funcs(pageFuncs).Parse(`<!doctype html>
+<html lang="{{.Lang.Tag}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{t .Lang "Session invitation: %s" .B.Topic}}</title>
 <style>body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b2733}main{max-width:32rem;margin:0 auto;padding:1.25rem}
 .card{background:#fff;border-radius:10px;padding:1rem 1.25rem}button{font-size:1.05rem;padding:.8rem 1.2rem;border:0;border-radius:8px;margin:.4rem .4rem 0 0}
 .ok{background:#1d7a3a;color:#fff}.no{background:#b3261e;color:#fff}.maybe{background:#e0e4e8}.msg{padding:.8rem 1rem;border-radius:8px;background:#e3f6e8;margin:1rem 0}
 .warn{background:#fff4d6}.en{color:#555;font-size:90%}</style>
-</head><body><main><h1>Undangan sesi</h1>
-{{if .Done}}<div class="msg{{if .Warn}} warn{{end}}" id="result">{{.Done}}{{if .DoneEN}}<br><span class="en" lang="en">{{.DoneEN}}</span>{{end}}</div>{{end}}
+</head><body><main><h1>{{t .Lang "Session invitation"}}</h1>
+{{if .Done}}<div class="msg{{if .Warn}} warn{{end}}" id="result">{{.Done}}</div>{{end}}
 <div class="card"><p><strong>{{.B.Topic}}</strong><br>{{.B.CourseName}} — {{.B.Institution}}</p>
-<p>{{.When}}<br>{{.Where}}</p><p>Status Anda: <strong id="status">{{.Status}}</strong></p>
+<p>{{.When}}<br>{{.Where}}</p><p>{{t .Lang "Your answer:"}} <strong id="status">{{t .Lang .Status}}</strong></p>
 {{if .CanAnswer}}<form method="post">
-<button class="ok" name="answer" value="accepted">Terima</button>
-<button class="maybe" name="answer" value="tentative">Mungkin</button>
-<button class="no" name="answer" value="declined">Tolak</button>
-</form>{{else}}<p>Jawaban tidak dapat diubah dari halaman ini lagi. Jika perlu, hubungi panitia {{.B.Institution}}.</p>{{end}}</div></main></body></html>`))
+<button class="ok" name="answer" value="accepted">{{t .Lang "Accept"}}</button>
+<button class="maybe" name="answer" value="tentative">{{t .Lang "Maybe"}}</button>
+<button class="no" name="answer" value="declined">{{t .Lang "Decline"}}</button>
+</form>{{else}}<p>{{t .Lang "The answer can no longer be changed from this page. If needed, contact the organisers at %s." .B.Institution}}</p>{{end}}</div></main></body></html>`))
 
 // linkPage explains a link that no longer answers: what happened, what to
 // do, whom to contact. Indonesian first.
@@ -226,10 +225,10 @@ undangan terbaru. Jika masih gagal, hubungi panitia pelatihan yang mengundang An
 latest invitation. If that fails, contact the organisers who invited you.</p>{{end}}
 </div></main></body></html>`))
 
-var statusLabel = map[string]string{"invited": "belum dijawab", "accepted": "diterima", "declined": "ditolak", "tentative": "mungkin",
-	"confirmed": "dikonfirmasi", "completed": "selesai", "cancelled": "dibatalkan", "proposed": "diusulkan"}
-
-var statusLabelEN = map[string]string{"accepted": "accepted", "declined": "declined", "tentative": "tentative"}
+// statusLabel is how the answer page names a booking's status, in the
+// catalogue's English.
+var statusLabel = map[string]string{"invited": "not answered yet", "accepted": "accepted", "declined": "declined",
+	"tentative": "maybe", "confirmed": "confirmed", "completed": "completed", "cancelled": "cancelled", "proposed": "proposed"}
 
 // linkGone answers a link that no longer works: 410 with whom to contact
 // when it expired, 404 when it is unknown.
@@ -272,7 +271,7 @@ func (s *Server) answer(c *gin.Context) {
 		return
 	}
 	b := l.Booking
-	done, doneEN, warn := "", "", false
+	done, warn := "", false
 	if c.Request.Method == http.MethodPost {
 		to := c.PostForm("answer")
 		if to != "accepted" && to != "declined" && to != "tentative" {
@@ -280,8 +279,7 @@ func (s *Server) answer(c *gin.Context) {
 			return
 		}
 		if b.Status == to {
-			done = "Jawaban Anda sudah tercatat: " + statusLabel[to] + ". Tidak ada yang perlu dilakukan lagi."
-			doneEN = "Your answer is already recorded: " + statusLabelEN[to] + ". Nothing more to do."
+			done = i18n.Sprintf(lang(c), "Your answer is already recorded: %s. Nothing more to do.", statusLabel[to])
 		} else {
 			err := s.Replies.Answer(c.Request.Context(), b, to)
 			if e, ok := errs.As(err); ok && e.Kind == errs.Conflict {
@@ -293,17 +291,14 @@ func (s *Server) answer(c *gin.Context) {
 			}
 			switch e, ok := errs.As(err); {
 			case err != nil && b.Status == to:
-				done = "Jawaban Anda sudah tercatat: " + statusLabel[to] + ". Tidak ada yang perlu dilakukan lagi."
-				doneEN = "Your answer is already recorded: " + statusLabelEN[to] + ". Nothing more to do."
+				done = i18n.Sprintf(lang(c), "Your answer is already recorded: %s. Nothing more to do.", statusLabel[to])
 			case err == nil:
 				b.Status = to
-				done = "Terima kasih, jawaban Anda tercatat: " + statusLabel[to] + "."
-				doneEN = "Thank you, your answer is recorded: " + statusLabelEN[to] + "."
+				done = i18n.Sprintf(lang(c), "Thank you, your answer is recorded: %s.", statusLabel[to])
 			case ok && (e.Kind == errs.Conflict || e.Kind == errs.Forbidden):
 				warn = true
-				done = "Jawaban tidak dapat dicatat karena status pemesanan sekarang " + statusLabel[b.Status] +
-					". Hubungi panitia " + b.Institution + "."
-				doneEN = "Your answer cannot be recorded: the booking is now " + b.Status + ". Contact the organisers at " + b.Institution + "."
+				done = i18n.Sprintf(lang(c), "Your answer cannot be recorded: the booking is now %s. Contact the organisers at %s.",
+					i18n.Sprintf(lang(c), statusLabel[b.Status]), b.Institution)
 			default:
 				fail(c, err)
 				return
@@ -312,14 +307,14 @@ func (s *Server) answer(c *gin.Context) {
 	}
 	where := b.Venue
 	if b.Mode == "online" {
-		where = "Daring (online)"
+		where = i18n.Sprintf(lang(c), "Online")
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "no-referrer")
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(http.StatusOK)
-	_ = answerPage.Execute(c.Writer, map[string]any{"B": b, "When": calendar.When(b), "Where": strings.TrimSpace(where),
-		"Status": statusLabel[b.Status], "Done": done, "DoneEN": doneEN, "Warn": warn, "CanAnswer": b.Answerable()})
+	_ = answerPage.Execute(c.Writer, map[string]any{"Lang": lang(c), "B": b, "When": calendar.Span(b).Tell(lang(c)),
+		"Where": strings.TrimSpace(where), "Status": statusLabel[b.Status], "Done": done, "Warn": warn, "CanAnswer": b.Answerable()})
 }
 
 // outboxOut is one queued, sent or dead message.

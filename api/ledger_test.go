@@ -203,7 +203,7 @@ func TestLedgerCorrectionAfterReversal(t *testing.T) {
 	// The reversal sits at the first session: row 10 now runs 54.4 -> 61.2
 	// jt (280,000 + 180,000 = 460,000), but paid row 9 withheld 460,000 for
 	// the crossing where 340,000 is now due: row 10 absorbs the 120,000.
-	if ten := tenth(); num(ten, "tax") != 340_000 || !strings.Contains(ten["basis"].(string), "absorbs Rp120.000 withheld too much") {
+	if ten := tenth(); num(ten, "tax") != 340_000 || !strings.Contains(ten["basis"].(string), "menampung Rp120.000 yang dipotong terlalu banyak") {
 		t.Fatalf("row 10 after the reversal: %v, want 340,000 absorbing 120,000", ten)
 	}
 	// The correction: 8 JP x Rp1.400.000 (eselon I) = 11.2 jt, base 5.6 jt at 5%.
@@ -214,7 +214,7 @@ func TestLedgerCorrectionAfterReversal(t *testing.T) {
 	// Row 10 still absorbs the 120,000. The year: Pasal 17 on 5.6 + 8 x 6.8 + 6.8 = 66.8 jt is
 	// 3,000,000 + 1,020,000 = 4,020,000; rows before 10 withheld 3,120,000.
 	ten := tenth()
-	if num(ten, "tax") != 900_000 || !strings.Contains(ten["basis"].(string), "absorbs Rp120.000 withheld too much") {
+	if num(ten, "tax") != 900_000 || !strings.Contains(ten["basis"].(string), "menampung Rp120.000 yang dipotong terlalu banyak") {
 		t.Fatalf("row 10 after the correction: %v", ten)
 	}
 	var gross, tax int64

@@ -132,7 +132,7 @@ func (r response) items() []map[string]any {
 }
 
 // do sends a request through the real router. body may be a string (sent
-// as is) or a value (sent as JSON).
+// as is) or a value (sent as JSON); headers are name, value pairs.
 func (e *env) do(method, path, key string, body any, headers ...string) response {
 	e.t.Helper()
 	var rd io.Reader
@@ -157,8 +157,14 @@ func (e *env) do(method, path, key string, body any, headers ...string) response
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	var sent []byte
+	if rd != nil {
+		sent, _ = io.ReadAll(rd)
+		req.Body = io.NopCloser(bytes.NewReader(sent))
+	}
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, req)
+	e.conform(req, sent, rec)
 	out := response{Status: rec.Code, Header: rec.Header(), Raw: rec.Body.Bytes()}
 	if len(out.Raw) > 0 && rec.Header().Get("Content-Type") == "application/json; charset=utf-8" {
 		if err := json.Unmarshal(out.Raw, &out.Body); err != nil {

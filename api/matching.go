@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/matching"
 	"sinergi/scheduling"
 	"sinergi/tz"
@@ -45,16 +46,17 @@ func refOf(p *matching.Person) personRef {
 		Organisation: p.Organisation, Zone: p.Zone}
 }
 
-func partsDTO(parts []matching.Part) []partOut {
+func partsDTO(l i18n.Lang, parts []matching.Part) []partOut {
 	out := make([]partOut, len(parts))
 	for i, p := range parts {
-		out[i] = partOut{Criterion: p.Criterion, Weight: p.Weight, Value: p.Value, Points: hundredths(p.Points), Explanation: p.Explanation}
+		out[i] = partOut{Criterion: p.Criterion, Weight: p.Weight, Value: p.Value, Points: hundredths(p.Points),
+			Explanation: p.Explanation.In(l)}
 	}
 	return out
 }
 
-func candidateDTO(c matching.Candidate) candidateOut {
-	return candidateOut{Person: refOf(c.Person), Score: hundredths(c.Score), Breakdown: partsDTO(c.Breakdown)}
+func candidateDTO(l i18n.Lang, c matching.Candidate) candidateOut {
+	return candidateOut{Person: refOf(c.Person), Score: hundredths(c.Score), Breakdown: partsDTO(l, c.Breakdown)}
 }
 
 func limitParam(c *gin.Context, def, most int) (int, error) {
@@ -92,18 +94,18 @@ func (s *Server) candidates(c *gin.Context) {
 	}
 	items := make([]candidateOut, len(res.Candidates))
 	for i, x := range res.Candidates {
-		items[i] = candidateDTO(x)
+		items[i] = candidateDTO(lang(c), x)
 	}
 	excluded := make([]gin.H, len(res.Excluded))
 	for i, x := range res.Excluded {
-		excluded[i] = gin.H{"person": refOf(x.Person), "score": hundredths(x.Score), "constraint": x.Constraint, "explanation": x.Explanation}
+		excluded[i] = gin.H{"person": refOf(x.Person), "score": hundredths(x.Score), "constraint": x.Constraint, "explanation": x.Explanation.In(lang(c))}
 	}
 	c.JSON(http.StatusOK, gin.H{"session_id": id, "role": c.Query("role"), "items": items, "excluded": excluded, "considered": res.Considered})
 }
 
-func pairDTO(p matching.Pair) gin.H {
-	return gin.H{"lead": candidateDTO(p.Lead), "co_trainer": candidateDTO(p.CoTrainer), "score": hundredths(p.Score),
-		"complementarity": p.Complementarity, "breakdown": partsDTO(p.Breakdown)}
+func pairDTO(l i18n.Lang, p matching.Pair) gin.H {
+	return gin.H{"lead": candidateDTO(l, p.Lead), "co_trainer": candidateDTO(l, p.CoTrainer), "score": hundredths(p.Score),
+		"complementarity": p.Complementarity, "breakdown": partsDTO(l, p.Breakdown)}
 }
 
 func (s *Server) pairs(c *gin.Context) {
@@ -119,7 +121,7 @@ func (s *Server) pairs(c *gin.Context) {
 	}
 	items := make([]gin.H, len(ps))
 	for i, p := range ps {
-		items[i] = pairDTO(p)
+		items[i] = pairDTO(lang(c), p)
 	}
 	c.JSON(http.StatusOK, gin.H{"session_id": id, "items": items})
 }
@@ -155,7 +157,7 @@ func (s *Server) slots(c *gin.Context) {
 	}
 	items := make([]gin.H, len(slots))
 	for i, sl := range slots {
-		items[i] = gin.H{"start": sl.Start.In(loc).Format(time.RFC3339), "end": sl.End.In(loc).Format(time.RFC3339), "pair": pairDTO(sl.Pair)}
+		items[i] = gin.H{"start": sl.Start.In(loc).Format(time.RFC3339), "end": sl.End.In(loc).Format(time.RFC3339), "pair": pairDTO(lang(c), sl.Pair)}
 	}
 	c.JSON(http.StatusOK, gin.H{"session_id": id, "items": items})
 }
@@ -192,9 +194,9 @@ func (s *Server) createAssignment(c *gin.Context) {
 	for i, f := range p.Slots {
 		h := gin.H{"session_id": f.Slot.Session.ID, "role": f.Slot.Role}
 		if f.Candidate != nil {
-			h["candidate"] = candidateDTO(*f.Candidate)
+			h["candidate"] = candidateDTO(lang(c), *f.Candidate)
 		} else {
-			h["unfilled_reason"] = f.Reason
+			h["unfilled_reason"] = i18n.Sprintf(lang(c), f.Reason)
 		}
 		slots[i] = h
 	}

@@ -18,7 +18,7 @@ type matchingEnv struct {
 func newMatchingEnv(t *testing.T) *matchingEnv {
 	e := newEnv(t)
 	m := &matchingEnv{env: e}
-	m.course = e.course(e.staffA)
+	m.course = e.wideCourse(e.staffA)
 	r := e.do("POST", "/v1/competencies", e.staffA, map[string]any{"type": "teknis", "code": "bencana", "name": "Manajemen Bencana"})
 	m.bencana = r.id()
 	for _, c := range e.do("GET", "/v1/competencies", e.staffA, nil).items() {
@@ -139,7 +139,7 @@ func TestCandidatesEndpoint(t *testing.T) {
 				}
 			}
 		}
-		if !explained["Rp900000 per JP against a budget of Rp1000000"] || !explained["Rp300000 per JP against a budget of Rp1000000"] {
+		if !explained["Rp900.000 per JP dibanding anggaran Rp1.000.000"] || !explained["Rp300.000 per JP dibanding anggaran Rp1.000.000"] {
 			t.Fatalf("cost explanations %v", explained)
 		}
 		e.expect(e.do("PUT", "/v1/matching/settings", e.staffA, map[string]any{"weights": map[string]any{"level": 1}}), http.StatusOK, "")

@@ -146,7 +146,8 @@ func TestCompetencies(t *testing.T) {
 		map[string]any{"competency_id": ids["integritas"], "level": 3},
 	}})
 	e.expect(r, http.StatusOK, "")
-	r = e.do("PUT", path, e.staffA, map[string]any{"competencies": []any{map[string]any{"competency_id": pbj, "level": 6}}})
+	r = e.do("PUT", path, e.staffA, map[string]any{"competencies": []any{map[string]any{"competency_id": pbj, "level": 6}}},
+		"Accept-Language", "en")
 	e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
 	if r.field("competencies[0].level") != "must be 1 to 5" {
 		t.Fatalf("field: %s", r.Raw)

@@ -56,30 +56,40 @@ type courseIn struct {
 	EndDate                 string `json:"end_date" validate:"required"`
 	LeadMinJenjang          string `json:"lead_min_jenjang"`
 	PractitionerOutsideUnit *bool  `json:"practitioner_outside_unit"`
+	CoTrainers              string `json:"co_trainers"`
 }
 
 type courseOut struct {
-	ID                      int64        `json:"id"`
-	InstitutionID           int64        `json:"institution_id"`
-	Name                    string       `json:"name"`
-	OrganisingUnit          string       `json:"organising_unit"`
-	Funding                 string       `json:"funding"`
-	Region                  string       `json:"region"`
-	StartDate               string       `json:"start_date"`
-	EndDate                 string       `json:"end_date"`
-	LeadMinJenjang          string       `json:"lead_min_jenjang,omitempty"`
-	PractitionerOutsideUnit bool         `json:"practitioner_outside_unit"`
-	Sessions                []sessionOut `json:"sessions"`
-	CreatedAt               time.Time    `json:"created_at"`
+	ID                      int64         `json:"id"`
+	InstitutionID           int64         `json:"institution_id"`
+	Name                    string        `json:"name"`
+	OrganisingUnit          string        `json:"organising_unit"`
+	Funding                 string        `json:"funding"`
+	Region                  string        `json:"region"`
+	StartDate               string        `json:"start_date"`
+	EndDate                 string        `json:"end_date"`
+	LeadMinJenjang          string        `json:"lead_min_jenjang,omitempty"`
+	PractitionerOutsideUnit bool          `json:"practitioner_outside_unit"`
+	CoTrainers              string        `json:"co_trainers"`
+	SessionCount            int           `json:"session_count"`
+	Sessions                *[]sessionOut `json:"sessions,omitempty"`
+	CreatedAt               time.Time     `json:"created_at"`
 }
 
-func courseDTO(c scheduling.Course, sessions []scheduling.Session) courseOut {
+// courseDTO shows a course; with sessions (the course's own page) it lists
+// them, in a listing it gives only their number.
+func courseDTO(c scheduling.Course, count int, sessions []scheduling.Session) courseOut {
 	out := courseOut{ID: c.ID, InstitutionID: c.InstitutionID, Name: c.Name, OrganisingUnit: c.OrganisingUnit,
 		Funding: string(c.Funding), Region: c.Region, StartDate: c.StartDate.Format(time.DateOnly),
 		EndDate: c.EndDate.Format(time.DateOnly), LeadMinJenjang: string(c.LeadMinJenjang),
-		PractitionerOutsideUnit: c.PractitionerOutsideUnit, Sessions: []sessionOut{}, CreatedAt: c.CreatedAt}
-	for _, s := range sessions {
-		out.Sessions = append(out.Sessions, sessionDTO(s, nil))
+		PractitionerOutsideUnit: c.PractitionerOutsideUnit, CoTrainers: string(c.CoTrainers), SessionCount: count,
+		CreatedAt: c.CreatedAt}
+	if sessions != nil {
+		list := make([]sessionOut, 0, len(sessions))
+		for _, s := range sessions {
+			list = append(list, sessionDTO(s, nil))
+		}
+		out.Sessions, out.SessionCount = &list, len(list)
 	}
 	return out
 }
@@ -103,13 +113,13 @@ func (s *Server) createCourse(c *gin.Context) {
 	course, err := s.Scheduling.CreateCourse(c.Request.Context(), principal(c).InstitutionID, scheduling.Course{
 		Name: in.Name, OrganisingUnit: in.OrganisingUnit, Funding: scheduling.Funding(strings.ToUpper(in.Funding)),
 		Region: in.Region, StartDate: start, EndDate: end, LeadMinJenjang: profile.Jenjang(in.LeadMinJenjang),
-		PractitionerOutsideUnit: outside})
+		PractitionerOutsideUnit: outside, CoTrainers: scheduling.CoTrainers(in.CoTrainers)})
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.Header("Location", fmt.Sprintf("/v1/courses/%d", course.ID))
-	c.JSON(http.StatusCreated, courseDTO(course, nil))
+	c.JSON(http.StatusCreated, courseDTO(course, 0, []scheduling.Session{}))
 }
 
 func firstErr(errors ...error) error {
@@ -127,18 +137,15 @@ func (s *Server) getCourse(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	inst := principal(c).InstitutionID
-	course, err := s.Scheduling.Course(c.Request.Context(), inst, id)
+	course, sessions, err := s.Scheduling.CourseWithSessions(c.Request.Context(), principal(c).InstitutionID, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	sessions, err := s.Scheduling.CourseSessions(c.Request.Context(), inst, id)
-	if err != nil {
-		fail(c, err)
-		return
+	if sessions == nil {
+		sessions = []scheduling.Session{}
 	}
-	c.JSON(http.StatusOK, courseDTO(course, sessions))
+	c.JSON(http.StatusOK, courseDTO(course, len(sessions), sessions))
 }
 
 type requirementIO struct {
@@ -296,13 +303,7 @@ func (s *Server) getSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	inst := principal(c).InstitutionID
-	sess, err := s.Scheduling.Session(c.Request.Context(), inst, id)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	bookings, err := s.Scheduling.SessionBookings(c.Request.Context(), inst, id)
+	sess, bookings, err := s.Scheduling.SessionWithBookings(c.Request.Context(), principal(c).InstitutionID, id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -379,6 +380,8 @@ type bookingOut struct {
 	Status             string   `json:"status"`
 	Start              string   `json:"start"`
 	End                string   `json:"end"`
+	Zone               string   `json:"zone"`
+	ZoneLabel          string   `json:"zone_label"`
 	UID                string   `json:"uid"`
 	Sequence           int      `json:"sequence"`
 	Flags              []string `json:"flags"`
@@ -407,9 +410,13 @@ func bookingDTO(b scheduling.Booking) bookingOut {
 	if flags == nil {
 		flags = []string{}
 	}
+	loc := time.UTC
+	if l, err := tz.Load(b.Zone); err == nil {
+		loc = l
+	}
 	return bookingOut{ID: b.ID, InstitutionID: b.InstitutionID, SessionID: b.SessionID, PersonID: b.PersonID,
-		Role: string(b.Role), Status: string(b.Status), Start: b.During.Start.UTC().Format(time.RFC3339),
-		End: b.During.End.UTC().Format(time.RFC3339), UID: b.UID, Sequence: b.Sequence, Flags: flags, Forced: b.Forced,
+		Role: string(b.Role), Status: string(b.Status), Start: b.During.Start.In(loc).Format(time.RFC3339),
+		End: b.During.End.In(loc).Format(time.RFC3339), Zone: b.Zone, ZoneLabel: tz.Label(b.Zone), UID: b.UID, Sequence: b.Sequence, Flags: flags, Forced: b.Forced,
 		ActualJP: b.ActualJP, AllowedTransitions: allowed, Version: b.Version, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt}
 }
 
@@ -490,7 +497,7 @@ func (s *Server) transitionBooking(c *gin.Context) {
 	out := bookingDTO(b)
 	out.HonorariumID = fx.HonorariumID
 	if fx.HonorariumError != nil {
-		out.HonorariumError = errorMessage(fx.HonorariumError)
+		out.HonorariumError = errorMessage(c, fx.HonorariumError)
 	}
 	c.JSON(http.StatusOK, out)
 }
@@ -626,8 +633,9 @@ func (s *Server) putAvailability(c *gin.Context) {
 		end, err2 := parseInstant(fmt.Sprintf("unavailable[%d].end", i), p.End, loc)
 		for _, e := range []error{err1, err2} {
 			if fe, ok := errs.As(e); ok {
-				for k, v := range fe.Fields {
-					bad.Add(k, v)
+				for k := range fe.Fields {
+					t := fe.FieldText(k)
+					bad.Addf(k, t.Format, t.Args...)
 				}
 			}
 		}
@@ -775,8 +783,65 @@ func (s *Server) listCourses(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	writePage(c, list, limit, func(x scheduling.Course) int64 { return x.ID },
-		func(x scheduling.Course) courseOut { return courseDTO(x, nil) })
+	writePage(c, list, limit, func(x scheduling.CourseSummary) int64 { return x.ID },
+		func(x scheduling.CourseSummary) courseOut { return courseDTO(x.Course, x.Sessions, nil) })
+}
+
+// listSessions lists the institution's sessions across courses, by start,
+// with filters staff need to find the ones still to staff.
+func (s *Server) listSessions(c *gin.Context) {
+	limit, cursor, err := listQuery(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	f := scheduling.SessionFilter{Limit: limit, Zone: c.Query("zone"), Status: scheduling.SessionStatus(c.Query("status")),
+		Unstaffed: scheduling.Role(c.Query("unstaffed"))}
+	bad := errs.Fields{}
+	queryIDs(c, bad, map[string]*int64{"course_id": &f.CourseID})
+	loc := tz.MustLoad("Asia/Jakarta")
+	if l, err := tz.Load(f.Zone); err == nil {
+		loc = l
+	}
+	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
+		if v := c.Query(name); v != "" {
+			if t, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
+				*dst = t
+			} else if t, err := parseInstant(name, v, loc); err == nil {
+				*dst = t
+			} else {
+				bad.Add(name, "must be a date YYYY-MM-DD or RFC 3339 such as 2026-12-07T09:00:00+08:00")
+			}
+		}
+	}
+	if cursor != "" {
+		at, id, ok := strings.Cut(cursor, ".")
+		sec, err1 := strconv.ParseInt(at, 36, 64)
+		n, err2 := strconv.ParseInt(id, 36, 64)
+		if !ok || err1 != nil || err2 != nil {
+			bad.Add("cursor", "is not a cursor from this listing; start again without it")
+		}
+		f.After = &scheduling.SessionCursor{Start: time.UnixMicro(sec).UTC(), ID: n}
+	}
+	if err := bad.Err(); err != nil {
+		fail(c, err)
+		return
+	}
+	list, err := s.Scheduling.ListSessions(c.Request.Context(), principal(c).InstitutionID, f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]sessionOut, len(list))
+	for i, x := range list {
+		items[i] = sessionDTO(x, nil)
+	}
+	next := ""
+	if len(list) == limit && limit > 0 {
+		last := list[len(list)-1]
+		next = strconv.FormatInt(last.Start.UnixMicro(), 36) + "." + strconv.FormatInt(last.ID, 36)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
 }
 
 // listBookings lists staff their institution's bookings (by session,

@@ -15,13 +15,22 @@ import (
 
 // course creates a course of institution A running December 2026 to
 // January 2027 and returns its id.
-func (e *env) course(key string) int64 {
+func (e *env) course(key string, extra ...any) int64 {
 	e.t.Helper()
-	r := e.do("POST", "/v1/courses", key, map[string]any{"name": "Pelatihan Kepemimpinan Pengawas Angkatan I",
+	body := map[string]any{"name": "Pelatihan Kepemimpinan Pengawas Angkatan I",
 		"organising_unit": "Bidang PKM", "funding": "APBD", "region": "Sulawesi Selatan",
-		"start_date": "2026-12-01", "end_date": "2027-01-31"})
+		"start_date": "2026-12-01", "end_date": "2027-01-31"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		body[extra[i].(string)] = extra[i+1]
+	}
+	r := e.do("POST", "/v1/courses", key, body)
 	e.expect(r, http.StatusCreated, "")
 	return r.id()
+}
+
+// wideCourse is a course that lets widyaiswara co-train too.
+func (e *env) wideCourse(key string) int64 {
+	return e.course(key, "co_trainers", "practitioners_and_widyaiswara")
 }
 
 func (e *env) session(key string, course int64, start, end, zone string, extra ...any) response {
@@ -158,7 +167,7 @@ func TestHolidays(t *testing.T) {
 
 func TestBookingRules(t *testing.T) {
 	e := newEnv(t)
-	c := e.course(e.staffA)
+	c := e.wideCourse(e.staffA)
 	s1 := e.mustSession(c, "2026-12-07T09:00", "2026-12-07T12:00", "Asia/Makassar")
 	w1 := e.createPerson(e.staffA, widyaiswaraJSON("w1@bpsdm-a.go.id", "198503102010012003"))
 	w2 := e.createPerson(e.staffA, widyaiswaraJSON("w2@bpsdm-a.go.id", "198601012011011001"))
@@ -170,7 +179,7 @@ func TestBookingRules(t *testing.T) {
 	t.Run("a practitioner cannot lead", func(t *testing.T) {
 		r := e.book(s1, p1, "lead")
 		e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
-		if r.field("role") != "only a widyaiswara can be lead" {
+		if r.field("role") != "hanya widyaiswara yang dapat menjadi pengajar utama" {
 			t.Fatal(string(r.Raw))
 		}
 	})
@@ -316,7 +325,7 @@ func TestMovingAndCancellingSessions(t *testing.T) {
 		t.Fatalf("jp not derived again: %s", r.Raw)
 	}
 	bk := e.do("GET", fmt.Sprintf("/v1/bookings/%d", b1), e.staffA, nil)
-	if bk.Body["start"] != "2026-12-09T01:00:00Z" || bk.Body["sequence"] != float64(1) {
+	if bk.Body["start"] != "2026-12-09T09:00:00+08:00" || bk.Body["zone_label"] != "WITA" || bk.Body["sequence"] != float64(1) {
 		t.Fatalf("booking not moved: %s", bk.Raw)
 	}
 	e.expect(e.do("PATCH", path, e.staffA, map[string]any{"topic": "Lama"}, "If-Match", `W/"v1"`), http.StatusPreconditionFailed, "stale_session")

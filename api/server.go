@@ -170,14 +170,13 @@ func New(d Deps) (*Server, error) {
 	}
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestIDs, s.accessLog, s.recoverPanics, s.metrics.observe, s.deadline, s.limitClient(), s.limitBody, checkQuery)
+	e.Use(s.requestIDs, s.negotiateLanguage, s.accessLog, s.recoverPanics, s.metrics.observe, s.deadline, s.limitClient(), s.limitBody, checkQuery)
 	e.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
 	e.NoMethod(func(c *gin.Context) {
 		c.Status(http.StatusMethodNotAllowed)
-		e := *errNoMethod
 		c.Abort()
-		c.JSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Status: http.StatusMethodNotAllowed, Code: e.Code,
-			Message: e.Message, RequestID: requestID(c)}})
+		c.JSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Status: http.StatusMethodNotAllowed, Code: errNoMethod.Code,
+			Message: tell(c, errNoMethod.Text()), RequestID: requestID(c)}})
 	})
 
 	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, healthOut{Status: "ok"}) })
@@ -236,6 +235,7 @@ func New(d Deps) (*Server, error) {
 	v1.GET("/courses", s.only(tenant.Staff), s.listCourses)
 	v1.GET("/courses/:id", s.only(tenant.Staff), s.getCourse)
 	v1.POST("/courses/:id/sessions", s.only(tenant.Staff), s.createSession)
+	v1.GET("/sessions", s.only(tenant.Staff), s.listSessions)
 	v1.GET("/sessions/:id", s.only(tenant.Staff), s.getSession)
 	v1.PATCH("/sessions/:id", s.only(tenant.Staff), s.patchSession)
 

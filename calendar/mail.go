@@ -12,6 +12,7 @@ import (
 
 	"github.com/emersion/go-message/mail"
 
+	"sinergi/i18n"
 	"sinergi/tz"
 )
 
@@ -39,44 +40,54 @@ type Change struct {
 	Mode       string
 }
 
-var mailText = ttemplate.Must(ttemplate.New("text").Parse(`{{.Greeting}}
+// mailFuncs gives the mail templates the catalogue: id tells an English
+// text in Indonesian, en in English. The mail is in
+// Indonesian first, with an English summary.
+var mailFuncs = map[string]any{
+	"id": func(format string, args ...any) string { return i18n.Sprintf(i18n.Indonesian, format, args...) },
+	"en": func(format string, args ...any) string { return i18n.Sprintf(i18n.English, format, args...) },
+}
+
+var mailText = ttemplate.Must(ttemplate.New("text").Funcs(mailFuncs).Parse(`{{.Greeting}}
 
 {{.Lead}}
 
-  Sesi      : {{.B.Topic}}
-  Pelatihan : {{.B.CourseName}} ({{.B.Institution}})
-  Waktu     : {{.When}}
-  Tempat    : {{.Where}}
+  {{printf "%-10s" (id "Session")}}: {{.B.Topic}}
+  {{printf "%-10s" (id "Course")}}: {{.B.CourseName}} ({{.B.Institution}})
+  {{printf "%-10s" (id "Time")}}: {{.When}}
+  {{printf "%-10s" (id "Place")}}: {{.Where}}
 {{range .Changes}}  {{.}}
 {{end}}{{if .Answer}}
-Jawab undangan ini dari aplikasi kalender Anda (Google Calendar, Outlook,
-Thunderbird, Apple), atau buka: {{.Answer}}
+{{id "Answer this invitation from your calendar app (Google Calendar, Outlook,\nThunderbird, Apple), or open: %s" .Answer}}
 {{end}}
 ---
 {{.LeadEN}}
-Session: {{.B.Topic}} — {{.When}} — {{.Where}}
+{{en "Session: %s — %s — %s" .B.Topic .WhenEN .Where}}
 {{range .ChangesEN}}{{.}}
-{{end}}{{if .Answer}}Answer from your calendar app, or open: {{.Answer}}{{end}}
+{{end}}{{if .Answer}}{{en "Answer from your calendar app, or open: %s" .Answer}}{{end}}
 `))
 
-var mailHTML = template.Must(template.New("html").Parse(`<!doctype html><html lang="id"><body style="font-family:system-ui,sans-serif;max-width:36rem">
+var mailHTML = template.Must(template.New("html").Funcs(mailFuncs).Parse(`<!doctype html><html lang="id"><body style="font-family:system-ui,sans-serif;max-width:36rem">
 <p>{{.Greeting}}</p><p>{{.Lead}}</p>
 <table style="border-collapse:collapse">
-<tr><td style="padding:2px 8px;color:#555">Sesi</td><td>{{.B.Topic}}</td></tr>
-<tr><td style="padding:2px 8px;color:#555">Pelatihan</td><td>{{.B.CourseName}} ({{.B.Institution}})</td></tr>
-<tr><td style="padding:2px 8px;color:#555">Waktu</td><td>{{.When}}</td></tr>
-<tr><td style="padding:2px 8px;color:#555">Tempat</td><td>{{.Where}}</td></tr>
+<tr><td style="padding:2px 8px;color:#555">{{id "Session"}}</td><td>{{.B.Topic}}</td></tr>
+<tr><td style="padding:2px 8px;color:#555">{{id "Course"}}</td><td>{{.B.CourseName}} ({{.B.Institution}})</td></tr>
+<tr><td style="padding:2px 8px;color:#555">{{id "Time"}}</td><td>{{.When}}</td></tr>
+<tr><td style="padding:2px 8px;color:#555">{{id "Place"}}</td><td>{{.Where}}</td></tr>
 </table>
 {{range .Changes}}<p style="background:#fff4d6;padding:6px 8px">{{.}}</p>{{end}}
-{{if .Answer}}<p><a href="{{.Answer}}" style="display:inline-block;padding:10px 16px;background:#14467a;color:#fff;border-radius:6px;text-decoration:none">Terima atau tolak / Accept or decline</a></p>{{end}}
+{{if .Answer}}<p><a href="{{.Answer}}" style="display:inline-block;padding:10px 16px;background:#14467a;color:#fff;border-radius:6px;text-decoration:none">{{id "Accept or decline"}} / {{en "Accept or decline"}}</a></p>{{end}}
 <p style="color:#555;font-size:90%">{{.LeadEN}}</p>
 </body></html>`))
 
 // When writes a session's time in its zone: Senin, 7 Desember 2026, 09:00–10:30 WITA.
-func When(b Booking) string {
+func When(b Booking) string { return Span(b).Tell(i18n.Indonesian) }
+
+// Span is the booking's time in the venue zone with its label, to be told
+// in any language.
+func Span(b Booking) i18n.Span {
 	loc := tz.MustLoad(b.Zone)
-	s, e := b.Start.In(loc), b.End.In(loc)
-	return fmt.Sprintf("%s, %s–%s %s", Day(s, b.Zone), s.Format("15:04"), e.Format("15:04"), tz.Label(b.Zone))
+	return i18n.Span{Start: b.Start.In(loc), End: b.End.In(loc), Label: tz.Label(b.Zone)}
 }
 
 // Day writes the date of t in zone: Senin, 14 Desember 2026.
@@ -96,21 +107,22 @@ func Compose(m Mail) ([]byte, error) {
 	h.SetAddressList("From", []*mail.Address{{Name: m.FromName, Address: m.From}})
 	h.SetAddressList("To", []*mail.Address{{Name: m.ToName, Address: m.To}})
 	h.SetMessageID(m.MessageID)
-	subject := map[string]string{"REQUEST": "Undangan", "CANCEL": "Dibatalkan", "DECLINECOUNTER": "Usulan waktu ditolak"}[m.Method]
+	subject := map[string]string{"REQUEST": "Invitation", "CANCEL": "Cancelled", "DECLINECOUNTER": "Proposed time declined"}[m.Method]
 	if m.Booking.Sequence > 0 && m.Method == "REQUEST" {
-		subject = "Undangan (diperbarui)"
+		subject = "Invitation (updated)"
 	}
-	h.Set("Subject", HeaderText(fmt.Sprintf("%s: %s — %s", subject, m.Booking.Topic, When(m.Booking))))
-	data := map[string]any{"B": m.Booking, "When": When(m.Booking), "Where": m.Booking.location(), "Answer": m.AnswerURL,
-		"Greeting": "Yth. " + m.ToName + ","}
+	h.Set("Subject", HeaderText(i18n.Sprintf(i18n.Indonesian, "%s: %s — %s", subject, m.Booking.Topic, When(m.Booking))))
+	both := func(key string, args ...any) (string, string) {
+		return i18n.Sprintf(i18n.Indonesian, key, args...), i18n.Sprintf(i18n.English, key, args...)
+	}
+	data := map[string]any{"B": m.Booking, "When": When(m.Booking), "WhenEN": Span(m.Booking).Tell(i18n.English),
+		"Where": m.Booking.location(), "Answer": m.AnswerURL, "Greeting": i18n.Sprintf(i18n.Indonesian, "Dear %s,", m.ToName)}
 	switch m.Method {
 	case "CANCEL":
-		data["Lead"] = "Sesi berikut dibatalkan; jadwal di kalender Anda akan terhapus."
-		data["LeadEN"] = "The session below is cancelled; it will be removed from your calendar."
+		data["Lead"], data["LeadEN"] = both("The session below is cancelled; it will be removed from your calendar.")
 		data["Answer"] = ""
 	case "DECLINECOUNTER":
-		data["Lead"] = "Terima kasih atas usulan waktunya. Waktu sesi tetap seperti di bawah ini."
-		data["LeadEN"] = "Thank you for proposing another time. The session keeps the time below."
+		data["Lead"], data["LeadEN"] = both("Thank you for proposing another time. The session keeps the time below.")
 		data["Answer"] = ""
 	default:
 		if m.Was != nil {
@@ -118,20 +130,23 @@ func Compose(m Mail) ([]byte, error) {
 			was.Start, was.End, was.Venue, was.Mode = m.Was.Start, m.Was.End, m.Was.Venue, m.Was.Mode
 			var id, en []string
 			if !was.Start.Equal(m.Booking.Start) || !was.End.Equal(m.Booking.End) {
-				id = append(id, "Waktu berubah: semula "+When(was)+", menjadi "+When(m.Booking)+".")
-				en = append(en, "New time: was "+When(was)+", now "+When(m.Booking)+".")
+				i, e := both("New time: was %s, now %s.", Span(was), Span(m.Booking))
+				id, en = append(id, i), append(en, e)
 			}
 			if was.location() != m.Booking.location() {
-				id = append(id, "Tempat berubah: semula "+was.location()+", menjadi "+m.Booking.location()+".")
-				en = append(en, "New place: was "+was.location()+", now "+m.Booking.location()+".")
+				i, e := both("New place: was %s, now %s.", was.location(), m.Booking.location())
+				id, en = append(id, i), append(en, e)
 			}
 			data["Changes"], data["ChangesEN"] = id, en
-			data["Lead"] = "Jadwal sesi berikut berubah. Mohon jawab kembali undangan ini."
-			data["LeadEN"] = "The session below has changed. Please answer the invitation again."
+			data["Lead"], data["LeadEN"] = both("The session below has changed. Please answer the invitation again.")
 			break
 		}
-		data["Lead"] = "Anda diundang sebagai " + map[bool]string{true: "pengajar utama", false: "co-trainer"}[m.Booking.Role == "lead"] + " pada sesi berikut."
-		data["LeadEN"] = "You are invited to teach the session below."
+		role := "co-trainer"
+		if m.Booking.Role == "lead" {
+			role = "lead trainer"
+		}
+		data["Lead"] = i18n.Sprintf(i18n.Indonesian, "You are invited as %s for the session below.", role)
+		data["LeadEN"] = i18n.Sprintf(i18n.English, "You are invited to teach the session below.")
 	}
 	var text, html bytes.Buffer
 	if err := mailText.Execute(&text, data); err != nil {

@@ -33,7 +33,11 @@ const (
 )
 
 // Error is a classified error. Code is stable and machine readable
-// ("validation_failed", "booking_conflict"); Message is for people.
+// ("validation_failed", "booking_conflict"); Message is for people, in
+// English. Format and Args (and FieldTexts for the fields) keep what the
+// messages were formatted from, so that the api can tell them in the
+// reader's language through the message catalogue; the code never changes
+// with the language.
 type Error struct {
 	Kind    Kind
 	Code    string
@@ -42,6 +46,43 @@ type Error struct {
 	Fields map[string]string
 	// Details carries structured context, such as the clashing booking.
 	Details map[string]any
+	// Format and Args are what Message was formatted from; an empty Format
+	// means Message itself.
+	Format string
+	Args   []any
+	// FieldTexts holds, per field, what its problem was formatted from.
+	FieldTexts map[string]Text
+}
+
+// Text is a message before formatting: an English format and its
+// arguments.
+type Text struct {
+	Format string
+	Args   []any
+}
+
+// String formats the text.
+func (t Text) String() string {
+	if len(t.Args) == 0 {
+		return t.Format
+	}
+	return fmt.Sprintf(t.Format, t.Args...)
+}
+
+// Text returns what the message was formatted from.
+func (e *Error) Text() Text {
+	if e.Format == "" {
+		return Text{Format: e.Message}
+	}
+	return Text{Format: e.Format, Args: e.Args}
+}
+
+// FieldText returns what a field's problem was formatted from.
+func (e *Error) FieldText(field string) Text {
+	if t, ok := e.FieldTexts[field]; ok {
+		return t
+	}
+	return Text{Format: e.Fields[field]}
 }
 
 // New returns an Error of the given kind.
@@ -83,18 +124,27 @@ func (e *Error) WithDetails(details map[string]any) *Error {
 // WithMessage returns a copy of e with another message.
 func (e *Error) WithMessage(format string, args ...any) *Error {
 	c := *e
-	c.Message = fmt.Sprintf(format, args...)
+	c.Message = Text{format, args}.String()
+	c.Format, c.Args = format, args
 	return &c
 }
 
 // Fields collects per-field validation problems; its Err method returns nil
 // when nothing was added.
-type Fields map[string]string
+type Fields map[string]Text
 
 // Add records a problem with a field unless one is already recorded for it.
 func (f Fields) Add(field, problem string) {
 	if _, seen := f[field]; !seen {
-		f[field] = problem
+		f[field] = Text{Format: problem}
+	}
+}
+
+// Addf records a formatted problem with a field unless one is already
+// recorded for it.
+func (f Fields) Addf(field, format string, args ...any) {
+	if _, seen := f[field]; !seen {
+		f[field] = Text{Format: format, Args: args}
 	}
 }
 
@@ -103,18 +153,24 @@ func (f Fields) Err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return &Error{Kind: Invalid, Code: "validation_failed", Message: "some fields are not valid", Fields: map[string]string(f)}
+	e := &Error{Kind: Invalid, Code: "validation_failed", Message: "some fields are not valid",
+		Fields: make(map[string]string, len(f)), FieldTexts: make(map[string]Text, len(f))}
+	for k, t := range f {
+		e.Fields[k], e.FieldTexts[k] = t.String(), t
+	}
+	return e
 }
 
 // Invalidf returns a validation error for one field.
 func Invalidf(field, format string, args ...any) *Error {
+	t := Text{format, args}
 	return &Error{Kind: Invalid, Code: "validation_failed", Message: "some fields are not valid",
-		Fields: map[string]string{field: fmt.Sprintf(format, args...)}}
+		Fields: map[string]string{field: t.String()}, FieldTexts: map[string]Text{field: t}}
 }
 
 // NotFoundf returns a not_found error naming what was looked for.
 func NotFoundf(format string, args ...any) *Error {
-	return &Error{Kind: NotFound, Code: "not_found", Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: NotFound, Code: "not_found", Message: Text{format, args}.String(), Format: format, Args: args}
 }
 
 // KindOf returns the kind of the first *Error in err's chain, or Internal.

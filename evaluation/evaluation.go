@@ -45,14 +45,15 @@ type Store interface {
 	Submit(ctx context.Context, f Form, ratings []Rating) error
 }
 
-// Items are the rated aspects, in the order forms show them.
+// Items are the rated aspects, in the order forms show them. Labels are
+// the catalogue's English; pages tell them in the reader's language.
 func Items() []Item {
 	return []Item{
-		{"penampilan", "Penampilan"},
-		{"metode", "Metode penyampaian"},
-		{"komunikasi", "Komunikasi dan interaksi"},
-		{"media", "Penggunaan media"},
-		{"penguasaan_materi", "Penguasaan materi"},
+		{"penampilan", "Appearance"},
+		{"metode", "Delivery method"},
+		{"komunikasi", "Communication and interaction"},
+		{"media", "Use of media"},
+		{"penguasaan_materi", "Command of the material"},
 	}
 }
 

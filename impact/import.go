@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/profile"
 )
 
@@ -94,7 +95,7 @@ func (s Service) ImportParticipants(ctx context.Context, inst, courseID int64, t
 			}
 			if err := p.Normalize(now); err != nil {
 				for field, problem := range fieldsOf(err) {
-					add(columnOf(field), "invalid", profile.Indonesian(problem))
+					add(columnOf(field), "invalid", i18n.Sprintf(i18n.Indonesian, problem))
 				}
 				continue
 			}

@@ -35,10 +35,10 @@ type Participant struct {
 
 // Errors of participants and links.
 var (
-	ErrDuplicateParticipant = errs.New(errs.Conflict, "participant_exists", "peserta dengan e-mail atau NIP ini sudah terdaftar pada pelatihan ini")
-	ErrLinkClosed           = errs.New(errs.NotFound, "impact_link_closed", "tautan ini tidak dikenal atau sudah kedaluwarsa")
-	ErrAlreadyAnswered      = errs.New(errs.Conflict, "impact_already_answered", "jawaban untuk tautan ini sudah tercatat")
-	ErrNotOpen              = errs.New(errs.Conflict, "follow_up_not_open", "tindak lanjut ini belum dibuka atau sudah ditutup")
+	ErrDuplicateParticipant = errs.New(errs.Conflict, "participant_exists", "a participant with this e-mail or NIP is already on the course")
+	ErrLinkClosed           = errs.New(errs.NotFound, "impact_link_closed", "this link is unknown or has expired")
+	ErrAlreadyAnswered      = errs.New(errs.Conflict, "impact_already_answered", "the answer for this link is already recorded")
+	ErrNotOpen              = errs.New(errs.Conflict, "follow_up_not_open", "this follow-up is not open yet or already closed")
 )
 
 // hasControl reports whether s holds a control character other than tab

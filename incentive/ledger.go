@@ -2,11 +2,10 @@ package incentive
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/profile"
 	"sinergi/scheduling"
 )
@@ -46,7 +45,7 @@ type Honorarium struct {
 	Tax        int64
 	Net        int64
 	TaxBase    int64
-	Basis      string
+	Basis      i18n.Text
 	FiscalYear int
 	Month      int
 	Status     Status
@@ -156,23 +155,23 @@ func Compute(in Input) (Honorarium, error) {
 	h := Honorarium{InstitutionID: b.InstitutionID, BookingID: b.ID, PersonID: b.PersonID, CourseID: c.ID, SessionID: s.ID,
 		Class: class, Unit: rate.Unit, RateID: rate.ID, JP: jp, PaidJP: jp, Rate: rate.Amount, FiscalYear: year,
 		Month: year*100 + int(local.Month()), Status: Draft}
-	var notes []string
+	var notes []i18n.Text
 	if rate.FiscalYear != year {
-		notes = append(notes, fmt.Sprintf("no %d table yet: %s (TA %d) applies", year, rate.Regulation, rate.FiscalYear))
+		notes = append(notes, i18n.T("no %d table yet: %s (TA %d) applies", year, rate.Regulation, rate.FiscalYear))
 	} else {
-		notes = append(notes, fmt.Sprintf("%s (TA %d)", rate.Regulation, rate.FiscalYear))
+		notes = append(notes, i18n.T("%s (TA %d)", rate.Regulation, rate.FiscalYear))
 	}
 	if class == WidyaiswaraInternal {
 		above := func(n int) int { return max(n-in.MinimumJP, 0) }
 		h.PaidJP = above(in.YTD.JP+jp) - in.YTD.PaidJP
-		notes = append(notes, fmt.Sprintf("internal widyaiswara: paid above %d JP a year; %d JP before this session", in.MinimumJP, in.YTD.JP))
+		notes = append(notes, i18n.T("internal widyaiswara: paid above %d JP a year; %d JP before this session", in.MinimumJP, in.YTD.JP))
 		if d := in.YTD.PaidJP - above(in.YTD.JP); d != 0 {
-			notes = append(notes, fmt.Sprintf("absorbs %d JP paid differently by earlier rows that can no longer change", d))
+			notes = append(notes, i18n.T("absorbs %d JP paid differently by earlier rows that can no longer change", d))
 		}
 	}
 	if in.Person.Kind == profile.Practitioner && scheduling.SameUnitPractitioner(in.Person, c) {
 		h.PaidJP = 0
-		notes = append(notes, "a practitioner from the organising unit is not paid as penceramah")
+		notes = append(notes, i18n.T("a practitioner from the organising unit is not paid as penceramah"))
 	}
 	switch rate.Unit {
 	case PerJP:
@@ -184,10 +183,10 @@ func Compute(in Input) (Honorarium, error) {
 	}
 	w, err := in.Tax.Withhold(in.Person, h.Gross, in.YTD)
 	if err != nil {
-		return Honorarium{}, ErrNoTaxRule.WithMessage("%s", err.Error())
+		return Honorarium{}, ErrNoTaxRule
 	}
 	h.Tax, h.TaxBase, h.Net = w.Tax, w.Base, h.Gross-w.Tax
-	h.Basis = strings.Join(append(notes, w.Basis), "; ")
+	h.Basis = i18n.Join("; ", append(notes, w.Basis)...)
 	return h, nil
 }
 
@@ -252,7 +251,7 @@ func Reversal(h Honorarium) (Honorarium, error) {
 	r.ID, r.ReversesID, r.CorrectsID, r.Status = 0, h.ID, 0, Draft
 	r.JP, r.PaidJP, r.Gross, r.Tax, r.Net, r.TaxBase = -h.JP, -h.PaidJP, -h.Gross, -h.Tax, -h.Net, -h.TaxBase
 	r.ApprovedBy, r.ApprovedAt, r.PaidBy, r.PaidAt = 0, nil, 0, nil
-	r.Basis = fmt.Sprintf("reversal of honorarium %d", h.ID)
+	r.Basis = i18n.T("reversal of honorarium %d", h.ID)
 	return r, nil
 }
 

@@ -97,7 +97,7 @@ func (r *Rate) Normalize() error {
 		for _, c := range Classes() {
 			names = append(names, string(c))
 		}
-		f.Add("class", "is not a known rate class; use one of "+strings.Join(names, ", "))
+		f.Addf("class", "is not a known rate class; use one of %s", strings.Join(names, ", "))
 	}
 	switch r.Unit {
 	case PerJP, PerKali, PerKegiatan:

@@ -2,12 +2,12 @@ package incentive
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/profile"
 	"sinergi/scheduling"
 )
@@ -199,7 +199,7 @@ func (s Service) Accrue(ctx context.Context, inst, bookingID int64, class Class)
 		}
 		h.CorrectsID = corrects
 		if corrects != 0 {
-			h.Basis = fmt.Sprintf("correction of honorarium %d; %s", corrects, h.Basis)
+			h.Basis = i18n.T("correction of honorarium %d; %s", corrects, h.Basis)
 		}
 		h, err = s.Store.Insert(ctx, h)
 		if err != nil {
@@ -287,7 +287,7 @@ func (s Service) restate(ctx context.Context, inst int64, person profile.Person,
 		}
 		h.ID, h.CorrectsID, h.CreatedAt = r.ID, r.CorrectsID, r.CreatedAt
 		if r.CorrectsID != 0 {
-			h.Basis = fmt.Sprintf("correction of honorarium %d; %s", r.CorrectsID, h.Basis)
+			h.Basis = i18n.T("correction of honorarium %d; %s", r.CorrectsID, h.Basis)
 		}
 		if !sameFigures(r, h) {
 			if err := s.Store.Restate(ctx, r, h); err != nil {
@@ -302,7 +302,8 @@ func (s Service) restate(ctx context.Context, inst int64, person profile.Person,
 func sameFigures(a, b Honorarium) bool {
 	return a.Class == b.Class && a.Unit == b.Unit && a.RateID == b.RateID && a.JP == b.JP && a.PaidJP == b.PaidJP &&
 		a.Rate == b.Rate && a.Gross == b.Gross && a.Tax == b.Tax && a.Net == b.Net && a.TaxBase == b.TaxBase &&
-		a.Basis == b.Basis && a.FiscalYear == b.FiscalYear && a.Month == b.Month
+		a.Basis.In(i18n.Indonesian) == b.Basis.In(i18n.Indonesian) && a.Basis.In(i18n.English) == b.Basis.In(i18n.English) &&
+		a.FiscalYear == b.FiscalYear && a.Month == b.Month
 }
 
 // AccrueCourse drafts rows for every completed booking of a course that

@@ -42,7 +42,7 @@ func (s *Settings) Normalize(today time.Time) error {
 		}
 		switch {
 		case *x.nip == "" && *x.name != "":
-			f.Add(x.nipField, "is required with "+x.nameField)
+			f.Addf(x.nipField, "is required with %s", x.nameField)
 		case *x.nip != "" && *x.name == "":
 			f.Add(x.nameField, "is required with "+x.nipField)
 		case *x.nip != "":

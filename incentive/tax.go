@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"sinergi/i18n"
 	"sinergi/profile"
 )
 
@@ -56,8 +57,9 @@ func (t TaxRules) Progressive(base int64) int64 {
 type Withholding struct {
 	Tax int64
 	// Base is the taxed base this payment adds to the year (non-employees).
-	Base  int64
-	Basis string
+	Base int64
+	// Basis says how the tax was reached.
+	Basis i18n.Text
 }
 
 // YearTax is the PPh 21 a payee without an employment is due on a yearly
@@ -85,29 +87,29 @@ func (t TaxRules) Withhold(p profile.Person, gross int64, ytd YearToDate) (Withh
 			return Withholding{}, fmt.Errorf("no final rate for golongan %q", p.Golongan)
 		}
 		return Withholding{Tax: bp(gross, rate),
-			Basis: fmt.Sprintf("PPh 21 final %s%% for PNS golongan %s (PP 80/2010)", pct(rate), group)}, nil
+			Basis: i18n.T("PPh 21 final %s%% for PNS golongan %s (PP 80/2010)", pct(rate), group)}, nil
 	}
 	base := bp(gross, t.NonEmployeeBaseBP)
 	due := t.YearTax(p, ytd.Base+base)
 	tax := due - ytd.Withheld
-	basis := fmt.Sprintf("PPh 21 bukan pegawai: %s%% of gross = Rp%d at the Pasal 17 scale on a yearly base of Rp%d to Rp%d (PMK 168/2023)",
-		pct(t.NonEmployeeBaseBP), base, ytd.Base, ytd.Base+base)
+	basis := []i18n.Text{i18n.T("PPh 21 for non-employees: %s%% of gross = %s at the Pasal 17 scale on a yearly base of %s to %s (PMK 168/2023)",
+		pct(t.NonEmployeeBaseBP), i18n.Rupiah(base), i18n.Rupiah(ytd.Base), i18n.Rupiah(ytd.Base+base))}
 	switch {
 	case p.HasTaxID():
-		basis += fmt.Sprintf("; %s %s", strings.ToUpper(string(p.TaxIDStatus)), profile.Mask(p.TaxID))
+		basis = append(basis, i18n.T("%s %s", strings.ToUpper(string(p.TaxIDStatus)), profile.Mask(p.TaxID)))
 	case t.NoTaxIDSurchargeBP > 0 && p.TaxIDStatus != profile.TaxNone && p.TaxIDStatus != "":
-		basis += fmt.Sprintf("; +%s%%: %s status without its number", pct(t.NoTaxIDSurchargeBP), strings.ToUpper(string(p.TaxIDStatus)))
+		basis = append(basis, i18n.T("+%s%%: %s status without its number", pct(t.NoTaxIDSurchargeBP), strings.ToUpper(string(p.TaxIDStatus))))
 	case t.NoTaxIDSurchargeBP > 0:
-		basis += fmt.Sprintf("; +%s%% without NPWP/NIK", pct(t.NoTaxIDSurchargeBP))
+		basis = append(basis, i18n.T("+%s%% without NPWP/NIK", pct(t.NoTaxIDSurchargeBP)))
 	}
 	if diff := ytd.Withheld - t.YearTax(p, ytd.Base); diff != 0 {
 		way := "too little"
 		if diff > 0 {
 			way = "too much"
 		}
-		basis += fmt.Sprintf("; absorbs %s withheld %s by earlier rows that can no longer change", FormatRupiah(abs(diff)), way)
+		basis = append(basis, i18n.T("absorbs %s withheld %s by earlier rows that can no longer change", i18n.Rupiah(abs(diff)), way))
 	}
-	return Withholding{Tax: tax, Base: base, Basis: basis}, nil
+	return Withholding{Tax: tax, Base: base, Basis: i18n.Join("; ", basis...)}, nil
 }
 
 func abs(n int64) int64 {

@@ -1,6 +1,6 @@
 package matching
 
-import "fmt"
+import "sinergi/i18n"
 
 // ImpactTally counts the action plans that drew on a trainer's sessions
 // (or on a pair's) and that supervisors confirmed, and how many of those
@@ -25,11 +25,11 @@ func (t ImpactTally) smoothed() float64 {
 }
 
 // explain says, in Indonesian, what the tally rests on, after what.
-func (t ImpactTally) explain(what string) string {
+func (t ImpactTally) explain(what string) i18n.Text {
 	if t.Confirmed == 0 {
-		return fmt.Sprintf("%s: belum ada yang dikonfirmasi atasan; nilai awal %.0f%% berlaku", what, impactPrior*100)
+		return i18n.T("%s: none confirmed by supervisors yet; the prior of %.0f%% applies", what, impactPrior*100)
 	}
-	return fmt.Sprintf("%s: %d dari %d terlaksana menurut atasan (%.0f%% setelah penghalusan ke arah %.0f%%)",
+	return i18n.T("%s: %d of %d implemented according to supervisors (%.0f%% after smoothing toward %.0f%%)",
 		what, t.Implemented, t.Confirmed, t.smoothed()*100, impactPrior*100)
 }
 

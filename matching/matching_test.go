@@ -48,7 +48,7 @@ func TestBreakdownSumsToScore(t *testing.T) {
 		sum := 0
 		for _, p := range c.Breakdown {
 			sum += p.Points
-			if p.Explanation == "" {
+			if p.Explanation.Format == "" {
 				t.Fatalf("criterion %s unexplained", p.Criterion)
 			}
 		}
@@ -118,7 +118,7 @@ func TestExclusionReasons(t *testing.T) {
 	got := map[int64]string{}
 	for _, e := range res.Excluded {
 		got[e.Person.ID] = e.Constraint
-		if e.Explanation == "" {
+		if e.Explanation.Format == "" {
 			t.Errorf("%d excluded without explanation", e.Person.ID)
 		}
 	}

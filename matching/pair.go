@@ -1,11 +1,11 @@
 package matching
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"time"
 
+	"sinergi/i18n"
 	"sinergi/scheduling"
 )
 
@@ -69,12 +69,12 @@ func makePair(l, c Candidate, reqs []scheduling.Requirement) Pair {
 	together := pairImpact(l.Person, c.Person)
 	ip := int(together.smoothed()*pairImpactShare*100 + 0.5)
 	return Pair{Lead: l, CoTrainer: c, Complementarity: comp, Score: lp + cp + kp + ip, Breakdown: []Part{
-		{Criterion: "lead", Weight: 35, Value: float64(l.Score) / 10000, Points: lp, Explanation: fmt.Sprintf("%s scores %.2f as lead", l.Person.Name, float64(l.Score)/100)},
-		{Criterion: "co_trainer", Weight: 35, Value: float64(c.Score) / 10000, Points: cp, Explanation: fmt.Sprintf("%s scores %.2f as co-trainer", c.Person.Name, float64(c.Score)/100)},
+		{Criterion: "lead", Weight: 35, Value: float64(l.Score) / 10000, Points: lp, Explanation: i18n.T("%s scores %.2f as lead", l.Person.Name, float64(l.Score)/100)},
+		{Criterion: "co_trainer", Weight: 35, Value: float64(c.Score) / 10000, Points: cp, Explanation: i18n.T("%s scores %.2f as co-trainer", c.Person.Name, float64(c.Score)/100)},
 		{Criterion: "complementarity", Weight: 20, Value: comp, Points: kp,
-			Explanation: fmt.Sprintf("the co-trainer meets %d of the %d requirements the lead does not", covered, lacking)},
+			Explanation: i18n.T("the co-trainer meets %d of the %d requirements the lead does not", covered, lacking)},
 		{Criterion: "impact", Weight: pairImpactShare, Value: math.Round(together.smoothed()*1000) / 1000, Points: ip,
-			Explanation: together.explain("rencana aksi dari sesi yang diajar berdua")},
+			Explanation: together.explain("action plans from the sessions taught together")},
 	}}
 }
 

@@ -12,8 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"sinergi/i18n"
 	"sinergi/profile"
 	"sinergi/scheduling"
+	"sinergi/tz"
 )
 
 // Interval is a busy span [Start, End).
@@ -130,8 +132,10 @@ type Part struct {
 	Value float64
 	// Points is Weight × Value, in hundredths of a point; the parts of a
 	// score sum exactly to it.
-	Points      int
-	Explanation string
+	Points int
+	// Explanation says why, in a sentence the api tells in the reader's
+	// language.
+	Explanation i18n.Text
 }
 
 // Candidate is a ranked person with the reasons for the score.
@@ -147,7 +151,7 @@ type Exclusion struct {
 	Person      *Person
 	Score       int
 	Constraint  string
-	Explanation string
+	Explanation i18n.Text
 }
 
 // Result is a ranking.
@@ -302,29 +306,33 @@ const (
 	ExBusy        = "busy"
 	ExUnavailable = "unavailable"
 	ExSelf        = "already_in_session"
+	ExCoTrainer   = "co_trainer_kind"
 )
 
 // hardCheck returns the first time-independent constraint p fails.
-func hardCheck(e *entry, req *Request, month int) (string, string) {
+func hardCheck(e *entry, req *Request, month int) (string, i18n.Text) {
 	p := &e.Person
 	switch {
 	case p.Archived:
-		return ExArchived, "archived"
+		return ExArchived, i18n.T("archived")
 	case req.Role == scheduling.Lead && p.Kind != profile.Widyaiswara:
-		return ExNotLead, "only a widyaiswara can lead"
+		return ExNotLead, i18n.T("only a widyaiswara can lead")
+	case req.Role == scheduling.CoTrainer && !req.Course.MayCoTrain(p.Kind):
+		// No arguments: the hot loop checks every widyaiswara and must not allocate.
+		return ExCoTrainer, i18n.T("the course takes only practitioners as co-trainers")
 	case req.Role == scheduling.Lead && req.Course.LeadMinJenjang != "" && p.Jenjang.Rank() < req.Course.LeadMinJenjang.Rank():
-		return ExJenjang, fmt.Sprintf("the course asks for a lead of at least %s; %s is %s", req.Course.LeadMinJenjang, p.Name, p.Jenjang)
+		return ExJenjang, i18n.T("the course asks for a lead of at least %s; %s is %s", req.Course.LeadMinJenjang, p.Name, p.Jenjang)
 	case req.Course.PractitionerOutsideUnit && p.Kind == profile.Practitioner &&
 		scheduling.SameUnitPractitioner(profile.Person{Kind: p.Kind, Unit: p.Unit, Organisation: p.Organisation}, req.Course):
-		return ExSameUnit, "a practitioner from the organising unit " + req.Course.OrganisingUnit + "; the course asks for one from outside"
+		return ExSameUnit, i18n.T("a practitioner from the organising unit %s; the course asks for one from outside", req.Course.OrganisingUnit)
 	case req.Rules.MonthlyCapJP > 0 && jpOf(e.f.jpMonth, month)+req.Session.JP > req.Rules.MonthlyCapJP:
-		return ExMonthlyCap, fmt.Sprintf("%d JP already booked this month; %d more passes the cap of %d", jpOf(e.f.jpMonth, month), req.Session.JP, req.Rules.MonthlyCapJP)
+		return ExMonthlyCap, i18n.T("%d JP already booked this month; %d more passes the cap of %d", jpOf(e.f.jpMonth, month), req.Session.JP, req.Rules.MonthlyCapJP)
 	}
-	return "", ""
+	return "", i18n.Text{}
 }
 
 // timeCheck returns the first time constraint p fails for the session.
-func timeCheck(p *Person, s scheduling.Session, buffer time.Duration) (string, string) {
+func timeCheck(p *Person, s scheduling.Session, buffer time.Duration) (string, i18n.Text) {
 	start, end := s.Start, s.End
 	if s.Mode != scheduling.Online {
 		start, end = start.Add(-buffer), end.Add(buffer)
@@ -336,25 +344,26 @@ func timeCheck(p *Person, s scheduling.Session, buffer time.Duration) (string, s
 		foreign := b.InstitutionID != 0 && b.InstitutionID != s.InstitutionID
 		if foreign && b.End.After(start) && b.Start.Before(end) && (b.End.After(s.Start) && b.Start.Before(s.End) ||
 			b.Offline && s.Mode != scheduling.Online) {
-			return ExBusy, "busy at that time"
+			return ExBusy, i18n.T("busy at that time")
 		}
 		if b.SessionID == s.ID {
-			return ExSelf, "already booked on this session"
+			return ExSelf, i18n.T("already booked on this session")
 		}
 		if b.End.After(s.Start) && b.Start.Before(s.End) {
-			return ExBusy, fmt.Sprintf("booked on session %d from %s", b.SessionID, b.Start.UTC().Format(time.RFC3339))
+			loc := s.Location()
+			return ExBusy, i18n.T("booked on session %d from %s", b.SessionID, i18n.Moment{At: b.Start.In(loc), Label: tz.Label(s.Zone)})
 		}
 		if b.End.After(start) && b.Offline && s.Mode != scheduling.Online && !strings.EqualFold(b.Venue, s.Venue) {
-			return ExBusy, fmt.Sprintf("an offline session at %s is within %s", b.Venue, buffer)
+			return ExBusy, i18n.T("an offline session at %s is within %s", b.Venue, buffer)
 		}
 		if b.Start.Before(start.Add(-maxSession)) { // nothing starting earlier can reach
 			break
 		}
 	}
 	if p.Free != nil && !p.Free(s.Start, s.End) {
-		return ExUnavailable, "outside the declared availability"
+		return ExUnavailable, i18n.T("outside the declared availability")
 	}
-	return "", ""
+	return "", i18n.Text{}
 }
 
 // scored is a person's score; equal scores rank by person id, so the
@@ -464,7 +473,11 @@ func (ix *Index) rank(req Request, all []scored) Result {
 	res := Result{Considered: len(all)}
 	// Why each person failed the time check, so that explaining them does
 	// not expand their availability a second time.
-	timed := map[int32][2]string{}
+	type failed struct {
+		code string
+		why  i18n.Text
+	}
+	timed := map[int32]failed{}
 	for h.Len() > 0 && len(res.Candidates) < req.Limit {
 		s := heap.Pop(&h).(scored)
 		p := ix.at(s.idx)
@@ -472,7 +485,7 @@ func (ix *Index) rank(req Request, all []scored) Result {
 			if code, why := timeCheck(p, req.Session, req.Rules.Buffer); code != "" {
 				if req.ExcludedLimit > 0 {
 					excluded = append(excluded, s)
-					timed[s.idx] = [2]string{code, why}
+					timed[s.idx] = failed{code, why}
 				}
 				continue
 			}
@@ -486,7 +499,7 @@ func (ix *Index) rank(req Request, all []scored) Result {
 		p := ix.at(s.idx)
 		code, why := hardCheck(ix.entry(s.idx), &req, month)
 		if t, ok := timed[s.idx]; code == "" && ok {
-			code, why = t[0], t[1]
+			code, why = t.code, t.why
 		} else if code == "" {
 			code, why = timeCheck(p, req.Session, req.Rules.Buffer)
 		}
@@ -507,15 +520,15 @@ func (ix *Index) explain(p *Person, req *Request, ws [7]float64, year, month int
 	ps, total := points(ws, r)
 	names := [7]string{"expertise", "level", "rating", "load", "cost", "travel", "impact"}
 	vals := [7]float64{r.expertise, r.level, r.rating, r.load, r.cost, r.travel, r.impact}
-	texts := [7]string{
+	texts := [7]i18n.Text{
 		explainExpertise(p, req.Session.Requirements),
-		fmt.Sprintf("levels above the minimum score %.0f%% (2 levels above counts full)", r.level*100),
+		i18n.T("levels above the minimum score %.0f%% (2 levels above counts full)", r.level*100),
 		explainRating(p, req.Rules),
-		fmt.Sprintf("%d JP booked in %d against a peer mean of %.0f; %d JP this month", p.JPYear[year], year,
+		i18n.T("%d JP booked in %d against a peer mean of %.0f; %d JP this month", p.JPYear[year], year,
 			ix.load[req.Session.InstitutionID].mean(year), p.JPMonth[month]),
 		explainCost(p, req.Rules),
 		explainTravel(p, req.Session),
-		p.Impact.explain("rencana aksi dari sesi yang diajar"),
+		p.Impact.explain("action plans from the sessions taught"),
 	}
 	c := Candidate{Person: p, Score: total}
 	for i := range names {
@@ -525,9 +538,9 @@ func (ix *Index) explain(p *Person, req *Request, ws [7]float64, year, month int
 	return c
 }
 
-func explainExpertise(p *Person, reqs []scheduling.Requirement) string {
+func explainExpertise(p *Person, reqs []scheduling.Requirement) i18n.Text {
 	if len(reqs) == 0 {
-		return "the session names no required competency"
+		return i18n.T("the session names no required competency")
 	}
 	var met, short, missing []string
 	for _, q := range reqs {
@@ -541,42 +554,42 @@ func explainExpertise(p *Person, reqs []scheduling.Requirement) string {
 			missing = append(missing, q.Code)
 		}
 	}
-	parts := []string{fmt.Sprintf("meets %d of %d required competencies", len(met), len(reqs))}
+	format, args := "meets %d of %d required competencies", []any{len(met), len(reqs)}
 	if len(met) > 0 {
-		parts = append(parts, "meets "+strings.Join(met, ", "))
+		format, args = format+"; %s", append(args, i18n.T("meets %s", strings.Join(met, ", ")))
 	}
 	if len(short) > 0 {
-		parts = append(parts, "below the level in "+strings.Join(short, ", "))
+		format, args = format+"; %s", append(args, i18n.T("below the level in %s", strings.Join(short, ", ")))
 	}
 	if len(missing) > 0 {
-		parts = append(parts, "lacks "+strings.Join(missing, ", "))
+		format, args = format+"; %s", append(args, i18n.T("lacks %s", strings.Join(missing, ", ")))
 	}
-	return strings.Join(parts, "; ")
+	return i18n.T(format, args...)
 }
 
-func explainRating(p *Person, r Rules) string {
+func explainRating(p *Person, r Rules) i18n.Text {
 	if p.RatingCount == 0 {
-		return fmt.Sprintf("no evaluations yet; the prior of %.1f/4 applies", r.PriorMean)
+		return i18n.T("no evaluations yet; the prior of %.1f/4 applies", r.PriorMean)
 	}
 	smoothed := (r.PriorMean*r.PriorWeight + p.RatingMean*float64(p.RatingCount)) / (r.PriorWeight + float64(p.RatingCount))
-	return fmt.Sprintf("%.2f/4 over %d evaluations, %.2f/4 after smoothing toward %.1f", p.RatingMean, p.RatingCount, smoothed, r.PriorMean)
+	return i18n.T("%.2f/4 over %d evaluations, %.2f/4 after smoothing toward %.1f", p.RatingMean, p.RatingCount, smoothed, r.PriorMean)
 }
 
-func explainCost(p *Person, r Rules) string {
+func explainCost(p *Person, r Rules) i18n.Text {
 	rate := r.cost(p)
 	if r.BudgetPerJP == 0 || rate == 0 {
-		return "no budget per JP is set, or no rate applies; cost is neutral"
+		return i18n.T("no budget per JP is set, or no rate applies; cost is neutral")
 	}
-	return fmt.Sprintf("Rp%d per JP against a budget of Rp%d", rate, r.BudgetPerJP)
+	return i18n.T("%s per JP against a budget of %s", i18n.Rupiah(rate), i18n.Rupiah(r.BudgetPerJP))
 }
 
-func explainTravel(p *Person, s scheduling.Session) string {
+func explainTravel(p *Person, s scheduling.Session) i18n.Text {
 	switch {
 	case s.Mode == scheduling.Online:
-		return "online session: no travel"
+		return i18n.T("online session: no travel")
 	case p.Zone == s.Zone:
-		return "lives in the venue's time zone"
+		return i18n.T("lives in the venue's time zone")
 	default:
-		return fmt.Sprintf("lives in %s, the venue is in %s", p.Zone, s.Zone)
+		return i18n.T("lives in %s, the venue is in %s", p.Zone, s.Zone)
 	}
 }

@@ -26,7 +26,7 @@ func TestAnotherInstitutionsBookingIsOnlyBusy(t *testing.T) {
 		t.Fatalf("excluded %v, candidates %v", res.Excluded, res.Candidates)
 	}
 	for _, e := range res.Excluded {
-		if e.Constraint != ExBusy || strings.Contains(e.Explanation, "77") || strings.Contains(e.Explanation, "Rahasia") {
+		if e.Constraint != ExBusy || strings.Contains(e.Explanation.String(), "77") || strings.Contains(e.Explanation.String(), "Rahasia") {
 			t.Errorf("person %d: %s %q", e.Person.ID, e.Constraint, e.Explanation)
 		}
 	}

@@ -21,6 +21,7 @@ type bookingRow struct {
 	Status        string
 	Start         time.Time
 	End           time.Time
+	Zone          string
 	UID           string `gorm:"column:uid"`
 	Sequence      int
 	Flags         []byte
@@ -31,9 +32,10 @@ type bookingRow struct {
 	UpdatedAt     time.Time
 }
 
-// bookingSelect reads bookings with their range split into two columns.
+// bookingSelect reads bookings with their range split into two columns
+// and the venue zone of their session.
 const bookingSelect = `SELECT id, institution_id, session_id, person_id, role, status, lower(during) AS start,
-	upper(during) AS "end", uid, sequence, flags, forced, actual_jp, version, created_at, updated_at FROM bookings`
+	upper(during) AS "end", (SELECT zone FROM sessions WHERE sessions.id = bookings.session_id) AS zone, uid, sequence, flags, forced, actual_jp, version, created_at, updated_at FROM bookings`
 
 func (r bookingRow) toDomain() scheduling.Booking {
 	flags := []string{}
@@ -44,7 +46,7 @@ func (r bookingRow) toDomain() scheduling.Booking {
 	}
 	return scheduling.Booking{ID: r.ID, InstitutionID: r.InstitutionID, SessionID: r.SessionID, PersonID: r.PersonID,
 		Role: scheduling.Role(r.Role), Status: scheduling.Status(r.Status),
-		During: scheduling.Interval{Start: r.Start.UTC(), End: r.End.UTC()}, UID: r.UID, Sequence: r.Sequence, Flags: flags,
+		During: scheduling.Interval{Start: r.Start.UTC(), End: r.End.UTC()}, Zone: r.Zone, UID: r.UID, Sequence: r.Sequence, Flags: flags,
 		Forced: r.Forced, ActualJP: jp, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/incentive"
 	"sinergi/scheduling"
 )
@@ -197,6 +198,7 @@ type honorariumRow struct {
 	Net           int64
 	TaxBase       int64
 	Basis         string
+	BasisEN       string `gorm:"column:basis_en"`
 	FiscalYear    int
 	Month         int
 	Status        string
@@ -213,8 +215,8 @@ func (honorariumRow) TableName() string { return "honoraria" }
 func honorariumToRow(h incentive.Honorarium) honorariumRow {
 	return honorariumRow{ID: h.ID, InstitutionID: h.InstitutionID, BookingID: h.BookingID, PersonID: h.PersonID, CourseID: h.CourseID,
 		SessionID: h.SessionID, ReversesID: nullable(h.ReversesID), CorrectsID: nullable(h.CorrectsID), Class: string(h.Class), Unit: string(h.Unit), RateID: nullable(h.RateID),
-		JP: h.JP, PaidJP: h.PaidJP, Rate: h.Rate, Gross: h.Gross, Tax: h.Tax, Net: h.Net, TaxBase: h.TaxBase, Basis: h.Basis,
-		FiscalYear: h.FiscalYear, Month: h.Month, Status: string(h.Status), ApprovedBy: nullable(h.ApprovedBy), ApprovedAt: h.ApprovedAt,
+		JP: h.JP, PaidJP: h.PaidJP, Rate: h.Rate, Gross: h.Gross, Tax: h.Tax, Net: h.Net, TaxBase: h.TaxBase,
+		Basis: h.Basis.In(i18n.Indonesian), BasisEN: h.Basis.In(i18n.English), FiscalYear: h.FiscalYear, Month: h.Month, Status: string(h.Status), ApprovedBy: nullable(h.ApprovedBy), ApprovedAt: h.ApprovedAt,
 		PaidBy: nullable(h.PaidBy), PaidAt: h.PaidAt, CreatedAt: h.CreatedAt}
 }
 
@@ -222,7 +224,7 @@ func (r honorariumRow) toDomain() incentive.Honorarium {
 	return incentive.Honorarium{ID: r.ID, InstitutionID: r.InstitutionID, BookingID: r.BookingID, PersonID: r.PersonID,
 		CourseID: r.CourseID, SessionID: r.SessionID, ReversesID: deref(r.ReversesID), CorrectsID: deref(r.CorrectsID), Class: incentive.Class(r.Class),
 		Unit: incentive.Unit(r.Unit), RateID: deref(r.RateID), JP: r.JP, PaidJP: r.PaidJP, Rate: r.Rate, Gross: r.Gross, Tax: r.Tax,
-		Net: r.Net, TaxBase: r.TaxBase, Basis: r.Basis, FiscalYear: r.FiscalYear, Month: r.Month, Status: incentive.Status(r.Status),
+		Net: r.Net, TaxBase: r.TaxBase, Basis: i18n.Stored(r.Basis, r.BasisEN), FiscalYear: r.FiscalYear, Month: r.Month, Status: incentive.Status(r.Status),
 		ApprovedBy: deref(r.ApprovedBy), ApprovedAt: r.ApprovedAt, PaidBy: deref(r.PaidBy), PaidAt: r.PaidAt, CreatedAt: r.CreatedAt,
 		SessionEnd: r.SessionEnd}
 }

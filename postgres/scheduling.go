@@ -33,6 +33,7 @@ type courseRow struct {
 	EndDate                 time.Time `gorm:"type:date"`
 	LeadMinJenjang          *string
 	PractitionerOutsideUnit bool
+	CoTrainers              string
 	Version                 int
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
@@ -44,7 +45,7 @@ func (r courseRow) toDomain() scheduling.Course {
 	return scheduling.Course{ID: r.ID, InstitutionID: r.InstitutionID, Name: r.Name, OrganisingUnit: r.OrganisingUnit,
 		Funding: scheduling.Funding(r.Funding), Region: r.Region, StartDate: dateOnly(r.StartDate), EndDate: dateOnly(r.EndDate),
 		LeadMinJenjang: profile.Jenjang(value(r.LeadMinJenjang)), PractitionerOutsideUnit: r.PractitionerOutsideUnit,
-		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		CoTrainers: scheduling.CoTrainers(r.CoTrainers), Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // dateOnly keeps the calendar date of a DATE column as UTC midnight.
@@ -101,7 +102,7 @@ func (r sessionRow) toDomain() scheduling.Session {
 func (s SchedulingStore) CreateCourse(ctx context.Context, c scheduling.Course) (scheduling.Course, error) {
 	row := courseRow{InstitutionID: c.InstitutionID, Name: c.Name, OrganisingUnit: c.OrganisingUnit, Funding: string(c.Funding),
 		Region: c.Region, StartDate: c.StartDate, EndDate: c.EndDate, LeadMinJenjang: optional(string(c.LeadMinJenjang)),
-		PractitionerOutsideUnit: c.PractitionerOutsideUnit, Version: 1}
+		PractitionerOutsideUnit: c.PractitionerOutsideUnit, CoTrainers: string(c.CoTrainers), Version: 1}
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("insert course: %w", err)
@@ -403,12 +404,54 @@ func (s SchedulingStore) Booked(ctx context.Context, personID int64, from, to ti
 }
 
 // ListCourses implements scheduling.Store.
-func (s SchedulingStore) ListCourses(ctx context.Context, inst, after int64, limit int) ([]scheduling.Course, error) {
-	var rows []courseRow
-	if err := conn(ctx, s.DB).Where("institution_id = ? AND id > ?", inst, after).Order("id").Limit(limit).Find(&rows).Error; err != nil {
+func (s SchedulingStore) ListCourses(ctx context.Context, inst, after int64, limit int) ([]scheduling.CourseSummary, error) {
+	var rows []struct {
+		Course       courseRow `gorm:"embedded"`
+		SessionCount int
+	}
+	err := conn(ctx, s.DB).Raw(`SELECT c.*, (SELECT count(*) FROM sessions s WHERE s.course_id = c.id) AS session_count
+		FROM courses c WHERE c.institution_id = ? AND c.id > ? ORDER BY c.id LIMIT ?`, inst, after, limit).Scan(&rows).Error
+	if err != nil {
 		return nil, fmt.Errorf("list courses: %w", err)
 	}
-	out := make([]scheduling.Course, len(rows))
+	out := make([]scheduling.CourseSummary, len(rows))
+	for i, r := range rows {
+		out[i] = scheduling.CourseSummary{Course: r.Course.toDomain(), Sessions: r.SessionCount}
+	}
+	return out, nil
+}
+
+// ListSessions implements scheduling.Store: keyset paging on (starts_at,
+// id), which the index sessions_institution_start_idx serves.
+func (s SchedulingStore) ListSessions(ctx context.Context, inst int64, f scheduling.SessionFilter) ([]scheduling.Session, error) {
+	q := conn(ctx, s.DB).Where("institution_id = ?", inst)
+	if !f.From.IsZero() {
+		q = q.Where("starts_at >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		q = q.Where("starts_at < ?", f.To)
+	}
+	if f.CourseID != 0 {
+		q = q.Where("course_id = ?", f.CourseID)
+	}
+	if f.Zone != "" {
+		q = q.Where("zone = ?", f.Zone)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", string(f.Status))
+	}
+	if f.Unstaffed != "" {
+		q = q.Where(`NOT EXISTS (SELECT 1 FROM bookings b WHERE b.session_id = sessions.id AND b.role = ?
+			AND booking_active(b.status))`, string(f.Unstaffed))
+	}
+	if f.After != nil {
+		q = q.Where("(starts_at, id) > (?, ?)", f.After.Start, f.After.ID)
+	}
+	var rows []sessionRow
+	if err := q.Order("starts_at, id").Limit(f.Limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	out := make([]scheduling.Session, len(rows))
 	for i, r := range rows {
 		out[i] = r.toDomain()
 	}

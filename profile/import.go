@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sinergi/errs"
+	"sinergi/i18n"
 )
 
 // ImportColumns are the roster template's columns, in order. Staff keep
@@ -131,7 +132,7 @@ type Importer struct {
 // ErrImportRejected is returned with the report when an application is
 // refused because some row is broken; nothing was changed.
 var ErrImportRejected = errs.New(errs.Invalid, "import_rejected",
-	"berkas tidak diterapkan: perbaiki setiap baris yang dilaporkan lalu kirim lagi; tidak ada data yang diubah")
+	"the file was not applied: fix every reported row and send it again; nothing was changed")
 
 // errRollback ends the transaction of a dry run or a refused application.
 var errRollback = errors.New("roll back")
@@ -573,12 +574,13 @@ func fieldProblems(err error) [][2]string {
 		return [][2]string{{"", err.Error()}}
 	}
 	out := make([][2]string, 0, len(e.Fields))
-	for field, problem := range e.Fields {
+	for field := range e.Fields {
 		col := field
 		if c, ok := importColumn[field]; ok {
 			col = c
 		}
-		out = append(out, [2]string{col, Indonesian(problem)})
+		t := e.FieldText(field)
+		out = append(out, [2]string{col, i18n.Sprintf(i18n.Indonesian, t.Format, t.Args...)})
 	}
 	slices.SortFunc(out, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
 	return out

@@ -286,7 +286,7 @@ func (p *Person) checkWidyaiswara(f errs.Fields) {
 		}
 	}
 	if ValidGolongan(p.Golongan) {
-		f.Add("golongan", "does not fit jenjang "+string(p.Jenjang)+" (allowed: "+strings.Join(allowed, ", ")+")")
+		f.Addf("golongan", "does not fit jenjang %s (allowed: %s)", string(p.Jenjang), strings.Join(allowed, ", "))
 	}
 }
 

@@ -193,7 +193,7 @@ func (a *Availability) Normalize() error {
 	for i, w := range a.Windows {
 		at := fmt.Sprintf("windows[%d]", i)
 		if _, err := w.rule(loc); err != nil {
-			f.Add(at+".rrule", "is not a usable RRULE: "+err.Error())
+			f.Addf(at+".rrule", "is not a usable RRULE: %s", err.Error())
 		}
 		if w.Start < 0 || w.End > 24*60 || w.End <= w.Start {
 			f.Add(at+".end", "must be after start, within the same day")

@@ -80,6 +80,8 @@ type Booking struct {
 	Status        Status
 	// During is the session's time, held by the booking while active.
 	During Interval
+	// Zone is the venue's zone, in which the booking's times are told.
+	Zone string
 	// UID and Sequence identify the booking's calendar event.
 	UID      string
 	Sequence int

@@ -36,6 +36,26 @@ const (
 	Hybrid  Mode = "hybrid"
 )
 
+// CoTrainers says who may be a course's co-trainer.
+type CoTrainers string
+
+// Who may co-train. The service exists to put people from the field next
+// to widyaiswara, so practitioners alone is the default.
+const (
+	PractitionersOnly           CoTrainers = "practitioners"
+	PractitionersAndWidyaiswara CoTrainers = "practitioners_and_widyaiswara"
+)
+
+// MayCoTrain reports whether a person of kind k may co-train the course.
+func (c Course) MayCoTrain(k profile.Kind) bool {
+	return k == profile.Practitioner || (k == profile.Widyaiswara && c.CoTrainers == PractitionersAndWidyaiswara)
+}
+
+// ErrCoTrainerKind refuses a widyaiswara as co-trainer of a course that
+// takes practitioners only.
+var ErrCoTrainerKind = errs.New(errs.Invalid, "co_trainer_not_allowed",
+	"the course takes only practitioners as co-trainers; set co_trainers to practitioners_and_widyaiswara to allow widyaiswara")
+
 // Course is a training programme organised by one unit of an institution.
 type Course struct {
 	ID             int64
@@ -51,9 +71,12 @@ type Course struct {
 	// PractitionerOutsideUnit asks for co-trainers from outside the
 	// organising unit (the rule that lets them be paid as penceramah).
 	PractitionerOutsideUnit bool
-	Version                 int
-	CreatedAt               time.Time
-	UpdatedAt               time.Time
+	// CoTrainers says who may co-train: practitioners (the default), or
+	// practitioners and widyaiswara.
+	CoTrainers CoTrainers
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Normalize checks a course.
@@ -89,6 +112,13 @@ func (c *Course) Normalize() error {
 	checkLine(f, "region", c.Region, 100)
 	checkWhen(f, "start_date", c.StartDate)
 	checkWhen(f, "end_date", c.EndDate)
+	switch c.CoTrainers {
+	case "":
+		c.CoTrainers = PractitionersOnly
+	case PractitionersOnly, PractitionersAndWidyaiswara:
+	default:
+		f.Add("co_trainers", "must be practitioners or practitioners_and_widyaiswara")
+	}
 	if c.LeadMinJenjang != "" && c.LeadMinJenjang.Rank() == 0 {
 		f.Add("lead_min_jenjang", "must be ahli_pertama, ahli_muda, ahli_madya or ahli_utama")
 	}
@@ -184,7 +214,7 @@ func (s *Session) Normalize(course Course) error {
 		minutes := int(s.End.Sub(s.Start) / time.Minute)
 		if s.JP == 0 {
 			if minutes%JPMinutes != 0 || s.End.Sub(s.Start)%time.Minute != 0 {
-				f.Add("jp", "the session lasts "+strconv.Itoa(minutes)+" minutes, not a whole number of 45-minute JP; give jp explicitly")
+				f.Addf("jp", "the session lasts %d minutes, not a whole number of 45-minute JP; give jp explicitly", minutes)
 			} else {
 				s.JP = minutes / JPMinutes
 			}
@@ -194,7 +224,7 @@ func (s *Session) Normalize(course Course) error {
 		if loc, err := tz.Load(s.Zone); err == nil {
 			day := civilDate(s.Start.In(loc))
 			if day.Before(course.StartDate) || day.After(course.EndDate) {
-				f.Add("start", "falls outside the course dates "+course.StartDate.Format(time.DateOnly)+" to "+course.EndDate.Format(time.DateOnly))
+				f.Addf("start", "falls outside the course dates %s to %s", course.StartDate.Format(time.DateOnly), course.EndDate.Format(time.DateOnly))
 			}
 		}
 	}

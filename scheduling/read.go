@@ -15,11 +15,6 @@ func (s Service) CourseSessions(ctx context.Context, inst, courseID int64) ([]Se
 	return s.Store.CourseSessions(ctx, inst, courseID)
 }
 
-// ListCourses pages an institution's courses by id.
-func (s Service) ListCourses(ctx context.Context, inst, after int64, limit int) ([]Course, error) {
-	return s.Store.ListCourses(ctx, inst, after, limit)
-}
-
 // Session reads a session of inst.
 func (s Service) Session(ctx context.Context, inst, id int64) (Session, error) {
 	return s.Store.Session(ctx, inst, id)
@@ -28,16 +23,6 @@ func (s Service) Session(ctx context.Context, inst, id int64) (Session, error) {
 // SessionBookings lists a session's bookings.
 func (s Service) SessionBookings(ctx context.Context, inst, sessionID int64) ([]Booking, error) {
 	return s.Store.SessionBookings(ctx, inst, sessionID)
-}
-
-// Booking reads a booking within scope.
-func (s Service) Booking(ctx context.Context, scope Scope, id int64) (Booking, error) {
-	return s.Store.Booking(ctx, scope, id)
-}
-
-// ListBookings pages the bookings within scope.
-func (s Service) ListBookings(ctx context.Context, scope Scope, f BookingFilter) ([]Booking, error) {
-	return s.Store.ListBookings(ctx, scope, f)
 }
 
 // Availability reads a person's availability; the caller has checked the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/profile"
 	"sinergi/tz"
 )
@@ -33,8 +34,8 @@ func Clash(inst int64, b Booked) error {
 		return ErrDoubleBooked.WithMessage("the person is busy at that time")
 	}
 	loc := tz.MustLoad(b.Zone)
-	return ErrDoubleBooked.WithMessage("the person is already booked on session %d (%q) from %s to %s %s",
-		b.SessionID, b.Topic, b.Start.In(loc).Format("2006-01-02 15:04"), b.End.In(loc).Format("15:04"), tz.Label(b.Zone)).
+	return ErrDoubleBooked.WithMessage("the person is already booked on session %d (%q), %s",
+		b.SessionID, b.Topic, i18n.Span{Start: b.Start.In(loc), End: b.End.In(loc), Label: tz.Label(b.Zone)}).
 		WithDetails(map[string]any{"booking_id": b.BookingID, "session_id": b.SessionID, "topic": b.Topic,
 			"start": b.Start.In(loc).Format(time.RFC3339), "end": b.End.In(loc).Format(time.RFC3339)})
 }
@@ -55,8 +56,10 @@ type Store interface {
 	Session(ctx context.Context, inst, id int64) (Session, error)
 	SessionBookings(ctx context.Context, inst, sessionID int64) ([]Booking, error)
 	// ListCourses lists an institution's courses with ids above after,
-	// oldest first.
-	ListCourses(ctx context.Context, inst, after int64, limit int) ([]Course, error)
+	// oldest first, with their session counts.
+	ListCourses(ctx context.Context, inst, after int64, limit int) ([]CourseSummary, error)
+	// ListSessions lists an institution's sessions by start and id.
+	ListSessions(ctx context.Context, inst int64, f SessionFilter) ([]Session, error)
 	// ListBookings lists bookings within scope with ids above f.After.
 	ListBookings(ctx context.Context, scope Scope, f BookingFilter) ([]Booking, error)
 	CourseSessions(ctx context.Context, inst, courseID int64) ([]Session, error)
@@ -396,6 +399,10 @@ func (s Service) book(ctx context.Context, inst int64, r BookRequest) (Booking, 
 			return Booking{}, errs.Invalidf("person_id", "the course asks for a lead of at least %s; this person is %s",
 				course.LeadMinJenjang, person.Jenjang)
 		}
+	}
+	if r.Role == CoTrainer && !course.MayCoTrain(person.Kind) {
+		return Booking{}, ErrCoTrainerKind.WithDetails(map[string]any{"person_id": person.ID, "kind": string(person.Kind),
+			"co_trainers": string(course.CoTrainers)})
 	}
 	b := Booking{InstitutionID: inst, SessionID: sess.ID, PersonID: person.ID, Role: r.Role, Status: Proposed,
 		During: Interval{sess.Start, sess.End}, UID: s.uid(), Forced: r.Force, Version: 1, Flags: []string{}}

@@ -59,7 +59,7 @@ func (in *Institution) Normalize() error {
 		kindOK = kindOK || k == in.Kind
 	}
 	if !kindOK {
-		f.Add("kind", "must be one of "+strings.Join(InstitutionKinds, ", "))
+		f.Addf("kind", "must be one of %s", strings.Join(InstitutionKinds, ", "))
 	}
 	if !tz.Valid(in.Zone) {
 		f.Add("zone", "must be one of Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura")

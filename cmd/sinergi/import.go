@@ -13,6 +13,7 @@ import (
 
 	"sinergi/audit"
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/internal/sheet"
 	"sinergi/postgres"
 	"sinergi/profile"
@@ -53,6 +54,10 @@ func importCmd(ctx context.Context, db *gorm.DB, w io.Writer, code string, files
 	}
 	table, err := sheet.Read(body)
 	if err != nil {
+		if e, ok := errs.As(err); ok { // staff read it: in Indonesian
+			t := e.Text()
+			return fmt.Errorf("%s: %s", files[0], i18n.Sprintf(i18n.Indonesian, t.Format, t.Args...))
+		}
 		return fmt.Errorf("%s: %w", files[0], err)
 	}
 	inst, err := postgres.TenantStore{DB: db}.InstitutionByCode(ctx, code)

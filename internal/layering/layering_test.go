@@ -11,7 +11,7 @@ import (
 // only point to a lower level. calendar stands beside the domains and uses
 // only the leaves.
 var level = map[string]int{
-	"sinergi/errs": 0, "sinergi/tz": 0, "sinergi/audit": 0, "sinergi/idempotency": 0,
+	"sinergi/errs": 0, "sinergi/tz": 0, "sinergi/i18n": 0, "sinergi/audit": 0, "sinergi/idempotency": 0,
 	"sinergi/profile": 1, "sinergi/tenant": 1, "sinergi/calendar": 1, "sinergi/internal/sheet": 1,
 	"sinergi/scheduling": 2,
 	"sinergi/matching":   3,

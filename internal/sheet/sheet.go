@@ -26,7 +26,7 @@ const (
 
 // ErrUnreadable is returned for a body that is neither XLSX nor CSV.
 var ErrUnreadable = errs.New(errs.Invalid, "unreadable_file",
-	"berkas tidak dapat dibaca: kirim XLSX (Excel) atau CSV UTF-8 dengan baris pertama berisi nama kolom")
+	"the file cannot be read: send XLSX (Excel) or UTF-8 CSV whose first row names the columns")
 
 // Detect names the format of body: XLSX when it is a ZIP archive, else CSV.
 func Detect(body []byte) string {
@@ -49,7 +49,7 @@ func Read(body []byte) ([][]string, error) {
 func readXLSX(body []byte) ([][]string, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(body))
 	if err != nil {
-		return nil, ErrUnreadable.WithMessage("berkas XLSX tidak dapat dibuka: %v", err)
+		return nil, ErrUnreadable.WithMessage("the XLSX file cannot be opened: %v", err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
@@ -59,7 +59,7 @@ func readXLSX(body []byte) ([][]string, error) {
 	// Raw values: a NIP typed as a number must not come back as 1.97E+17.
 	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, ErrUnreadable.WithMessage("lembar %q tidak dapat dibaca: %v", sheets[0], err)
+		return nil, ErrUnreadable.WithMessage("sheet %q cannot be read: %v", sheets[0], err)
 	}
 	return rows, nil
 }
@@ -67,7 +67,7 @@ func readXLSX(body []byte) ([][]string, error) {
 func readCSV(body []byte) ([][]string, error) {
 	body = bytes.TrimPrefix(body, []byte("\ufeff"))
 	if !utf8.Valid(body) {
-		return nil, ErrUnreadable.WithMessage("berkas CSV harus UTF-8 (pilih \"CSV UTF-8\" saat menyimpan dari Excel)")
+		return nil, ErrUnreadable.WithMessage("a CSV file must be UTF-8 (choose \"CSV UTF-8\" when saving from Excel)")
 	}
 	first, _, _ := bytes.Cut(body, []byte("\n"))
 	r := csv.NewReader(bytes.NewReader(body))
@@ -83,7 +83,7 @@ func readCSV(body []byte) ([][]string, error) {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, ErrUnreadable.WithMessage("berkas CSV tidak dapat dibaca: %v", err)
+			return nil, ErrUnreadable.WithMessage("the CSV file cannot be read: %v", err)
 		}
 		rows = append(rows, rec)
 	}
