@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +17,7 @@ import (
 	"sinergi/api"
 	"sinergi/calendar"
 	"sinergi/certification"
+	"sinergi/console"
 	"sinergi/evaluation"
 	"sinergi/incentive"
 	"sinergi/matching"
@@ -61,8 +64,13 @@ type App struct {
 	Postman      calendar.Postman
 	Replies      calendar.Processor
 	Idempotency  postgres.IdempotencyStore
-	// API is the HTTP handler.
-	API *api.Server
+	// Accounts signs people in to the console.
+	Accounts tenant.Accounts
+	// API is the HTTP API; Console the web console under /console/.
+	API     *api.Server
+	Console *console.Server
+	// Handler serves both: what `sinergi serve` listens with.
+	Handler http.Handler
 }
 
 // New builds the object graph over db.
@@ -92,6 +100,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
 		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling)}
 	a.Idempotency = postgres.IdempotencyStore{DB: db}
+	a.Accounts = tenant.Accounts{Store: postgres.AccountStore{DB: db, Now: now}, Tx: a.Tx, Mail: a.Postman, Now: now}
 	srv, err := api.New(api.Deps{
 		Tenants:           a.Tenants,
 		People:            a.People,
@@ -120,7 +129,30 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.API = srv
+	a.Console, err = console.New(console.Deps{Accounts: a.Accounts, Tenants: a.Tenants, People: a.People,
+		Scheduling: a.Scheduling, Matching: a.Matching, Incentives: a.Incentives, Certificates: a.Certificates,
+		Feeds: a.Outbox.CalendarStore, BaseURL: cfg.BaseURL, Log: cfg.Log, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	a.Handler = mount(a.API, a.Console)
 	return a, nil
+}
+
+// mount serves the console under /console/ and everything else from the
+// API; neither knows of the other.
+func mount(apiHandler, consoleHandler http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/console" {
+			http.Redirect(w, r, console.Prefix, http.StatusMovedPermanently)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, console.Prefix) {
+			consoleHandler.ServeHTTP(w, r)
+			return
+		}
+		apiHandler.ServeHTTP(w, r)
+	})
 }
 
 // notifier queues a booking's calendar message through the postman.

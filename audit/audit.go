@@ -14,6 +14,8 @@ type Actor struct {
 	InstitutionID int64
 	// PersonID is set for trainer keys.
 	PersonID int64
+	// UserID is the console user who acted, or 0 for a key or the command line.
+	UserID int64
 	// RequestID ties the change to an access-log line.
 	RequestID string
 }

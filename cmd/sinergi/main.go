@@ -53,6 +53,8 @@ commands:
   import FILE --institution CODE [--apply]
                    check a roster spreadsheet (XLSX or CSV) and, with --apply, upsert it
   worker           send queued mail (serve runs one too unless --worker=false)
+  user create --email ADDRESS --role staff|admin [--institution CODE] [--name NAME] [--password-stdin]
+                   add a console user; prints a one-time password unless one is read from stdin
   keys list|rotate list the certificate signing keys, or retire the active one and make a new one
   verify-credential -keys FILE|URL [-status FILE|URL] FILE
                    check an Open Badges credential offline: proof, issuer key (against the key set)
@@ -114,6 +116,19 @@ func run(args []string) error {
 			log.Info("mail worker running")
 			w.Run(ctx)
 			return nil
+		})
+	case "user":
+		inst := fs.String("institution", "", "code of the user's institution (staff)")
+		email := fs.String("email", "", "the user's e-mail, used to sign in")
+		name := fs.String("name", "", "the user's name")
+		role := fs.String("role", "staff", "staff or admin")
+		stdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+		pos, err := parseInterleaved(fs, rest)
+		if err != nil {
+			return err
+		}
+		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+			return userCmd(ctx, db, os.Stdout, os.Stdin, pos, *inst, *email, *name, *role, *stdin)
 		})
 	case "keys":
 		if err := fs.Parse(rest); err != nil {
@@ -206,7 +221,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")
 	}
 	go purge(ctx, a.Idempotency, postgres.MatchingStore{DB: db}, log)
-	handler := a.API
+	handler := a.Handler
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
 		Handler:           handler,
