@@ -1,0 +1,317 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"sinergi/errs"
+	"sinergi/tenant"
+)
+
+func TestSignInAndPages(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	if r := c.get("/console/dashboard"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/console/login") {
+		t.Fatalf("signed out, the dashboard answered %d %q; want a redirect to sign-in", r.Status, r.Location)
+	}
+	if r := c.login(e.staffA, "salah sekali"); r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "E-mail atau kata sandi salah") {
+		t.Fatalf("a wrong password answered %d", r.Status)
+	}
+	r := c.login(e.staffA, password)
+	if r.Status != http.StatusSeeOther || r.Location != "/console/dashboard" {
+		t.Fatalf("sign-in answered %d %q", r.Status, r.Location)
+	}
+	for _, p := range []string{"/console/dashboard", "/console/courses", "/console/people", "/console/honoraria", "/console/users",
+		fmt.Sprintf("/console/courses/%d", e.courseOf(t, e.sessionB))} {
+		r := c.get(p)
+		want := http.StatusOK
+		if strings.HasPrefix(p, "/console/courses/") {
+			want = http.StatusNotFound // B's course
+		}
+		if r.Status != want {
+			t.Errorf("GET %s: %d, want %d", p, r.Status, want)
+		}
+	}
+}
+
+func (e *env) courseOf(t *testing.T, session int64) int64 {
+	var id int64
+	must(t, e.db.Raw("SELECT course_id FROM sessions WHERE id = ?", session).Scan(&id).Error)
+	return id
+}
+
+// A form posted from another site is refused before it reaches a handler,
+// whatever cookie it carries.
+func TestCrossSitePostRefused(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	form := url.Values{"name": {"Pelatihan Palsu"}, "organising_unit": {"X"}, "funding": {"APBD"}, "region": {"X"},
+		"start_date": {"2026-12-01"}, "end_date": {"2026-12-02"}}
+	for _, h := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
+		r := c.do("POST", "/console/courses", form, h...)
+		if r.Status != http.StatusForbidden {
+			t.Errorf("POST with %s: %s answered %d, want 403", h[0], h[1], r.Status)
+		}
+	}
+	var n int64
+	must(t, e.db.Raw("SELECT count(*) FROM courses WHERE name = 'Pelatihan Palsu'").Scan(&n).Error)
+	if n != 0 {
+		t.Fatalf("a cross-site post made %d courses", n)
+	}
+	// The same form from the console's own page goes through.
+	r := c.do("POST", "/console/courses", form, "Sec-Fetch-Site", "same-origin", "Origin", e.srv.URL)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("a same-origin post answered %d: %s", r.Status, r.Body)
+	}
+}
+
+// Another institution's records are missing pages: reading or acting on
+// them answers 404 and changes nothing.
+func TestAnotherInstitutionIs404(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	if r := c.get(fmt.Sprintf("/console/sessions/%d", e.sessionB)); r.Status != http.StatusNotFound || strings.Contains(r.Body, "Sesi rahasia B") {
+		t.Fatalf("B's session answered %d to A's staff", r.Status)
+	}
+	if r := c.post(fmt.Sprintf("/console/sessions/%d/bookings", e.sessionB), url.Values{"person_id": {fmt.Sprint(e.practitioner)},
+		"role": {"co_trainer"}}); r.Status != http.StatusNotFound {
+		t.Fatalf("booking onto B's session answered %d", r.Status)
+	}
+	// B books someone; A cannot move that booking.
+	cb := e.client()
+	cb.login(e.staffB, password)
+	var bID int64
+	must(t, e.db.Raw(`INSERT INTO people (institution_id, kind, name, email, organisation, unit, employment, zone)
+		VALUES (?, 'practitioner', 'Orang B', 'orang@b.id', 'Instansi B', 'Unit', 'non_asn', 'Asia/Jakarta') RETURNING id`, e.instB).Scan(&bID).Error)
+	r := cb.post(fmt.Sprintf("/console/sessions/%d/bookings", e.sessionB), url.Values{"person_id": {fmt.Sprint(bID)}, "role": {"co_trainer"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("B's own booking answered %d: %s", r.Status, r.Body)
+	}
+	var booking int64
+	must(t, e.db.Raw("SELECT id FROM bookings WHERE session_id = ?", e.sessionB).Scan(&booking).Error)
+	if r := c.post(fmt.Sprintf("/console/bookings/%d/status", booking), url.Values{"to": {"cancelled"}}); r.Status != http.StatusNotFound {
+		t.Fatalf("A cancelling B's booking answered %d", r.Status)
+	}
+	var status string
+	must(t, e.db.Raw("SELECT status FROM bookings WHERE id = ?", booking).Scan(&status).Error)
+	if status != "proposed" {
+		t.Fatalf("B's booking is %s after A's attempt", status)
+	}
+}
+
+// A session id planted in the browser before sign-in is not the one after
+// it, and no longer works.
+func TestSessionFixationImpossible(t *testing.T) {
+	e := newEnv(t)
+	attacker := e.client()
+	attacker.login(e.staffA, password)
+	planted := attacker.cookie()
+	if planted == "" {
+		t.Fatal("no session cookie after sign-in")
+	}
+	victim := e.client()
+	victim.setCookie(planted)
+	victim.login(e.staffB, password)
+	if got := victim.cookie(); got == planted || got == "" {
+		t.Fatalf("the session id after sign-in is %q, the planted one was %q", got, planted)
+	}
+	if r := victim.get("/console/dashboard"); r.Status != http.StatusOK {
+		t.Fatalf("the victim's new session answered %d", r.Status)
+	}
+	// The planted id was ended at sign-in: the attacker cannot ride it.
+	if r := attacker.get("/console/dashboard"); r.Status != http.StatusSeeOther {
+		t.Fatalf("the planted session still answers %d after the victim signed in", r.Status)
+	}
+	// An id the server never issued is never adopted.
+	other := e.client()
+	other.setCookie("snrg_chosen-by-the-attacker")
+	other.login(e.staffA, password)
+	if other.cookie() == "snrg_chosen-by-the-attacker" {
+		t.Fatal("sign-in kept an id chosen by the client")
+	}
+	var stored int64
+	must(t, e.db.Raw("SELECT count(*) FROM web_sessions WHERE hash = sha256(?::bytea)", victim.cookie()).Scan(&stored).Error)
+	if stored != 1 {
+		t.Fatalf("the session id is not stored hashed (%d rows match its SHA-256)", stored)
+	}
+}
+
+// A stolen cookie dies when its owner signs out everywhere.
+func TestSignOutEverywhereKillsStolenCookie(t *testing.T) {
+	e := newEnv(t)
+	owner := e.client()
+	owner.login(e.staffA, password)
+	thief := e.client()
+	thief.setCookie(owner.cookie())
+	if r := thief.get("/console/dashboard"); r.Status != http.StatusOK {
+		t.Fatalf("the copied cookie answered %d before sign-out", r.Status)
+	}
+	laptop := e.client()
+	laptop.login(e.staffA, password)
+	if r := owner.post("/console/logout-everywhere", url.Values{}); r.Status != http.StatusSeeOther {
+		t.Fatalf("sign-out everywhere answered %d", r.Status)
+	}
+	for name, c := range map[string]*client{"stolen": thief, "other device": laptop} {
+		if r := c.get("/console/dashboard"); r.Status != http.StatusSeeOther {
+			t.Errorf("the %s cookie answered %d after sign-out everywhere", name, r.Status)
+		}
+	}
+	var n int64
+	must(t, e.db.Raw(`SELECT count(*) FROM audit_log WHERE action = 'sign_out_everywhere' AND actor_user_id IS NOT NULL`).Scan(&n).Error)
+	if n != 1 {
+		t.Fatalf("%d audit rows for sign-out everywhere naming the user, want 1", n)
+	}
+}
+
+// Five failures for an address refuse the next attempt, even with the
+// right password, until the window has passed.
+func TestSignInThrottled(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	for i := 0; i < tenant.DefaultMaxFailures; i++ {
+		if r := c.login(e.staffA, fmt.Sprintf("tebakan-%d", i)); r.Status != http.StatusUnauthorized {
+			t.Fatalf("failure %d answered %d", i+1, r.Status)
+		}
+	}
+	r := c.login(e.staffA, password)
+	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "Terlalu banyak percobaan") || c.cookie() != "" {
+		t.Fatalf("the sixth attempt answered %d (cookie %q), want 429 and no session", r.Status, c.cookie())
+	}
+	// Another address is not held up by these failures.
+	if r := e.client().login(e.staffB, password); r.Status != http.StatusSeeOther {
+		t.Fatalf("another user's sign-in answered %d", r.Status)
+	}
+	e.advance(tenant.DefaultFailureWindow + time.Second)
+	if r := c.login(e.staffA, password); r.Status != http.StatusSeeOther {
+		t.Fatalf("after the window, sign-in answered %d", r.Status)
+	}
+}
+
+func TestSessionExpiry(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	e.advance(tenant.DefaultIdleTimeout - time.Minute)
+	if r := c.get("/console/dashboard"); r.Status != http.StatusOK {
+		t.Fatalf("inside the idle timeout: %d", r.Status)
+	}
+	e.advance(tenant.DefaultIdleTimeout + time.Second)
+	if r := c.get("/console/dashboard"); r.Status != http.StatusSeeOther {
+		t.Fatalf("after the idle timeout: %d, want a redirect to sign-in", r.Status)
+	}
+	// Used every hour, a session still ends at its absolute age.
+	c.login(e.staffA, password)
+	for age := time.Hour; age < tenant.DefaultMaxAge; age += time.Hour {
+		e.advance(time.Hour)
+		if r := c.get("/console/dashboard"); r.Status != http.StatusOK {
+			t.Fatalf("after %v of use: %d", age, r.Status)
+		}
+	}
+	e.advance(time.Hour)
+	if r := c.get("/console/dashboard"); r.Status != http.StatusSeeOther {
+		t.Fatalf("past the absolute age: %d", r.Status)
+	}
+}
+
+// A trainer's sign-in link works once, only for a short while, and an
+// address nobody has gets the same answer and no mail.
+func TestSignInLink(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	r := c.post("/console/trainer/login", url.Values{"email": {"Marthen@Example.id"}})
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "tautan masuk sudah dikirim") {
+		t.Fatalf("asking for a link answered %d", r.Status)
+	}
+	nobody := c.post("/console/trainer/login", url.Values{"email": {"siapa@entah.id"}})
+	if nobody.Status != r.Status || !strings.Contains(nobody.Body, "tautan masuk sudah dikirim") {
+		t.Fatalf("an unknown address answered differently: %d", nobody.Status)
+	}
+	var queued int64
+	must(t, e.db.Raw("SELECT count(*) FROM outbox WHERE kind = 'SIGNIN'").Scan(&queued).Error)
+	if queued != 1 {
+		t.Fatalf("%d sign-in mails queued, want 1", queued)
+	}
+	link := e.signInLink("marthen@example.id")
+	token := link[strings.LastIndex(link, "/")+1:]
+	var stored int64
+	must(t, e.db.Raw("SELECT count(*) FROM login_links WHERE hash = sha256(?::bytea)", token).Scan(&stored).Error)
+	if stored != 1 {
+		t.Fatal("the link token is not stored hashed")
+	}
+	path := strings.TrimPrefix(link, e.srv.URL)
+	// Opening the link (as a mail scanner would) does not spend it.
+	if r := c.get(path); r.Status != http.StatusOK {
+		t.Fatalf("opening the link: %d", r.Status)
+	}
+	if r := c.post(path, url.Values{}); r.Status != http.StatusSeeOther || r.Location != "/console/trainer" {
+		t.Fatalf("using the link: %d %q", r.Status, r.Location)
+	}
+	if r := c.get("/console/trainer"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Marthen Rumbiak") {
+		t.Fatalf("the portal answered %d", r.Status)
+	}
+	// A trainer is not staff.
+	if r := c.get("/console/dashboard"); r.Status != http.StatusForbidden {
+		t.Fatalf("a trainer on the staff dashboard: %d", r.Status)
+	}
+	if r := e.client().post(path, url.Values{}); r.Status != http.StatusUnauthorized {
+		t.Fatalf("a second use of the link answered %d", r.Status)
+	}
+	c.post("/console/trainer/login", url.Values{"email": {"marthen@example.id"}})
+	late := strings.TrimPrefix(e.signInLink("marthen@example.id"), e.srv.URL)
+	e.advance(tenant.DefaultLinkTTL + time.Second)
+	if r := e.client().post(late, url.Values{}); r.Status != http.StatusUnauthorized {
+		t.Fatalf("an expired link answered %d", r.Status)
+	}
+}
+
+// Form errors come from the domain's validation, next to their fields.
+func TestFieldErrorsInPlace(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	r := c.post("/console/courses", url.Values{"name": {"ab"}, "organising_unit": {""}, "funding": {"APBD"}, "region": {"Sulsel"},
+		"start_date": {"2026-12-05"}, "end_date": {"2026-12-01"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("an invalid course answered %d", r.Status)
+	}
+	for _, f := range []string{"name", "organising_unit", "end_date"} {
+		if !strings.Contains(r.Body, `id="f-`+f+`-err"`) || !strings.Contains(r.Body, `aria-describedby="f-`+f+`-err"`) {
+			t.Errorf("no error shown next to %s", f)
+		}
+	}
+	if !strings.Contains(r.Body, `value="Sulsel"`) {
+		t.Error("the submitted values are not shown again")
+	}
+}
+
+// The CLI's and the console's users are made by the same use case; a
+// short password is a field error.
+func TestCreateUserRules(t *testing.T) {
+	e := newEnv(t)
+	_, _, err := e.app.Accounts.CreateUser(context.Background(), tenant.User{InstitutionID: e.instA, Email: "x@y.id", Role: tenant.Staff}, "pendek")
+	if ee, ok := errs.As(err); !ok || ee.Fields["password"] == "" {
+		t.Fatalf("a short password gave %v", err)
+	}
+	_, pw, err := e.app.Accounts.CreateUser(context.Background(), tenant.User{InstitutionID: e.instA, Email: e.staffA, Role: tenant.Staff}, "")
+	if !errorsIs(err, tenant.ErrDuplicateUser) || pw != "" {
+		t.Fatalf("a second user with one e-mail gave %v", err)
+	}
+	var hash string
+	must(t, e.db.Raw("SELECT password_hash FROM users WHERE email = ?", e.staffA).Scan(&hash).Error)
+	if !strings.HasPrefix(hash, "$argon2id$v=19$") || !tenant.CheckPassword(hash, password) || tenant.CheckPassword(hash, password+"x") {
+		t.Fatalf("the stored hash %q is not an argon2id hash of the password", hash)
+	}
+}
+
+func errorsIs(err, target error) bool {
+	e, ok := errs.As(err)
+	t, _ := errs.As(target)
+	return ok && t != nil && e.Code == t.Code
+}
