@@ -242,6 +242,17 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		t.Fatalf("the honorarium is %q, want paid", status)
 	}
 
+	// A new institution names its certificate signer in the settings.
+	run(t, staff, "open settings", chromedp.Navigate(base+"/console/settings"), chromedp.WaitVisible("#cert-set-h", chromedp.ByQuery))
+	check(t, staff, "settings")
+	signer := map[string]string{"#f-signer_name": "Dr. Andi Makkasau, M.Pd.", "#f-signer_title": "Kepala BPSDM Provinsi A",
+		"#f-signer_nip": "12345"}
+	run(t, staff, "a signer with a bad NIP", setForm(signer), chromedp.Click(`form[action$="/certificates"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("#f-signer_nip-err", chromedp.ByQuery))
+	signer["#f-signer_nip"] = "196805121994031007"
+	run(t, staff, "save the signer", setForm(signer), chromedp.Click(`form[action$="/certificates"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("p.flash", chromedp.ByQuery))
+
 	// Certificates for the course: issue, download, verify.
 	run(t, staff, "dashboard after the journey", chromedp.Navigate(base+"/console/dashboard"), chromedp.WaitVisible("#week-h", chromedp.ByQuery))
 	run(t, staff, "issue the certificate", chromedp.Navigate(base+"/console/courses"),

@@ -20,7 +20,6 @@ import (
 
 	"sinergi/app"
 	"sinergi/audit"
-	"sinergi/certification"
 	"sinergi/incentive"
 	"sinergi/internal/pgtest"
 	"sinergi/profile"
@@ -103,7 +102,6 @@ func newEnv(t testing.TB) *env {
 			Region: "Sulawesi Selatan", Class: c, Unit: incentive.PerJP, Amount: 300000, Source: "uji"})
 		must(t, err)
 	}
-	must(t, a.Certificates.PutSettings(ctx, e.instA, certSettings()))
 	cb, err := a.Scheduling.CreateCourse(ctx, e.instB, scheduling.Course{Name: "Pelatihan Pusdiklat B", OrganisingUnit: "Bidang Diklat",
 		Funding: scheduling.APBN, Region: "DKI Jakarta", StartDate: day(2026, 12, 1), EndDate: day(2026, 12, 5)})
 	must(t, err)
@@ -200,9 +198,4 @@ func (e *env) signInLink(to string) string {
 		e.t.Fatalf("no sign-in link queued for %s", to)
 	}
 	return string(m)
-}
-
-func certSettings() certification.Settings {
-	return certification.Settings{Template: certification.DefaultTemplate, SignerName: "Dr. Andi Makkasau, M.Pd.",
-		SignerTitle: "Kepala BPSDM Provinsi A", SignerNIP: "196805121994031007"}
 }

@@ -315,3 +315,24 @@ func errorsIs(err, target error) bool {
 	t, _ := errs.As(target)
 	return ok && t != nil && e.Code == t.Code
 }
+
+// The language a user picks is remembered for their next sign-in.
+func TestEnglishRemembered(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	if r := c.get("/console/dashboard"); !strings.Contains(r.Body, "<h1>Beranda</h1>") || !strings.Contains(r.Body, `lang="id"`) {
+		t.Fatal("the dashboard is not in Indonesian first")
+	}
+	if r := c.post("/console/lang", url.Values{"lang": {"en"}, "next": {"/console/dashboard"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("switching language answered %d", r.Status)
+	}
+	other := e.client()
+	other.login(e.staffA, password)
+	if r := other.get("/console/dashboard"); !strings.Contains(r.Body, "<h1>Dashboard</h1>") || !strings.Contains(r.Body, `lang="en"`) {
+		t.Fatal("the next sign-in is not in English")
+	}
+	if r := c.post("/console/lang", url.Values{"lang": {"fr"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown language answered %d", r.Status)
+	}
+}

@@ -171,6 +171,9 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /console/certificates/{id}/pdf", staff(s.certificatePDF))
 	mux.HandleFunc("POST /console/certificates/{id}/revoke", staff(s.revokeCertificate))
 	mux.HandleFunc("GET /console/people", staff(s.people))
+	mux.HandleFunc("GET /console/settings", staff(s.settings))
+	mux.HandleFunc("POST /console/settings/certificates", staff(s.saveCertSettings))
+	mux.HandleFunc("POST /console/settings/honoraria", staff(s.saveIncentiveSettings))
 	mux.HandleFunc("GET /console/users", staff(s.users))
 	mux.HandleFunc("POST /console/users", staff(s.createUser))
 

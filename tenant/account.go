@@ -190,7 +190,10 @@ func (a Accounts) CreateUser(ctx context.Context, u User, password string) (User
 		return User{}, "", err
 	}
 	out, err := a.Store.CreateUser(ctx, u, hash)
-	return out, password, err
+	if err != nil {
+		return User{}, "", err
+	}
+	return out, password, nil
 }
 
 // SignIn checks an e-mail and password and opens a new session, returning
