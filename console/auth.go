@@ -46,11 +46,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSession(w, secret)
-	def := Prefix + "dashboard"
-	if u.Role == tenant.Admin {
-		def = Prefix + "users"
-	}
-	http.Redirect(w, r, safeNext(r.PostForm.Get("next"), def), http.StatusSeeOther)
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next"), home(u.Role)), http.StatusSeeOther)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"sinergi/tenant"
 )
 
 // axeSource is axe-core's axe.min.js from its npm package (testdata/).
@@ -285,4 +287,15 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		t.Fatalf("another institution's session shows %q", missing)
 	}
 	check(t, staff, "not found")
+
+	// Sign out, and in again as the platform admin.
+	_, _, err := e.app.Accounts.CreateUser(context.Background(), tenant.User{Email: "admin@sinergi.example.id", Role: tenant.Admin}, password)
+	must(t, err)
+	run(t, staff, "sign out", chromedp.Click(`form[action="/console/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("#f-password", chromedp.ByQuery),
+		chromedp.SendKeys("#f-email", "admin@sinergi.example.id", chromedp.ByQuery),
+		chromedp.SendKeys("#f-password", password, chromedp.ByQuery),
+		chromedp.Click("form button.primary", chromedp.ByQuery),
+		chromedp.WaitVisible("#first-h", chromedp.ByQuery))
+	check(t, staff, "admin")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -334,5 +335,32 @@ func TestEnglishRemembered(t *testing.T) {
 	}
 	if r := c.post("/console/lang", url.Values{"lang": {"fr"}}); r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("an unknown language answered %d", r.Status)
+	}
+}
+
+// The platform admin creates an institution's first staff user in the
+// console; that user signs in, and staff cannot reach the admin page.
+func TestAdminCreatesFirstStaffUser(t *testing.T) {
+	e := newEnv(t)
+	_, _, err := e.app.Accounts.CreateUser(context.Background(), tenant.User{Email: "admin@sinergi.example.id", Role: tenant.Admin}, password)
+	must(t, err)
+	admin := e.client()
+	if r := admin.login("admin@sinergi.example.id", password); r.Location != "/console/admin" {
+		t.Fatalf("the admin lands on %q", r.Location)
+	}
+	r := admin.post("/console/admin/users", url.Values{"institution": {fmt.Sprint(e.instB)}, "email": {"kepala@pusdiklat-b.go.id"}})
+	m := regexp.MustCompile(`<code id="new-password">([^<]+)</code>`).FindStringSubmatch(r.Body)
+	if r.Status != http.StatusOK || m == nil {
+		t.Fatalf("creating the first user answered %d without a one-time password", r.Status)
+	}
+	staff := e.client()
+	if r := staff.login("kepala@pusdiklat-b.go.id", m[1]); r.Location != "/console/dashboard" {
+		t.Fatalf("the new user's sign-in went to %q (%d)", r.Location, r.Status)
+	}
+	if r := staff.get("/console/admin"); r.Status != http.StatusForbidden {
+		t.Fatalf("staff on the admin page: %d", r.Status)
+	}
+	if r := admin.post("/console/admin/users", url.Values{"institution": {"999999"}, "email": {"x@y.id"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown institution answered %d", r.Status)
 	}
 }

@@ -146,7 +146,11 @@ func (s *Server) routes() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /console/assets/{name}", s.asset)
 	mux.HandleFunc("GET /console/{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, Prefix+"dashboard", http.StatusSeeOther)
+		to := Prefix + "dashboard"
+		if sess, err := s.Accounts.Resume(r.Context(), s.secret(r)); err == nil {
+			to = home(sess.User.Role)
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 	})
 	mux.HandleFunc("GET /console/login", s.loginPage)
 	mux.HandleFunc("POST /console/login", s.login)
@@ -177,6 +181,9 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /console/users", staff(s.users))
 	mux.HandleFunc("POST /console/users", staff(s.createUser))
 
+	mux.HandleFunc("GET /console/admin", s.signedIn(s.admin, tenant.Admin))
+	mux.HandleFunc("POST /console/admin/users", s.signedIn(s.adminCreateUser, tenant.Admin))
+
 	mux.HandleFunc("GET /console/trainer/login", s.trainerLoginPage)
 	mux.HandleFunc("POST /console/trainer/login", s.trainerLogin)
 	mux.HandleFunc("GET /console/trainer/link/{token}", s.linkPage)
@@ -202,6 +209,17 @@ func (s *Server) routes() {
 		fmt.Fprintln(w, msg("id", "cross_site"))
 	}))
 	s.handler = s.headers(s.recover(cop.Handler(mux)))
+}
+
+// home is the first page of a role.
+func home(r tenant.Role) string {
+	switch r {
+	case tenant.Admin:
+		return Prefix + "admin"
+	case tenant.Trainer:
+		return Prefix + "trainer"
+	}
+	return Prefix + "dashboard"
 }
 
 // headers sets the security headers of every console response.
