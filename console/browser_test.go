@@ -263,6 +263,12 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		chromedp.Click(`form[action$="/certificates"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`//td[text()="Marthen Rumbiak"]`, chromedp.BySearch))
 	check(t, staff, "course with a certificate")
+	var courseURL string
+	run(t, staff, "propose a whole-course assignment", chromedp.Location(&courseURL),
+		chromedp.Click(`form[action$="/assignments"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("#proposal", chromedp.ByQuery))
+	check(t, staff, "assignment proposal")
+	run(t, staff, "back to the course", chromedp.Navigate(courseURL), chromedp.WaitVisible("#certs-h", chromedp.ByQuery))
 	var pdf, verifyURL string
 	run(t, staff, "download the PDF",
 		chromedp.Evaluate(`fetch(document.querySelector('a[href$="/pdf"]').href).then(r => r.status + ' ' + r.headers.get('content-type'))`, &pdf,
@@ -277,7 +283,7 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		t.Fatalf("the verification page says %q", verdict)
 	}
 
-	for _, p := range []string{"/console/people", "/console/people?q=Marthen", "/console/users", "/console/honoraria"} {
+	for _, p := range []string{"/console/people", "/console/people?q=Marthen&kind=practitioner", "/console/users", "/console/honoraria"} {
 		run(t, staff, "open "+p, chromedp.Navigate(base+p), chromedp.WaitVisible("main h1", chromedp.ByQuery))
 		check(t, staff, p)
 	}

@@ -364,3 +364,43 @@ func TestAdminCreatesFirstStaffUser(t *testing.T) {
 		t.Fatalf("an unknown institution answered %d", r.Status)
 	}
 }
+
+// Whole-course assignment: propose, review the proposal, apply it; the
+// bookings are made by the same use case as a one-click booking.
+func TestWholeCourseAssignment(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	r := c.post("/console/courses", url.Values{"name": {"Pelatihan Penugasan"}, "organising_unit": {"Bidang PKM"}, "funding": {"APBD"},
+		"region": {"Sulawesi Selatan"}, "start_date": {"2026-12-07"}, "end_date": {"2026-12-08"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("course: %d %s", r.Status, r.Body)
+	}
+	course := r.Location[:strings.Index(r.Location, "?")]
+	for _, d := range []string{"2026-12-07", "2026-12-08"} {
+		r := c.post(course+"/sessions", url.Values{"topic": {"Sesi " + d}, "zone": {"Asia/Makassar"}, "start": {d + "T08:00"},
+			"end": {d + "T09:30"}, "mode": {"online"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("session %s: %d", d, r.Status)
+		}
+	}
+	r = c.post(course+"/assignments", url.Values{"co_trainers_per_session": {"1"}})
+	if r.Status != http.StatusOK || strings.Count(r.Body, "Marthen Rumbiak") != 2 {
+		t.Fatalf("the proposal answered %d and names the practitioner %d times, want 2", r.Status, strings.Count(r.Body, "Marthen Rumbiak"))
+	}
+	m := regexp.MustCompile(`action="(/console/courses/\d+/assignments/\d+/apply)"`).FindStringSubmatch(r.Body)
+	if m == nil {
+		t.Fatal("the proposal has no apply form")
+	}
+	if r := c.post(m[1], url.Values{}); r.Status != http.StatusSeeOther {
+		t.Fatalf("apply: %d %s", r.Status, r.Body)
+	}
+	var n int64
+	must(t, e.db.Raw(`SELECT count(*) FROM bookings WHERE person_id = ? AND status = 'proposed'`, e.practitioner).Scan(&n).Error)
+	if n != 2 {
+		t.Fatalf("%d bookings after applying, want 2", n)
+	}
+	if r := c.post(m[1], url.Values{}); r.Status != http.StatusConflict {
+		t.Fatalf("applying twice answered %d", r.Status)
+	}
+}

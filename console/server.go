@@ -167,6 +167,8 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /console/courses/{id}", staff(s.course))
 	mux.HandleFunc("POST /console/courses/{id}/sessions", staff(s.createSession))
 	mux.HandleFunc("POST /console/courses/{id}/certificates", staff(s.issueCertificates))
+	mux.HandleFunc("POST /console/courses/{id}/assignments", staff(s.propose))
+	mux.HandleFunc("POST /console/courses/{id}/assignments/{aid}/apply", staff(s.applyProposal))
 	mux.HandleFunc("GET /console/sessions/{id}", staff(s.session))
 	mux.HandleFunc("POST /console/sessions/{id}/bookings", staff(s.book))
 	mux.HandleFunc("POST /console/bookings/{id}/status", staff(s.transition))

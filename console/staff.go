@@ -311,6 +311,7 @@ type sessionView struct {
 	Role       string
 	Result     matching.Result
 	Board      []boardLine
+	Pairs      []matching.Pair
 	LocalTimes [][2]string
 }
 
@@ -349,7 +350,12 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := sessionView{page: p, Session: line(sess, c.Name), Course: c, Role: role, Result: res, Board: board}
+	pairs, err := s.Matching.Pairs(ctx, inst, id, 3)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v := sessionView{page: p, Session: line(sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs}
 	for _, z := range []string{"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"} {
 		loc := tz.MustLoad(z)
 		v.LocalTimes = append(v.LocalTimes, [2]string{tz.Label(z), sess.Start.In(loc).Format("15:04") + "–" + sess.End.In(loc).Format("15:04")})
@@ -526,16 +532,25 @@ func (s *Server) revokeCertificate(w http.ResponseWriter, r *http.Request, u ten
 
 type peopleView struct {
 	page
-	Q, Kind string
-	People  []profile.Person
-	Next    string
+	Q, Kind, Competency string
+	MinLevel            int
+	Competencies        []profile.Competency
+	People              []profile.Person
+	Next                string
 }
 
 func (s *Server) people(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	q := r.URL.Query()
-	v := peopleView{page: newPage(r, &u, "people"), Q: q.Get("q"), Kind: q.Get("kind")}
+	v := peopleView{page: newPage(r, &u, "people"), Q: q.Get("q"), Kind: q.Get("kind"), Competency: q.Get("competency")}
+	v.MinLevel, _ = strconv.Atoi(q.Get("min_level"))
+	comps, err := s.People.Competencies(r.Context(), u.InstitutionID)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v.Competencies = comps
 	pg, err := s.People.ListPeople(r.Context(), u.InstitutionID, profile.Filter{Q: v.Q, Kind: profile.Kind(v.Kind),
-		Limit: pageSize, Cursor: q.Get("cursor"), Sort: "name"})
+		Competency: v.Competency, MinLevel: v.MinLevel, Limit: pageSize, Cursor: q.Get("cursor"), Sort: "name"})
 	if err != nil {
 		v.withError(err)
 		v.Title = v.T("people_title")
