@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -242,6 +243,24 @@ func TestJourneysInTheBrowser(t *testing.T) {
 	must(t, e.db.Raw(`SELECT h.status FROM honoraria h JOIN bookings b ON b.id = h.booking_id WHERE b.person_id = ?`, e.practitioner).Scan(&status).Error)
 	if status != "paid" {
 		t.Fatalf("the honorarium is %q, want paid", status)
+	}
+
+	// Reversing a payment asks to confirm first (htmx's hx-confirm): the
+	// dialog is accepted and the reversal row is added.
+	var dialogs atomic.Int32
+	chromedp.ListenTarget(staff, func(ev any) {
+		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			dialogs.Add(1)
+			go func() { _ = chromedp.Run(staff, page.HandleJavaScriptDialog(true)) }()
+		}
+	})
+	run(t, staff, "reverse the payment", chromedp.Navigate(base+"/console/honoraria?status=paid"), clearFlash,
+		chromedp.Click(`//td[text()="Marthen Rumbiak"]/..//form[contains(@action,"/reverse")]/button`, chromedp.BySearch),
+		chromedp.WaitVisible("p.flash", chromedp.ByQuery))
+	var reversals int64
+	must(t, e.db.Raw(`SELECT count(*) FROM honoraria WHERE reverses_id IS NOT NULL`).Scan(&reversals).Error)
+	if dialogs.Load() != 1 || reversals != 1 {
+		t.Fatalf("%d confirmation dialogs and %d reversal rows, want 1 and 1", dialogs.Load(), reversals)
 	}
 
 	// A new institution names its certificate signer in the settings.
