@@ -404,3 +404,25 @@ func TestWholeCourseAssignment(t *testing.T) {
 		t.Fatalf("applying twice answered %d", r.Status)
 	}
 }
+
+// Purging leaves the live session and drops what can no longer be used.
+func TestPurgeEndedSessions(t *testing.T) {
+	e := newEnv(t)
+	idle := e.client()
+	idle.login(e.staffA, password)
+	e.client().login(e.staffA, "salah-salah-salah")
+	e.advance(tenant.DefaultIdleTimeout + time.Minute)
+	live := e.client()
+	live.login(e.staffB, password)
+	n, err := e.app.Accounts.Purge(context.Background())
+	must(t, err)
+	var sessions, failures int64
+	must(t, e.db.Raw("SELECT count(*) FROM web_sessions").Scan(&sessions).Error)
+	must(t, e.db.Raw("SELECT count(*) FROM login_failures").Scan(&failures).Error)
+	if n != 2 || sessions != 1 || failures != 0 {
+		t.Fatalf("purged %d rows, %d sessions and %d failures left; want 2, 1 and 0", n, sessions, failures)
+	}
+	if r := live.get("/console/dashboard"); r.Status != http.StatusOK {
+		t.Fatalf("the live session answered %d after the purge", r.Status)
+	}
+}

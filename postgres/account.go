@@ -217,3 +217,23 @@ func (s AccountStore) ConsumeLoginLink(ctx context.Context, hash []byte, now tim
 	}
 	return ids[0], nil
 }
+
+// Purge implements tenant.AccountStore.
+func (s AccountStore) Purge(ctx context.Context, now, idleBefore, failuresBefore time.Time) (int64, error) {
+	var n int64
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM web_sessions WHERE expires_at <= ? OR last_seen_at <= ?`, []any{now, idleBefore}},
+		{`DELETE FROM login_links WHERE used_at IS NOT NULL OR expires_at <= ?`, []any{now}},
+		{`DELETE FROM login_failures WHERE at <= ?`, []any{failuresBefore}},
+	} {
+		res := conn(ctx, s.DB).Exec(q.sql, q.args...)
+		if res.Error != nil {
+			return n, res.Error
+		}
+		n += res.RowsAffected
+	}
+	return n, nil
+}

@@ -85,6 +85,10 @@ type AccountStore interface {
 	ClearFailures(ctx context.Context, email string) error
 
 	CreateLoginLink(ctx context.Context, userID int64, hash []byte, now, expires time.Time) error
+	// Purge deletes sessions ended before idleBefore (last use) or now
+	// (absolute end), used or expired links and failures older than
+	// failuresBefore, returning how many rows went.
+	Purge(ctx context.Context, now, idleBefore, failuresBefore time.Time) (int64, error)
 	// ConsumeLoginLink marks an unused, unexpired link used and returns its
 	// user; any other link is ErrLinkInvalid.
 	ConsumeLoginLink(ctx context.Context, hash []byte, now time.Time) (int64, error)
@@ -280,6 +284,14 @@ func (a Accounts) Resume(ctx context.Context, secret string) (WebSession, error)
 		s.LastSeenAt = now
 	}
 	return s, nil
+}
+
+// Purge deletes what can no longer be used: ended sessions, spent or
+// expired links and failures outside the throttling window.
+func (a Accounts) Purge(ctx context.Context) (int64, error) {
+	now := a.now()
+	return a.Store.Purge(ctx, now, now.Add(-orDefault(a.IdleTimeout, DefaultIdleTimeout)),
+		now.Add(-orDefault(a.FailureWindow, DefaultFailureWindow)))
 }
 
 // SignOut ends one session.

@@ -220,7 +220,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 	} else if cfg.SMTPURL == "" {
 		log.Warn("SMTP_URL is not set: invitations wait in the outbox until it is")
 	}
-	go purge(ctx, a.Idempotency, postgres.MatchingStore{DB: db}, log)
+	go purge(ctx, a.Idempotency, postgres.MatchingStore{DB: db}, a.Accounts, log)
 	handler := a.Handler
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
@@ -290,9 +290,10 @@ func mailWorker(cfg config, outbox postgres.OutboxStore, log *slog.Logger) (cale
 	return calendar.Worker{Store: outbox, Send: smtp.Send, Interval: 5 * time.Second, Batch: 20, MaxAttempts: 10, Log: log}, nil
 }
 
-// purge drops, hourly, remembered responses older than a day and matching
-// change records too old for any replica to patch from.
-func purge(ctx context.Context, store postgres.IdempotencyStore, ms postgres.MatchingStore, log *slog.Logger) {
+// purge drops, hourly, remembered responses older than a day, matching
+// change records too old for any replica to patch from, and ended console
+// sessions, spent sign-in links and old sign-in failures.
+func purge(ctx context.Context, store postgres.IdempotencyStore, ms postgres.MatchingStore, accounts tenant.Accounts, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -303,6 +304,11 @@ func purge(ctx context.Context, store postgres.IdempotencyStore, ms postgres.Mat
 		}
 		if err := ms.PurgeChanges(ctx, 200000); err != nil && ctx.Err() == nil {
 			log.Warn("purge matching changes", "err", err)
+		}
+		if n, err := accounts.Purge(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge console sessions", "err", err)
+		} else if n > 0 {
+			log.Info("purged ended console sessions, links and failures", "count", n)
 		}
 		select {
 		case <-ctx.Done():
