@@ -306,6 +306,13 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		run(t, staff, "open "+p, chromedp.Navigate(base+p), chromedp.WaitVisible("main h1", chromedp.ByQuery))
 		check(t, staff, p)
 	}
+	var weekText string
+	run(t, staff, "the week", chromedp.Navigate(base+"/console/week?from=2026-11-22"), chromedp.WaitVisible("main h1", chromedp.ByQuery),
+		chromedp.Text(`//section[h2[starts-with(text(),"Sen 23-11-2026")]]`, &weekText, chromedp.BySearch))
+	if !strings.Contains(weekText, "Manajemen Risiko Bencana") || !strings.Contains(weekText, "09:15–10:00 WITA") {
+		t.Fatalf("Monday in the week view reads %q", weekText)
+	}
+	check(t, staff, "week")
 	var missing string
 	run(t, staff, "a missing page", chromedp.Navigate(base+fmt.Sprintf("/console/sessions/%d", e.sessionB)), chromedp.Text("main", &missing, chromedp.ByQuery))
 	if !strings.Contains(missing, "tidak ditemukan") {

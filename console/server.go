@@ -162,6 +162,7 @@ func (s *Server) routes() {
 		return s.signedIn(h, tenant.Staff)
 	}
 	mux.HandleFunc("GET /console/dashboard", staff(s.dashboard))
+	mux.HandleFunc("GET /console/week", staff(s.week))
 	mux.HandleFunc("GET /console/courses", staff(s.courses))
 	mux.HandleFunc("POST /console/courses", staff(s.createCourse))
 	mux.HandleFunc("GET /console/courses/{id}", staff(s.course))

@@ -312,7 +312,14 @@ type sessionView struct {
 	Result     matching.Result
 	Board      []boardLine
 	Pairs      []matching.Pair
+	Slots      []slotLine
 	LocalTimes [][2]string
+}
+
+// slotLine is a time the best pair is free together, in the venue zone.
+type slotLine struct {
+	When string
+	Pair matching.Pair
 }
 
 func (s *Server) session(w http.ResponseWriter, r *http.Request, u tenant.User) {
@@ -356,6 +363,18 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		return
 	}
 	v := sessionView{page: p, Session: line(sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs}
+	// Free times only help before the session is staffed; a course longer
+	// than the search window gets none.
+	if len(board) == 0 {
+		slots, err := s.Matching.Slots(ctx, inst, id, c.StartDate, c.EndDate.AddDate(0, 0, 1), 3)
+		if err != nil && errs.KindOf(err) != errs.Invalid {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		for _, sl := range slots {
+			v.Slots = append(v.Slots, slotLine{When: hari(when(scheduling.Session{Start: sl.Start, End: sl.End, Zone: sess.Zone})), Pair: sl.Pair})
+		}
+	}
 	for _, z := range []string{"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"} {
 		loc := tz.MustLoad(z)
 		v.LocalTimes = append(v.LocalTimes, [2]string{tz.Label(z), sess.Start.In(loc).Format("15:04") + "–" + sess.End.In(loc).Format("15:04")})
