@@ -306,6 +306,9 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		run(t, staff, "open "+p, chromedp.Navigate(base+p), chromedp.WaitVisible("main h1", chromedp.ByQuery))
 		check(t, staff, p)
 	}
+	run(t, staff, "a person's page", chromedp.Navigate(base+"/console/people?q=Marthen"),
+		chromedp.Click(`//a[text()="Marthen Rumbiak"]`, chromedp.BySearch), chromedp.WaitVisible("#f-name", chromedp.ByQuery))
+	check(t, staff, "person")
 	var weekText string
 	run(t, staff, "the week", chromedp.Navigate(base+"/console/week?from=2026-11-22"), chromedp.WaitVisible("main h1", chromedp.ByQuery),
 		chromedp.Text(`//section[h2[starts-with(text(),"Sen 23-11-2026")]]`, &weekText, chromedp.BySearch))

@@ -426,3 +426,45 @@ func TestPurgeEndedSessions(t *testing.T) {
 		t.Fatalf("the live session answered %d after the purge", r.Status)
 	}
 }
+
+// Editing a roster entry goes through profile.Service.Update with its
+// validation and version check; archiving asks first and is audited.
+func TestEditAndArchivePerson(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	path := fmt.Sprintf("/console/people/%d", e.practitioner)
+	r := c.get(path)
+	m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(r.Body)
+	if r.Status != http.StatusOK || m == nil {
+		t.Fatalf("the person page answered %d", r.Status)
+	}
+	form := url.Values{"version": {m[1]}, "name": {"M"}, "email": {"marthen@example.id"}, "organisation": {"BPBD Provinsi Papua"},
+		"unit": {"Logistik"}, "zone": {"Asia/Jayapura"}}
+	if r := c.post(path, form); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-name-err"`) {
+		t.Fatalf("a one-letter name answered %d", r.Status)
+	}
+	form.Set("name", "Marthen Rumbiak, S.T.")
+	if r := c.post(path, form); r.Status != http.StatusSeeOther {
+		t.Fatalf("saving answered %d: %s", r.Status, r.Body)
+	}
+	if r := c.post(path, form); r.Status != http.StatusConflict || !strings.Contains(r.Body, "Marthen Rumbiak, S.T.") {
+		t.Fatalf("saving from a stale form answered %d", r.Status)
+	}
+	if r := c.post(path+"/archive", url.Values{}); r.Status != http.StatusSeeOther {
+		t.Fatalf("archiving answered %d", r.Status)
+	}
+	var archived bool
+	must(t, e.db.Raw("SELECT archived_at IS NOT NULL FROM people WHERE id = ?", e.practitioner).Scan(&archived).Error)
+	if !archived {
+		t.Fatal("the person is not archived")
+	}
+	cb := e.client()
+	cb.login(e.staffB, password)
+	if r := cb.get(path); r.Status != http.StatusNotFound {
+		t.Fatalf("B reading A's person: %d", r.Status)
+	}
+	if r := cb.post(path+"/archive", url.Values{}); r.Status != http.StatusNotFound {
+		t.Fatalf("B archiving A's person: %d", r.Status)
+	}
+}
