@@ -245,6 +245,14 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		t.Fatalf("the honorarium is %q, want paid", status)
 	}
 
+	var csvText string
+	run(t, staff, "the year's export", chromedp.Navigate(base+"/console/honoraria"), chromedp.WaitVisible("main h1", chromedp.ByQuery),
+		chromedp.Evaluate(`fetch(document.querySelector('a[href*="export/csv"]').href).then(r => r.text())`, &csvText,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if !strings.Contains(csvText, "Marthen Rumbiak") || !strings.Contains(csvText, "dibayar") {
+		t.Fatalf("the year's CSV export reads %q", csvText)
+	}
+
 	// Reversing a payment asks to confirm first (htmx's hx-confirm): the
 	// dialog is accepted and the reversal row is added.
 	var dialogs atomic.Int32
@@ -293,6 +301,12 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		chromedp.Evaluate(`fetch(document.querySelector('a[href$="/pdf"]').href).then(r => r.status + ' ' + r.headers.get('content-type'))`, &pdf,
 			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
 		chromedp.AttributeValue(`//a[contains(@href,"/verify/")]`, "href", &verifyURL, nil, chromedp.BySearch))
+	var xlsx string
+	run(t, staff, "the course's export", chromedp.Evaluate(`fetch(document.querySelector('a[href*="export/xlsx"]').href).then(r => r.status + ' ' + r.headers.get('content-type'))`, &xlsx,
+		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if xlsx != "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Fatalf("the course's XLSX export answered %q", xlsx)
+	}
 	if pdf != "200 application/pdf" {
 		t.Fatalf("the PDF link answered %q", pdf)
 	}

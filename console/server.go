@@ -54,6 +54,9 @@ type Deps struct {
 	Incentives   incentive.Service
 	Certificates certification.Service
 	Feeds        Feeds
+	// Export renders the treasurer's honorarium export (csv or xlsx): the
+	// API's document, handed over by app.
+	Export func(ctx context.Context, inst int64, format string, f incentive.Filter) (file, contentType string, body []byte, err error)
 	// BaseURL is the public URL of the service; an https one makes the
 	// session cookie Secure.
 	BaseURL string
@@ -175,6 +178,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("POST /console/bookings/{id}/status", staff(s.transition))
 	mux.HandleFunc("GET /console/honoraria", staff(s.honoraria))
 	mux.HandleFunc("POST /console/honoraria/{id}/{step}", staff(s.ledgerStep))
+	mux.HandleFunc("GET /console/honoraria/export/{format}", staff(s.export))
 	mux.HandleFunc("GET /console/certificates/{id}/pdf", staff(s.certificatePDF))
 	mux.HandleFunc("POST /console/certificates/{id}/revoke", staff(s.revokeCertificate))
 	mux.HandleFunc("GET /console/people", staff(s.people))

@@ -451,12 +451,31 @@ type honorariumLine struct {
 type honorariaView struct {
 	page
 	Status string
+	Year   int
 	Rows   []honorariumLine
+}
+
+// export downloads the treasurer's export of a course (?course_id=) or a
+// fiscal year (?year=), approved and paid rows.
+func (s *Server) export(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	q := r.URL.Query()
+	var f incentive.Filter
+	f.CourseID, _ = strconv.ParseInt(q.Get("course_id"), 10, 64)
+	f.Year, _ = strconv.Atoi(q.Get("year"))
+	f.Statuses = []incentive.Status{incentive.Approved, incentive.Paid}
+	file, ctype, body, err := s.Export(r.Context(), u.InstitutionID, r.PathValue("format"), f)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", file))
+	_, _ = w.Write(body)
 }
 
 func (s *Server) honoraria(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	ctx := r.Context()
-	v := honorariaView{page: newPage(r, &u, "honoraria"), Status: r.URL.Query().Get("status")}
+	v := honorariaView{page: newPage(r, &u, "honoraria"), Status: r.URL.Query().Get("status"), Year: s.Now().Year()}
 	f := incentive.Filter{}
 	if v.Status != "" {
 		f.Statuses = []incentive.Status{incentive.Status(v.Status)}

@@ -46,6 +46,8 @@ var messages = map[string][2]string{
 	"confirm_archive":       {"Arsipkan orang ini?", "Archive this person?"},
 	"ok_person_saved":       {"Data disimpan.", "Saved."},
 	"ok_person_archived":    {"Diarsipkan.", "Archived."},
+	"export_year":           {"Ekspor untuk bendahara (disetujui dan dibayar), tahun anggaran", "Treasurer's export (approved and paid), fiscal year"},
+	"export_course":         {"Ekspor untuk bendahara (disetujui dan dibayar)", "Treasurer's export (approved and paid)"},
 	"nav_settings":          {"Pengaturan", "Settings"},
 	"settings_title":        {"Pengaturan", "Settings"},
 	"cert_settings":         {"Sertifikat: format nomor dan penanda tangan", "Certificates: numbering and signer"},
