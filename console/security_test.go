@@ -468,3 +468,44 @@ func TestEditAndArchivePerson(t *testing.T) {
 		t.Fatalf("B archiving A's person: %d", r.Status)
 	}
 }
+
+// A trainer's decline through the portal shows on the staff dashboard;
+// nobody else can answer that booking.
+func TestDeclineReachesDashboard(t *testing.T) {
+	e := newEnv(t)
+	staff := e.client()
+	staff.login(e.staffA, password)
+	r := staff.post("/console/courses", url.Values{"name": {"Pelatihan Jawaban"}, "organising_unit": {"Bidang PKM"}, "funding": {"APBD"},
+		"region": {"Sulawesi Selatan"}, "start_date": {"2026-11-25"}, "end_date": {"2026-11-26"}})
+	course := r.Location[:strings.Index(r.Location, "?")]
+	r = staff.post(course+"/sessions", url.Values{"topic": {"Sesi Jawaban"}, "zone": {"Asia/Makassar"}, "start": {"2026-11-25T08:00"},
+		"end": {"2026-11-25T09:30"}, "mode": {"online"}})
+	session := r.Location[:strings.Index(r.Location, "?")]
+	if r := staff.post(session+"/bookings", url.Values{"person_id": {fmt.Sprint(e.practitioner)}, "role": {"co_trainer"}, "invite": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("book and invite: %d %s", r.Status, r.Body)
+	}
+	var booking int64
+	must(t, e.db.Raw("SELECT id FROM bookings WHERE person_id = ?", e.practitioner).Scan(&booking).Error)
+
+	// Another trainer, on B's roster, cannot answer it.
+	must(t, e.db.Exec(`INSERT INTO people (institution_id, kind, name, email, organisation, unit, employment, zone)
+		VALUES (?, 'practitioner', 'Orang B', 'orang@b.id', 'Instansi B', 'Unit', 'non_asn', 'Asia/Jakarta')`, e.instB).Error)
+	other := e.client()
+	other.post("/console/trainer/login", url.Values{"email": {"orang@b.id"}})
+	other.post(strings.TrimPrefix(e.signInLink("orang@b.id"), e.srv.URL), url.Values{})
+	if r := other.post(fmt.Sprintf("/console/trainer/bookings/%d/answer", booking), url.Values{"to": {"declined"}}); r.Status != http.StatusNotFound {
+		t.Fatalf("another trainer answering: %d", r.Status)
+	}
+
+	trainer := e.client()
+	trainer.post("/console/trainer/login", url.Values{"email": {"marthen@example.id"}})
+	trainer.post(strings.TrimPrefix(e.signInLink("marthen@example.id"), e.srv.URL), url.Values{})
+	if r := trainer.post(fmt.Sprintf("/console/trainer/bookings/%d/answer", booking), url.Values{"to": {"declined"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("declining: %d %s", r.Status, r.Body)
+	}
+	r = staff.get("/console/dashboard")
+	i := strings.Index(r.Body, `id="replies-h"`)
+	if i < 0 || !strings.Contains(r.Body[i:], "Marthen Rumbiak") || !strings.Contains(r.Body[i:], "menolak") {
+		t.Fatal("the dashboard does not show the decline")
+	}
+}

@@ -49,9 +49,18 @@ func hari(s string) string {
 
 type dashboardView struct {
 	page
-	Week   []sessionLine
-	Gaps   []sessionLine
-	Drafts int
+	Week    []sessionLine
+	Gaps    []sessionLine
+	Replies []replyLine
+	Drafts  int
+}
+
+// replyLine is an answer that needs staff: a decline or a tentative yes
+// for a session still to come.
+type replyLine struct {
+	Status  scheduling.Status
+	Name    string
+	Session sessionLine
 }
 
 // dashboard shows this week's sessions, upcoming sessions that lack a lead
@@ -96,6 +105,29 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 			if l.NoLead || l.NoCo {
 				v.Gaps = append(v.Gaps, l)
 			}
+		}
+	}
+	for _, st := range []scheduling.Status{scheduling.Declined, scheduling.Tentative} {
+		bookings, err := s.Scheduling.ListBookings(ctx, scheduling.Scope{InstitutionID: inst}, scheduling.BookingFilter{Status: string(st), Limit: 50})
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		for _, b := range bookings {
+			sess, err := s.Scheduling.Session(ctx, inst, b.SessionID)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			if sess.End.Before(now) || sess.Status != scheduling.SessionScheduled {
+				continue
+			}
+			p, err := s.People.Person(ctx, inst, b.PersonID, true)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			v.Replies = append(v.Replies, replyLine{Status: b.Status, Name: p.Name, Session: line(sess, "")})
 		}
 	}
 	drafts, err := s.Incentives.List(ctx, inst, incentive.Filter{Statuses: []incentive.Status{incentive.Draft}})
