@@ -12,6 +12,11 @@ func (s Service) CourseCertificates(ctx context.Context, inst, courseID int64) (
 	return s.Store.CourseCertificates(ctx, inst, courseID)
 }
 
+// PersonCertificates lists the certificates a person holds from inst.
+func (s Service) PersonCertificates(ctx context.Context, inst, personID int64) ([]Certificate, error) {
+	return s.Store.PersonCertificates(ctx, inst, personID)
+}
+
 // ForAchievement returns a certificate issued for a course in a role.
 func (s Service) ForAchievement(ctx context.Context, courseID int64, role string) (Certificate, error) {
 	return s.Store.ForAchievement(ctx, courseID, role)

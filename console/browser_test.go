@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -314,6 +316,26 @@ func TestJourneysInTheBrowser(t *testing.T) {
 	run(t, staff, "verify", chromedp.Navigate(verifyURL), chromedp.Text("#status", &verdict, chromedp.ByQuery))
 	if !strings.Contains(verdict, "SAH") {
 		t.Fatalf("the verification page says %q", verdict)
+	}
+
+	// The trainer finds the certificate and the honorarium in the portal.
+	var mine string
+	run(t, trainer, "the trainer's certificate", chromedp.Navigate(base+"/console/trainer"), chromedp.WaitVisible("#mycert-h", chromedp.ByQuery),
+		chromedp.Evaluate(`fetch(document.querySelector('a[href^="/console/trainer/certificates/"]').href).then(r => r.status + ' ' + r.headers.get('content-type'))`, &mine,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if mine != "200 application/pdf" {
+		t.Fatalf("the trainer's certificate answered %q", mine)
+	}
+	check(t, trainer, "trainer portal with a certificate")
+	var certID int64
+	must(t, e.db.Raw("SELECT id FROM certificates WHERE person_id = ?", e.practitioner).Scan(&certID).Error)
+	must(t, e.db.Exec(`INSERT INTO people (institution_id, kind, name, email, organisation, unit, employment, zone)
+		VALUES (?, 'practitioner', 'Orang Lain', 'lain@example.id', 'Instansi', 'Unit', 'non_asn', 'Asia/Makassar')`, e.instA).Error)
+	other := e.client()
+	other.post("/console/trainer/login", url.Values{"email": {"lain@example.id"}})
+	other.post(strings.TrimPrefix(e.signInLink("lain@example.id"), base), url.Values{})
+	if r := other.get(fmt.Sprintf("/console/trainer/certificates/%d/pdf", certID)); r.Status != http.StatusNotFound {
+		t.Fatalf("another trainer downloading the certificate: %d", r.Status)
 	}
 
 	for _, p := range []string{"/console/people", "/console/people?q=Marthen&kind=practitioner", "/console/users", "/console/honoraria"} {

@@ -205,6 +205,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("POST /console/trainer/bookings/{id}/answer", trainer(s.answer))
 	mux.HandleFunc("POST /console/trainer/availability", trainer(s.saveAvailability))
 	mux.HandleFunc("POST /console/trainer/feed", trainer(s.newFeed))
+	mux.HandleFunc("GET /console/trainer/certificates/{id}/pdf", trainer(s.trainerCertificate))
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, nil, errs.NotFoundf("page not found"))
 	})

@@ -50,6 +50,8 @@ var messages = map[string][2]string{
 	"export_course":         {"Ekspor untuk bendahara (disetujui dan dibayar)", "Treasurer's export (approved and paid)"},
 	"replies":               {"Jawaban yang perlu ditindaklanjuti (menolak atau belum pasti)", "Replies to act on (declined or tentative)"},
 	"no_replies":            {"Tidak ada penolakan atau jawaban belum pasti.", "No declines or tentative answers."},
+	"profile":               {"Profil dan kompetensi", "Profile and competencies"},
+	"fiscal_year":           {"Tahun anggaran", "Fiscal year"},
 	"nav_settings":          {"Pengaturan", "Settings"},
 	"settings_title":        {"Pengaturan", "Settings"},
 	"cert_settings":         {"Sertifikat: format nomor dan penanda tangan", "Certificates: numbering and signer"},

@@ -6,6 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"sinergi/certification"
+	"sinergi/errs"
+	"sinergi/incentive"
+	"sinergi/profile"
 	"sinergi/scheduling"
 	"sinergi/tenant"
 )
@@ -78,13 +82,16 @@ type gridCell struct {
 
 type trainerView struct {
 	page
-	Name     string
-	Upcoming []trainerBooking
-	Past     []trainerBooking
-	Days     []string
-	Grid     [][]gridCell // one row per part of the day
-	Parts    []string
-	FeedURL  string
+	Person       profile.Person
+	Certificates []certification.Certificate
+	Honoraria    []incentive.Honorarium
+	Name         string
+	Upcoming     []trainerBooking
+	Past         []trainerBooking
+	Days         []string
+	Grid         [][]gridCell // one row per part of the day
+	Parts        []string
+	FeedURL      string
 }
 
 // The weekly grid: working days by morning and afternoon.
@@ -104,7 +111,15 @@ func (s *Server) renderTrainer(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := trainerView{page: p, Name: person.Name, FeedURL: feed}
+	v := trainerView{page: p, Person: person, Name: person.Name, FeedURL: feed}
+	if v.Certificates, err = s.Certificates.PersonCertificates(ctx, u.InstitutionID, u.PersonID); err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	if v.Honoraria, err = s.Incentives.List(ctx, u.InstitutionID, incentive.Filter{PersonID: u.PersonID}); err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
 	bookings, err := s.Scheduling.ListBookings(ctx, scheduling.Scope{PersonID: u.PersonID}, scheduling.BookingFilter{Limit: 100})
 	if err != nil {
 		s.errorPage(w, r, &u, err)
@@ -203,6 +218,32 @@ func (s *Server) saveAvailability(w http.ResponseWriter, r *http.Request, u tena
 		return
 	}
 	back(w, r, Prefix+"trainer", "availability_saved")
+}
+
+// trainerCertificate downloads one of the trainer's own certificates;
+// anyone else's is a missing page.
+func (s *Server) trainerCertificate(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	c, err := s.Certificates.Certificate(r.Context(), u.InstitutionID, id)
+	if err == nil && c.PersonID != u.PersonID {
+		err = errs.NotFoundf("certificate %d not found", id)
+	}
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	doc, err := certification.PDF(c, s.Certificates.VerifyURL(c))
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"sertifikat-%d.pdf\"", c.ID))
+	_, _ = w.Write(doc)
 }
 
 // newFeed makes a personal calendar feed URL; it is shown once.
