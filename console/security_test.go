@@ -1,15 +1,20 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"sinergi/app"
 	"sinergi/errs"
 	"sinergi/tenant"
 )
@@ -507,5 +512,58 @@ func TestDeclineReachesDashboard(t *testing.T) {
 	i := strings.Index(r.Body, `id="replies-h"`)
 	if i < 0 || !strings.Contains(r.Body[i:], "Marthen Rumbiak") || !strings.Contains(r.Body[i:], "menolak") {
 		t.Fatal("the dashboard does not show the decline")
+	}
+}
+
+// The session cookie is HttpOnly and SameSite=Lax; over https it is also
+// Secure and pinned to the host (__Host-).
+func TestCookieAttributes(t *testing.T) {
+	e := newEnv(t)
+	form := url.Values{"email": {e.staffA}, "password": {password}}
+	req := httptest.NewRequest("POST", "/console/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	e.app.Handler.ServeHTTP(rec, req)
+	c := rec.Header().Get("Set-Cookie")
+	if !strings.HasPrefix(c, "sinergi_console=snrg_") || !strings.Contains(c, "HttpOnly") || !strings.Contains(c, "SameSite=Lax") ||
+		strings.Contains(c, "Secure") || !strings.Contains(c, "Path=/console/") {
+		t.Fatalf("over http the cookie is %q", c)
+	}
+	secure, err := app.New(e.db, app.Config{BaseURL: "https://sinergi.example.id", MailFrom: "jadwal@sinergi.example.id",
+		KEK: bytes.Repeat([]byte{7}, 32), Now: e.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	must(t, err)
+	req = httptest.NewRequest("POST", "https://sinergi.example.id/console/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec = httptest.NewRecorder()
+	secure.Handler.ServeHTTP(rec, req)
+	c = rec.Header().Get("Set-Cookie")
+	if !strings.HasPrefix(c, "__Host-sinergi=snrg_") || !strings.Contains(c, "Secure") || !strings.Contains(c, "HttpOnly") ||
+		!strings.Contains(c, "SameSite=Lax") || !strings.Contains(c, "Path=/;") {
+		t.Fatalf("over https the cookie is %q", c)
+	}
+}
+
+// Assets are served from the binary under their content hash with a long
+// cache; another name is 404.
+func TestAssetsHashedAndCached(t *testing.T) {
+	e := newEnv(t)
+	page := e.client().get("/console/login")
+	for _, re := range []string{`/console/assets/console\.[0-9a-f]{12}\.css`, `/console/assets/htmx\.min\.[0-9a-f]{12}\.js`} {
+		path := regexp.MustCompile(re).FindString(page.Body)
+		if path == "" {
+			t.Fatalf("the page links no %s", re)
+		}
+		res, err := http.Get(e.srv.URL + path)
+		must(t, err)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Fatalf("%s: %d %q", path, res.StatusCode, res.Header.Get("Cache-Control"))
+		}
+	}
+	if r := e.client().get("/console/assets/console.000000000000.css"); r.Status != http.StatusNotFound {
+		t.Fatalf("an unknown asset answered %d", r.Status)
+	}
+	if !strings.Contains(page.Body, "<html lang=\"id\">") {
+		t.Fatal("the sign-in page is not in Indonesian")
 	}
 }
