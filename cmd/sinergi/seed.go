@@ -100,7 +100,11 @@ func seedCmd(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger, wit
 			password = "(shown when it was made; `sinergi user create` adds another)"
 		}
 		fmt.Printf("console (web): %s/console/  sign in as %s with password %s\n", cfg.BaseURL, email, password)
-		fmt.Printf("trainer portal: %s/console/trainer/login (a sign-in link is e-mailed to a roster address)\n", cfg.BaseURL)
+		var trainer string
+		db.Raw(`SELECT email FROM people WHERE institution_id = ? AND kind = 'practitioner' AND archived_at IS NULL ORDER BY id LIMIT 1`,
+			firstInst).Scan(&trainer)
+		fmt.Printf("trainer portal: %s/console/trainer/login (try %s; the sign-in link is e-mailed, see the mail catcher)\n",
+			cfg.BaseURL, trainer)
 	}
 	return nil
 }
