@@ -92,7 +92,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, OrganizerName: "Sinergi", BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
 	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
-		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}}
+		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}, Trail: sched}
 	a.Matching = matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms,
 		Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID, Costs: incentive.MatchingCosts(is)}
 	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK}

@@ -2,7 +2,10 @@
 // write can record it in the audit log in the same transaction.
 package audit
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Actor is the principal behind a change.
 type Actor struct {
@@ -33,4 +36,17 @@ func ActorFrom(ctx context.Context) Actor {
 		return a
 	}
 	return Actor{Role: "system"}
+}
+
+// Entry is one row of the audit log as people read it.
+type Entry struct {
+	At       time.Time
+	Action   string
+	Entity   string
+	EntityID int64
+	// ActorRole, ActorUserID and ActorKeyID say who acted: a console user,
+	// an API key, or neither (the command line, the system).
+	ActorRole   string
+	ActorUserID int64
+	ActorKeyID  int64
 }

@@ -175,7 +175,7 @@ func TestJourneysInTheBrowser(t *testing.T) {
 	}
 	run(t, staff, "book and invite",
 		chromedp.Click(cand+`//button[@value="yes"]`, chromedp.BySearch),
-		chromedp.WaitVisible(`//td[text()="Marthen Rumbiak"]/..//span[contains(@class,"status-invited")]`, chromedp.BySearch))
+		chromedp.WaitVisible(`//td[normalize-space(.)="Marthen Rumbiak"]/..//span[contains(@class,"status-invited")]`, chromedp.BySearch))
 	check(t, staff, "session with a booking")
 	var invites int64
 	must(t, e.db.Raw(`SELECT count(*) FROM outbox WHERE kind = 'REQUEST' AND recipient = 'marthen@example.id'`).Scan(&invites).Error)
@@ -226,7 +226,7 @@ func TestJourneysInTheBrowser(t *testing.T) {
 
 	// Staff see the answer arrive, confirm and, after the session, complete.
 	run(t, staff, "see the answer", chromedp.Navigate(sessionURL),
-		chromedp.WaitVisible(`//td[text()="Marthen Rumbiak"]/..//span[contains(@class,"status-accepted")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//td[normalize-space(.)="Marthen Rumbiak"]/..//span[contains(@class,"status-accepted")]`, chromedp.BySearch),
 		chromedp.Click(`button[value="confirmed"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`span.status-confirmed`, chromedp.ByQuery))
 	e.advance(95 * time.Minute) // 10:05 WITA: the session is over
@@ -317,6 +317,19 @@ func TestJourneysInTheBrowser(t *testing.T) {
 	if !strings.Contains(verdict, "SAH") {
 		t.Fatalf("the verification page says %q", verdict)
 	}
+
+	// The booking's trail, from proposal to certificate.
+	var trail string
+	run(t, staff, "the booking's trail", chromedp.Navigate(sessionURL),
+		chromedp.Click(`//td/a[text()="Marthen Rumbiak"]`, chromedp.BySearch),
+		chromedp.WaitVisible("#trail", chromedp.ByQuery), chromedp.Text("#trail", &trail, chromedp.ByQuery))
+	for _, want := range []string{"Diusulkan", "E-mail diantrikan", "Status berubah", "Draf honorarium dibuat", "Honorarium disetujui",
+		"Honorarium dibayar", "Pembayaran dibalik", "Sertifikat diterbitkan", "(pengguna "} {
+		if !strings.Contains(trail, want) {
+			t.Errorf("the trail does not say %q:\n%s", want, trail)
+		}
+	}
+	check(t, staff, "booking trail")
 
 	// The trainer finds the certificate and the honorarium in the portal.
 	var mine string

@@ -102,6 +102,12 @@ func TestAnotherInstitutionIs404(t *testing.T) {
 	}
 	var booking int64
 	must(t, e.db.Raw("SELECT id FROM bookings WHERE session_id = ?", e.sessionB).Scan(&booking).Error)
+	if r := c.get(fmt.Sprintf("/console/bookings/%d", booking)); r.Status != http.StatusNotFound {
+		t.Fatalf("A reading B's booking trail answered %d", r.Status)
+	}
+	if r := cb.get(fmt.Sprintf("/console/bookings/%d", booking)); r.Status != http.StatusOK || !strings.Contains(r.Body, "Diusulkan") {
+		t.Fatalf("B's own booking trail answered %d", r.Status)
+	}
 	if r := c.post(fmt.Sprintf("/console/bookings/%d/status", booking), url.Values{"to": {"cancelled"}}); r.Status != http.StatusNotFound {
 		t.Fatalf("A cancelling B's booking answered %d", r.Status)
 	}

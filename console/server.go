@@ -176,6 +176,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /console/sessions/{id}", staff(s.session))
 	mux.HandleFunc("POST /console/sessions/{id}/bookings", staff(s.book))
 	mux.HandleFunc("POST /console/bookings/{id}/status", staff(s.transition))
+	mux.HandleFunc("GET /console/bookings/{id}", staff(s.trail))
 	mux.HandleFunc("GET /console/honoraria", staff(s.honoraria))
 	mux.HandleFunc("POST /console/honoraria/{id}/{step}", staff(s.ledgerStep))
 	mux.HandleFunc("GET /console/honoraria/export/{format}", staff(s.export))
