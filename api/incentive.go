@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -252,10 +253,14 @@ func (s *Server) exportDocument(c *gin.Context) (exportDoc, error) {
 	if c.Query("summary") == "year" && f.Year == 0 {
 		return exportDoc{}, errs.Invalidf("year", "is required with summary=year")
 	}
+	return s.buildExport(c.Request.Context(), principal(c).InstitutionID, f)
+}
+
+// buildExport is exportDocument once the filter is read.
+func (s *Server) buildExport(ctx context.Context, inst int64, f incentive.Filter) (exportDoc, error) {
 	if f.CourseID == 0 && f.Month == 0 && f.Year == 0 {
 		return exportDoc{}, errs.Invalidf("course_id", "give course_id, month (YYYY-MM) or year")
 	}
-	ctx, inst := c.Request.Context(), principal(c).InstitutionID
 	doc := exportDoc{Course: "semua kegiatan"}
 	in, err := s.Tenants.Institution(ctx, inst)
 	if err != nil {
@@ -310,6 +315,11 @@ func (s *Server) exportCSV(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, doc.File))
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", exportCSVBytes(doc))
+}
+
+func exportCSVBytes(doc exportDoc) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write(exportHeader)
@@ -325,8 +335,7 @@ func (s *Server) exportCSV(c *gin.Context) {
 		_ = w.Write(rec)
 	}
 	w.Flush()
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, doc.File))
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return buf.Bytes()
 }
 
 // exportWidths are the column widths of the sheet, in characters.

@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +17,7 @@ import (
 	"sinergi/api"
 	"sinergi/calendar"
 	"sinergi/certification"
+	"sinergi/console"
 	"sinergi/evaluation"
 	"sinergi/impact"
 	"sinergi/incentive"
@@ -73,8 +76,13 @@ type App struct {
 	// Impact is the follow-up of courses; ImpactScheduler moves it on.
 	Impact          impact.Service
 	ImpactScheduler impact.Scheduler
-	// API is the HTTP handler.
-	API *api.Server
+	// Accounts signs people in to the console.
+	Accounts tenant.Accounts
+	// API is the HTTP API; Console the web console under /console/.
+	API     *api.Server
+	Console *console.Server
+	// Handler serves both: what `sinergi serve` listens with.
+	Handler http.Handler
 }
 
 // New builds the object graph over db.
@@ -96,7 +104,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
 	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
-		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}}
+		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}, Trail: sched}
 	matchDB := cfg.MatchDB
 	if matchDB == nil {
 		matchDB = db
@@ -112,6 +120,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Idempotency = postgres.IdempotencyStore{DB: db}
 	a.Impact = impact.Service{Store: postgres.ImpactStore{DB: db}, Tx: a.Tx, Now: now, BaseURL: cfg.BaseURL, From: cfg.MailFrom}
 	a.ImpactScheduler = impact.Scheduler{Service: a.Impact, Interval: time.Minute, Batch: 50, Log: cfg.Log}
+	a.Accounts = tenant.Accounts{Store: postgres.AccountStore{DB: db, Now: now}, Tx: a.Tx, Mail: a.Postman, Now: now}
 	srv, err := api.New(api.Deps{
 		Tenants:           a.Tenants,
 		People:            a.People,
@@ -143,7 +152,30 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.API = srv
+	a.Console, err = console.New(console.Deps{Accounts: a.Accounts, Tenants: a.Tenants, People: a.People,
+		Scheduling: a.Scheduling, Matching: a.Matching, Incentives: a.Incentives, Certificates: a.Certificates,
+		Feeds: a.Outbox.CalendarStore, Export: a.API.Export, BaseURL: cfg.BaseURL, Log: cfg.Log, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	a.Handler = mount(a.API, a.Console)
 	return a, nil
+}
+
+// mount serves the console under /console/ and everything else from the
+// API; neither knows of the other.
+func mount(apiHandler, consoleHandler http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/console" {
+			http.Redirect(w, r, console.Prefix, http.StatusMovedPermanently)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, console.Prefix) {
+			consoleHandler.ServeHTTP(w, r)
+			return
+		}
+		apiHandler.ServeHTTP(w, r)
+	})
 }
 
 // notifier queues a booking's calendar message through the postman.

@@ -2,7 +2,10 @@
 // write can record it in the audit log in the same transaction.
 package audit
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Actor is the principal behind a change.
 type Actor struct {
@@ -14,6 +17,8 @@ type Actor struct {
 	InstitutionID int64
 	// PersonID is set for trainer keys.
 	PersonID int64
+	// UserID is the console user who acted, or 0 for a key or the command line.
+	UserID int64
 	// RequestID ties the change to an access-log line.
 	RequestID string
 }
@@ -31,4 +36,17 @@ func ActorFrom(ctx context.Context) Actor {
 		return a
 	}
 	return Actor{Role: "system"}
+}
+
+// Entry is one row of the audit log as people read it.
+type Entry struct {
+	At       time.Time
+	Action   string
+	Entity   string
+	EntityID int64
+	// ActorRole, ActorUserID and ActorKeyID say who acted: a console user,
+	// an API key, or neither (the command line, the system).
+	ActorRole   string
+	ActorUserID int64
+	ActorKeyID  int64
 }

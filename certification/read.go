@@ -7,6 +7,16 @@ func (s Service) Certificate(ctx context.Context, inst, id int64) (Certificate, 
 	return s.Store.Certificate(ctx, inst, id)
 }
 
+// CourseCertificates lists the certificates issued for a course.
+func (s Service) CourseCertificates(ctx context.Context, inst, courseID int64) ([]Certificate, error) {
+	return s.Store.CourseCertificates(ctx, inst, courseID)
+}
+
+// PersonCertificates lists the certificates a person holds from inst.
+func (s Service) PersonCertificates(ctx context.Context, inst, personID int64) ([]Certificate, error) {
+	return s.Store.PersonCertificates(ctx, inst, personID)
+}
+
 // ForAchievement returns a certificate issued for a course in a role.
 func (s Service) ForAchievement(ctx context.Context, courseID int64, role string) (Certificate, error) {
 	return s.Store.ForAchievement(ctx, courseID, role)

@@ -70,6 +70,10 @@ type Store interface {
 	// finish it, and stores it, all in one transaction.
 	Issue(ctx context.Context, c Certificate, template string, sign func(*Certificate)) (Certificate, error)
 	Certificate(ctx context.Context, inst, id int64) (Certificate, error)
+	// CourseCertificates lists the certificates of a course, newest first.
+	CourseCertificates(ctx context.Context, inst, courseID int64) ([]Certificate, error)
+	// PersonCertificates lists a person's certificates, newest first.
+	PersonCertificates(ctx context.Context, inst, personID int64) ([]Certificate, error)
 	ByCode(ctx context.Context, code string) (Certificate, error)
 	Revoke(ctx context.Context, inst, id int64, reason string) (Certificate, error)
 	RevokedIDs(ctx context.Context) ([]int64, error)

@@ -187,6 +187,32 @@ func (s CertificateStore) Certificate(ctx context.Context, inst, id int64) (cert
 	return row.toDomain(), notFound(err, "certificate", id)
 }
 
+// CourseCertificates implements certification.Store.
+func (s CertificateStore) CourseCertificates(ctx context.Context, inst, courseID int64) ([]certification.Certificate, error) {
+	var rows []certificateRow
+	if err := conn(ctx, s.DB).Where("institution_id = ? AND course_id = ?", inst, courseID).Order("id DESC").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]certification.Certificate, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// PersonCertificates implements certification.Store.
+func (s CertificateStore) PersonCertificates(ctx context.Context, inst, personID int64) ([]certification.Certificate, error) {
+	var rows []certificateRow
+	if err := conn(ctx, s.DB).Where("institution_id = ? AND person_id = ?", inst, personID).Order("id DESC").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]certification.Certificate, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
 // ByCode implements certification.Store.
 func (s CertificateStore) ByCode(ctx context.Context, code string) (certification.Certificate, error) {
 	var row certificateRow

@@ -215,6 +215,7 @@ func writeAudit(ctx context.Context, tx *gorm.DB, inst int64, action, entity str
 	row := auditRow{
 		InstitutionID: nullable(inst),
 		ActorKeyID:    nullable(a.KeyID),
+		ActorUserID:   nullable(a.UserID),
 		ActorRole:     a.Role,
 		RequestID:     a.RequestID,
 		Action:        action,
@@ -234,6 +235,7 @@ type auditRow struct {
 	At            time.Time `gorm:"autoCreateTime"`
 	InstitutionID *int64
 	ActorKeyID    *int64
+	ActorUserID   *int64
 	ActorRole     string
 	RequestID     string
 	Action        string

@@ -154,7 +154,9 @@ type Service struct {
 	// Notify queues calendar mail; Accrue drafts honoraria on completion.
 	Notify Notifier
 	Accrue Accruer
-	Now    func() time.Time
+	// Trail reads a booking's audit trail.
+	Trail TrailStore
+	Now   func() time.Time
 	// Buffer is the minimum gap between two offline sessions of one person
 	// at different venues.
 	Buffer time.Duration

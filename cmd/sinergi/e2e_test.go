@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -147,6 +148,23 @@ func TestServedBinaryJourney(t *testing.T) {
 	gateway := c.call("POST", fmt.Sprintf("/v1/institutions/%d/api-keys", inst), admin, map[string]any{"role": "mail_gateway", "name": "mx"}, 201).str("secret")
 	c.call("POST", "/v1/rate-tables", admin, map[string]any{"regulation": "Pergub Sulsel 2026 (contoh)", "fiscal_year": 2026,
 		"funding": "APBD", "region": "Sulawesi Selatan", "class": "penceramah", "unit": "per_jp", "amount": 900000, "source": "contoh"}, 201)
+
+	// The institution's first console user, from the command line; it signs
+	// in to the served console.
+	out := run("user", "create", "--institution", "bpsdm-sulsel", "--email", "staf@bpsdm-sulsel.example.id", "--role", "staff")
+	pw := regexp.MustCompile(`one-time password \(shown only now\): (\S+)`).FindStringSubmatch(out)
+	if pw == nil {
+		t.Fatalf("user create printed no password:\n%s", out)
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noRedirect.PostForm(c.base+"/console/login", url.Values{"email": {"staf@bpsdm-sulsel.example.id"}, "password": {pw[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/dashboard" || len(res.Cookies()) == 0 {
+		t.Fatalf("console sign-in answered %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
 
 	// People.
 	lead := c.call("POST", "/v1/people", staff, map[string]any{"kind": "widyaiswara", "name": "Dewi Lestari", "email": "dewi@bpsdm.example.id",

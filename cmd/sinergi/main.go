@@ -53,6 +53,8 @@ commands:
   import FILE --institution CODE [--apply]
                    check a roster spreadsheet (XLSX or CSV) and, with --apply, upsert it
   worker           send queued mail and move impact follow-ups on (serve runs both unless --worker=false)
+  user create --email ADDRESS --role staff|admin [--institution CODE] [--name NAME] [--password-stdin]
+                   add a console user; prints a one-time password unless one is read from stdin
   keys list|rotate list the certificate signing keys, or retire the active one and make a new one
   verify-credential -keys FILE|URL [-status FILE|URL] FILE
                    check an Open Badges credential offline: proof, issuer key (against the key set)
@@ -127,6 +129,19 @@ func run(args []string) error {
 			log.Info("mail worker and impact follow-up scheduler running")
 			w.Run(ctx)
 			return nil
+		})
+	case "user":
+		inst := fs.String("institution", "", "code of the user's institution (staff)")
+		email := fs.String("email", "", "the user's e-mail, used to sign in")
+		name := fs.String("name", "", "the user's name")
+		role := fs.String("role", "staff", "staff or admin")
+		stdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+		pos, err := parseInterleaved(fs, rest)
+		if err != nil {
+			return err
+		}
+		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+			return userCmd(ctx, db, os.Stdout, os.Stdin, pos, *inst, *email, *name, *role, *stdin)
 		})
 	case "keys":
 		if err := fs.Parse(rest); err != nil {
@@ -259,8 +274,8 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		// in the outbox until a mail worker sends it.
 		go a.ImpactScheduler.Run(ctx)
 	}
-	go purge(ctx, a.Idempotency, postgres.MatchingStore{DB: db}, log)
-	handler := a.API
+	go purge(ctx, a.Idempotency, postgres.MatchingStore{DB: db}, a.Accounts, log)
+	handler := a.Handler
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
 		Handler:           handler,
@@ -329,9 +344,10 @@ func mailWorker(cfg config, outbox postgres.OutboxStore, log *slog.Logger) (cale
 	return calendar.Worker{Store: outbox, Send: smtp.Send, Interval: 5 * time.Second, Batch: 20, MaxAttempts: 10, Log: log}, nil
 }
 
-// purge drops, hourly, remembered responses older than a day and matching
-// change records too old for any replica to patch from.
-func purge(ctx context.Context, store postgres.IdempotencyStore, ms postgres.MatchingStore, log *slog.Logger) {
+// purge drops, hourly, remembered responses older than a day, matching
+// change records too old for any replica to patch from, and ended console
+// sessions, spent sign-in links and old sign-in failures.
+func purge(ctx context.Context, store postgres.IdempotencyStore, ms postgres.MatchingStore, accounts tenant.Accounts, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -342,6 +358,11 @@ func purge(ctx context.Context, store postgres.IdempotencyStore, ms postgres.Mat
 		}
 		if err := ms.PurgeChanges(ctx, 200000); err != nil && ctx.Err() == nil {
 			log.Warn("purge matching changes", "err", err)
+		}
+		if n, err := accounts.Purge(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge console sessions", "err", err)
+		} else if n > 0 {
+			log.Info("purged ended console sessions, links and failures", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -73,6 +73,38 @@ func seedCmd(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger, wit
 		db.Raw(`SELECT min(s.id) FROM sessions s JOIN courses c ON c.id = s.course_id
 			WHERE s.institution_id = ? AND c.name = ?`, firstInst, demo.Courses(demo.Generate(seed)[0]).Course.Name).Scan(&session)
 		fmt.Printf("and:  curl -s -H 'Authorization: Bearer %s' '%s/v1/sessions/%d/candidates?role=co_trainer&limit=3'\n", staff, cfg.BaseURL, session)
+		kept := map[string]string{}
+		if keysFile != "" {
+			if kept, err = readKeys(keysFile); err != nil {
+				return err
+			}
+		}
+		email, password, err := demoConsoleUser(ctx, db, firstInst, kept)
+		if err != nil {
+			return fmt.Errorf("demo console user: %w", err)
+		}
+		if password != "" && kept["console"] != password && keysFile != "" {
+			f, err := os.OpenFile(keysFile, os.O_APPEND|os.O_WRONLY, 0o600)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(f, "console=%s\n", password)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return fmt.Errorf("keep the console password: %w", err)
+			}
+		}
+		if password == "" {
+			password = "(shown when it was made; `sinergi user create` adds another)"
+		}
+		fmt.Printf("console (web): %s/console/  sign in as %s with password %s\n", cfg.BaseURL, email, password)
+		var trainer string
+		db.Raw(`SELECT email FROM people WHERE institution_id = ? AND kind = 'practitioner' AND archived_at IS NULL ORDER BY id LIMIT 1`,
+			firstInst).Scan(&trainer)
+		fmt.Printf("trainer portal: %s/console/trainer/login (try %s; the sign-in link is e-mailed, see the mail catcher)\n",
+			cfg.BaseURL, trainer)
 	}
 	return nil
 }

@@ -1,0 +1,633 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"sinergi/certification"
+	"sinergi/errs"
+	"sinergi/incentive"
+	"sinergi/matching"
+	"sinergi/profile"
+	"sinergi/scheduling"
+	"sinergi/tenant"
+	"sinergi/tz"
+)
+
+// zones are the venue zones offered, with their Indonesian labels.
+var zones = "Asia/Jakarta=zone_wib,Asia/Makassar=zone_wita,Asia/Jayapura=zone_wit"
+
+// sessionLine is a session as the lists show it: its clock in the venue's
+// zone with WIB/WITA/WIT.
+type sessionLine struct {
+	scheduling.Session
+	CourseName string
+	When       string
+	NoLead     bool
+	NoCo       bool
+}
+
+func when(s scheduling.Session) string {
+	loc := s.Location()
+	return fmt.Sprintf("%s %s–%s %s", s.Start.In(loc).Format("Mon 02-01-2006"), s.Start.In(loc).Format("15:04"),
+		s.End.In(loc).Format("15:04"), tz.Label(s.Zone))
+}
+
+func line(s scheduling.Session, course string) sessionLine {
+	return sessionLine{Session: s, CourseName: course, When: hari(when(s))}
+}
+
+// hari turns English weekday abbreviations into Indonesian ones.
+func hari(s string) string {
+	r := strings.NewReplacer("Mon", "Sen", "Tue", "Sel", "Wed", "Rab", "Thu", "Kam", "Fri", "Jum", "Sat", "Sab", "Sun", "Min")
+	return r.Replace(s)
+}
+
+type dashboardView struct {
+	page
+	Week    []sessionLine
+	Gaps    []sessionLine
+	Replies []replyLine
+	Drafts  int
+}
+
+// replyLine is an answer that needs staff: a decline or a tentative yes
+// for a session still to come.
+type replyLine struct {
+	Status  scheduling.Status
+	Name    string
+	Session sessionLine
+}
+
+// dashboard shows this week's sessions, upcoming sessions that lack a lead
+// or a co-trainer, and the honoraria waiting for approval.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	ctx, inst := r.Context(), u.InstitutionID
+	v := dashboardView{page: newPage(r, &u, "dashboard")}
+	v.Title = v.T("dashboard_title")
+	now := s.Now()
+	weekEnd := now.AddDate(0, 0, 7)
+	courses, err := s.Scheduling.ListCourses(ctx, inst, 0, 100)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	for _, c := range courses {
+		sessions, err := s.Scheduling.CourseSessions(ctx, inst, c.ID)
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		for _, sess := range sessions {
+			if sess.End.Before(now) || sess.Status != scheduling.SessionScheduled {
+				continue
+			}
+			l := line(sess, c.Name)
+			if sess.Start.Before(weekEnd) {
+				v.Week = append(v.Week, l)
+			}
+			bookings, err := s.Scheduling.SessionBookings(ctx, inst, sess.ID)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			l.NoLead, l.NoCo = true, true
+			for _, b := range bookings {
+				if b.Status.Active() {
+					l.NoLead = l.NoLead && b.Role != scheduling.Lead
+					l.NoCo = l.NoCo && b.Role != scheduling.CoTrainer
+				}
+			}
+			if l.NoLead || l.NoCo {
+				v.Gaps = append(v.Gaps, l)
+			}
+		}
+	}
+	for _, st := range []scheduling.Status{scheduling.Declined, scheduling.Tentative} {
+		bookings, err := s.Scheduling.ListBookings(ctx, scheduling.Scope{InstitutionID: inst}, scheduling.BookingFilter{Status: string(st), Limit: 50})
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		for _, b := range bookings {
+			sess, err := s.Scheduling.Session(ctx, inst, b.SessionID)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			if sess.End.Before(now) || sess.Status != scheduling.SessionScheduled {
+				continue
+			}
+			p, err := s.People.Person(ctx, inst, b.PersonID, true)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			v.Replies = append(v.Replies, replyLine{Status: b.Status, Name: p.Name, Session: line(sess, "")})
+		}
+	}
+	drafts, err := s.Incentives.List(ctx, inst, incentive.Filter{Statuses: []incentive.Status{incentive.Draft}})
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v.Drafts = len(drafts)
+	s.render(w, r, http.StatusOK, "dashboard", v)
+}
+
+type coursesView struct {
+	page
+	Courses []scheduling.CourseSummary
+	Next    int64
+}
+
+func (s *Server) courses(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	p := newPage(r, &u, "courses")
+	p.Form.Set("funding", "APBD")
+	s.renderCourses(w, r, u, p, http.StatusOK)
+}
+
+const pageSize = 25
+
+func (s *Server) renderCourses(w http.ResponseWriter, r *http.Request, u tenant.User, p page, st int) {
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	list, err := s.Scheduling.ListCourses(r.Context(), u.InstitutionID, after, pageSize+1)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v := coursesView{page: p}
+	if len(list) > pageSize {
+		list = list[:pageSize]
+		v.Next = list[pageSize-1].ID
+	}
+	v.Courses = list
+	v.Title = v.T("courses_title")
+	s.render(w, r, st, "courses", v)
+}
+
+func civilDate(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, errs.Invalidf(field, "is not a date (YYYY-MM-DD)")
+	}
+	return t, nil
+}
+
+func (s *Server) createCourse(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	_ = r.ParseForm()
+	f := r.PostForm
+	start, err1 := civilDate("start_date", f.Get("start_date"))
+	end, err2 := civilDate("end_date", f.Get("end_date"))
+	err := err1
+	if err == nil {
+		err = err2
+	}
+	var c scheduling.Course
+	if err == nil {
+		c, err = s.Scheduling.CreateCourse(r.Context(), u.InstitutionID, scheduling.Course{Name: f.Get("name"),
+			OrganisingUnit: f.Get("organising_unit"), Funding: scheduling.Funding(f.Get("funding")), Region: f.Get("region"),
+			StartDate: start, EndDate: end, PractitionerOutsideUnit: f.Get("practitioner_outside_unit") != "no"})
+	}
+	if err != nil {
+		p := newPage(r, &u, "courses")
+		p.Form = f
+		p.withError(err)
+		s.renderCourses(w, r, u, p, status(err))
+		return
+	}
+	back(w, r, fmt.Sprintf("%scourses/%d", Prefix, c.ID), "course_created")
+}
+
+type courseView struct {
+	page
+	Course       scheduling.Course
+	Sessions     []sessionLine
+	Certificates []certification.Certificate
+	VerifyURL    map[int64]string
+	Competencies []profile.Competency
+}
+
+func (s *Server) course(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	p := newPage(r, &u, "courses")
+	p.Form.Set("zone", "Asia/Jakarta")
+	p.Form.Set("mode", "offline")
+	s.renderCourse(w, r, u, p, http.StatusOK)
+}
+
+func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, u tenant.User, p page, st int) {
+	ctx, inst := r.Context(), u.InstitutionID
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	c, err := s.Scheduling.Course(ctx, inst, id)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	sessions, err := s.Scheduling.CourseSessions(ctx, inst, id)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	certs, err := s.Certificates.CourseCertificates(ctx, inst, id)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	comps, err := s.People.Competencies(ctx, inst)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v := courseView{page: p, Course: c, Certificates: certs, VerifyURL: map[int64]string{}, Competencies: comps}
+	for _, sess := range sessions {
+		v.Sessions = append(v.Sessions, line(sess, c.Name))
+	}
+	for _, ct := range certs {
+		v.VerifyURL[ct.ID] = s.Certificates.VerifyURL(ct)
+	}
+	v.Title = c.Name
+	if p.Form.Get("start") == "" {
+		d := c.StartDate.Format(time.DateOnly)
+		p.Form.Set("start", d+"T08:00")
+		p.Form.Set("end", d+"T09:30")
+	}
+	s.render(w, r, st, "course", v)
+}
+
+func (s *Server) createSession(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	courseID, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	sess := scheduling.Session{Topic: f.Get("topic"), Zone: f.Get("zone"), Mode: scheduling.Mode(f.Get("mode")), Venue: f.Get("venue")}
+	fields := errs.Fields{}
+	if loc, lerr := tz.Load(sess.Zone); lerr == nil {
+		for _, name := range []string{"start", "end"} {
+			if f.Get(name) == "" {
+				continue
+			}
+			t, perr := time.ParseInLocation("2006-01-02T15:04", f.Get(name), loc)
+			if perr != nil {
+				fields.Add(name, "is not a date and time")
+			}
+			if name == "start" {
+				sess.Start = t
+			} else {
+				sess.End = t
+			}
+		}
+	}
+	if jp := f.Get("jp"); jp != "" {
+		if sess.JP, err = strconv.Atoi(jp); err != nil {
+			fields.Add("jp", "must be a whole number")
+		}
+	}
+	if code := f.Get("competency"); code != "" {
+		level, _ := strconv.Atoi(f.Get("min_level"))
+		sess.Requirements = []scheduling.Requirement{{Code: code, MinLevel: max(level, 1)}}
+	}
+	err = fields.Err()
+	var out scheduling.Session
+	if err == nil {
+		out, _, err = s.Scheduling.CreateSession(r.Context(), u.InstitutionID, courseID, sess, f.Get("force") == "yes")
+	}
+	if err != nil {
+		p := newPage(r, &u, "courses")
+		p.Form = f
+		p.withError(err)
+		s.renderCourse(w, r, u, p, status(err))
+		return
+	}
+	back(w, r, fmt.Sprintf("%ssessions/%d", Prefix, out.ID), "session_created")
+}
+
+func (s *Server) issueCertificates(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	courseID, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	if _, err := s.Certificates.IssueCourse(r.Context(), u.InstitutionID, courseID); err != nil {
+		p := newPage(r, &u, "courses")
+		p.withError(err)
+		s.renderCourse(w, r, u, p, status(err))
+		return
+	}
+	back(w, r, fmt.Sprintf("%scourses/%d", Prefix, courseID), "certificates_issued")
+}
+
+type boardLine struct {
+	scheduling.Booking
+	Name string
+	Next []scheduling.Status
+}
+
+type sessionView struct {
+	page
+	Session    sessionLine
+	Course     scheduling.Course
+	Role       string
+	Result     matching.Result
+	Board      []boardLine
+	Pairs      []matching.Pair
+	Slots      []slotLine
+	LocalTimes [][2]string
+}
+
+// slotLine is a time the best pair is free together, in the venue zone.
+type slotLine struct {
+	When string
+	Pair matching.Pair
+}
+
+func (s *Server) session(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	s.renderSession(w, r, u, newPage(r, &u, "courses"), http.StatusOK)
+}
+
+func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.User, p page, st int) {
+	ctx, inst := r.Context(), u.InstitutionID
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	sess, err := s.Scheduling.Session(ctx, inst, id)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	c, err := s.Scheduling.Course(ctx, inst, sess.CourseID)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	role := r.URL.Query().Get("role")
+	if role != string(scheduling.Lead) {
+		role = string(scheduling.CoTrainer)
+	}
+	res, err := s.Matching.Candidates(ctx, inst, id, scheduling.Role(role), 10)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	board, err := s.board(ctx, inst, id)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	pairs, err := s.Matching.Pairs(ctx, inst, id, 3)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v := sessionView{page: p, Session: line(sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs}
+	// Free times only help before the session is staffed; a course longer
+	// than the search window gets none.
+	if len(board) == 0 {
+		slots, err := s.Matching.Slots(ctx, inst, id, c.StartDate, c.EndDate.AddDate(0, 0, 1), 3)
+		if err != nil && errs.KindOf(err) != errs.Invalid {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		for _, sl := range slots {
+			v.Slots = append(v.Slots, slotLine{When: hari(when(scheduling.Session{Start: sl.Start, End: sl.End, Zone: sess.Zone})), Pair: sl.Pair})
+		}
+	}
+	for _, z := range []string{"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"} {
+		loc := tz.MustLoad(z)
+		v.LocalTimes = append(v.LocalTimes, [2]string{tz.Label(z), sess.Start.In(loc).Format("15:04") + "–" + sess.End.In(loc).Format("15:04")})
+	}
+	v.Title = sess.Topic
+	s.render(w, r, st, "session", v)
+}
+
+func (s *Server) board(ctx context.Context, inst, sessionID int64) ([]boardLine, error) {
+	bookings, err := s.Scheduling.SessionBookings(ctx, inst, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []boardLine
+	for _, b := range bookings {
+		p, err := s.People.Person(ctx, inst, b.PersonID, true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, boardLine{Booking: b, Name: p.Name, Next: scheduling.Allowed(b.Status)})
+	}
+	return out, nil
+}
+
+// book puts a candidate on the session; with invite=yes it invites them
+// at once (the invitation is queued in the same transaction as the move).
+func (s *Server) book(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	_ = r.ParseForm()
+	person, _ := strconv.ParseInt(r.PostForm.Get("person_id"), 10, 64)
+	role := scheduling.Role(r.PostForm.Get("role"))
+	b, err := s.Scheduling.Book(r.Context(), u.InstitutionID, scheduling.BookRequest{SessionID: id, PersonID: person, Role: role})
+	if err == nil && r.PostForm.Get("invite") == "yes" {
+		_, _, err = s.Scheduling.TransitionBooking(r.Context(), scheduling.Scope{InstitutionID: u.InstitutionID}, b.ID, scheduling.Invited, 0)
+	}
+	if err != nil {
+		p := newPage(r, &u, "courses")
+		p.withError(err)
+		s.renderSession(w, r, u, p, status(err))
+		return
+	}
+	ok := "booked"
+	if r.PostForm.Get("invite") == "yes" {
+		ok = "invited"
+	}
+	back(w, r, fmt.Sprintf("%ssessions/%d?role=%s", Prefix, id, role), ok)
+}
+
+func (s *Server) transition(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	_ = r.ParseForm()
+	b, _, err := s.Scheduling.TransitionBooking(r.Context(), scheduling.Scope{InstitutionID: u.InstitutionID}, id,
+		scheduling.Status(r.PostForm.Get("to")), 0)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	back(w, r, fmt.Sprintf("%ssessions/%d", Prefix, b.SessionID), "status_"+string(b.Status))
+}
+
+type honorariumLine struct {
+	incentive.Honorarium
+	Name string
+}
+
+type honorariaView struct {
+	page
+	Status string
+	Year   int
+	Rows   []honorariumLine
+}
+
+// export downloads the treasurer's export of a course (?course_id=) or a
+// fiscal year (?year=), approved and paid rows.
+func (s *Server) export(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	q := r.URL.Query()
+	var f incentive.Filter
+	f.CourseID, _ = strconv.ParseInt(q.Get("course_id"), 10, 64)
+	f.Year, _ = strconv.Atoi(q.Get("year"))
+	f.Statuses = []incentive.Status{incentive.Approved, incentive.Paid}
+	file, ctype, body, err := s.Export(r.Context(), u.InstitutionID, r.PathValue("format"), f)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", file))
+	_, _ = w.Write(body)
+}
+
+func (s *Server) honoraria(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	ctx := r.Context()
+	v := honorariaView{page: newPage(r, &u, "honoraria"), Status: r.URL.Query().Get("status"), Year: s.Now().Year()}
+	f := incentive.Filter{}
+	if v.Status != "" {
+		f.Statuses = []incentive.Status{incentive.Status(v.Status)}
+	}
+	rows, err := s.Incentives.List(ctx, u.InstitutionID, f)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, h := range rows {
+		if _, ok := names[h.PersonID]; !ok {
+			p, err := s.People.Person(ctx, u.InstitutionID, h.PersonID, true)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			names[h.PersonID] = p.Name
+		}
+		v.Rows = append(v.Rows, honorariumLine{Honorarium: h, Name: names[h.PersonID]})
+	}
+	v.Title = v.T("honoraria_title")
+	s.render(w, r, http.StatusOK, "honoraria", v)
+}
+
+// ledgerStep approves, pays or reverses a honorarium row. The console
+// records the signed-in user in the audit log; approved_by and paid_by
+// name API keys, so they stay empty here.
+func (s *Server) ledgerStep(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	ctx, inst := r.Context(), u.InstitutionID
+	switch r.PathValue("step") {
+	case "approve":
+		_, err = s.Incentives.Approve(ctx, inst, id, 0)
+	case "pay":
+		_, err = s.Incentives.Pay(ctx, inst, id, 0)
+	case "reverse":
+		_, err = s.Incentives.Reverse(ctx, inst, id)
+	default:
+		err = errs.NotFoundf("%v", errNoSuchStep)
+	}
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	back(w, r, Prefix+"honoraria?status="+r.FormValue("status"), "ledger_"+r.PathValue("step"))
+}
+
+func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	c, err := s.Certificates.Certificate(r.Context(), u.InstitutionID, id)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	doc, err := certification.PDF(c, s.Certificates.VerifyURL(c))
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"sertifikat-%d.pdf\"", c.ID))
+	_, _ = w.Write(doc)
+}
+
+func (s *Server) revokeCertificate(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	reason := strings.TrimSpace(r.FormValue("reason"))
+	if reason == "" {
+		s.errorPage(w, r, &u, errs.Invalidf("reason", "is required"))
+		return
+	}
+	c, err := s.Certificates.Revoke(r.Context(), u.InstitutionID, id, reason)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	back(w, r, fmt.Sprintf("%scourses/%d", Prefix, c.CourseID), "certificate_revoked")
+}
+
+type peopleView struct {
+	page
+	Q, Kind, Competency string
+	MinLevel            int
+	Competencies        []profile.Competency
+	People              []profile.Person
+	Next                string
+}
+
+func (s *Server) people(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	q := r.URL.Query()
+	v := peopleView{page: newPage(r, &u, "people"), Q: q.Get("q"), Kind: q.Get("kind"), Competency: q.Get("competency")}
+	v.MinLevel, _ = strconv.Atoi(q.Get("min_level"))
+	comps, err := s.People.Competencies(r.Context(), u.InstitutionID)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v.Competencies = comps
+	pg, err := s.People.ListPeople(r.Context(), u.InstitutionID, profile.Filter{Q: v.Q, Kind: profile.Kind(v.Kind),
+		Competency: v.Competency, MinLevel: v.MinLevel, Limit: pageSize, Cursor: q.Get("cursor"), Sort: "name"})
+	if err != nil {
+		v.withError(err)
+		v.Title = v.T("people_title")
+		s.render(w, r, status(err), "people", v)
+		return
+	}
+	v.People, v.Next = pg.Items, pg.NextCursor
+	v.Title = v.T("people_title")
+	s.render(w, r, http.StatusOK, "people", v)
+}

@@ -1,0 +1,63 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+
+	"sinergi/audit"
+	"sinergi/scheduling"
+	"sinergi/tenant"
+)
+
+type trailLine struct {
+	audit.Entry
+	When, What, Who string
+}
+
+type trailView struct {
+	page
+	Booking scheduling.Booking
+	Name    string
+	Session sessionLine
+	Lines   []trailLine
+}
+
+// trail shows a booking's audit trail from proposal to certificate.
+func (s *Server) trail(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	ctx, inst := r.Context(), u.InstitutionID
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	b, entries, err := s.Scheduling.BookingTrail(ctx, inst, id)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	sess, err := s.Scheduling.Session(ctx, inst, b.SessionID)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	p, err := s.People.Person(ctx, inst, b.PersonID, true)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v := trailView{page: newPage(r, &u, "courses"), Booking: b, Name: p.Name, Session: line(sess, "")}
+	loc := sess.Location()
+	for _, e := range entries {
+		who := e.ActorRole
+		switch {
+		case e.ActorUserID != 0:
+			who = fmt.Sprintf("%s (%s %d)", e.ActorRole, v.T("user"), e.ActorUserID)
+		case e.ActorKeyID != 0:
+			who = fmt.Sprintf("%s (%s %d)", e.ActorRole, v.T("api_key"), e.ActorKeyID)
+		}
+		v.Lines = append(v.Lines, trailLine{Entry: e, When: hari(e.At.In(loc).Format("Mon 02-01-2006 15:04")),
+			What: v.T("trail_" + e.Entity + "_" + e.Action), Who: who})
+	}
+	v.Title = v.T("trail_title")
+	s.render(w, r, http.StatusOK, "trail", v)
+}

@@ -1,0 +1,259 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"sinergi/certification"
+	"sinergi/errs"
+	"sinergi/incentive"
+	"sinergi/profile"
+	"sinergi/scheduling"
+	"sinergi/tenant"
+)
+
+func (s *Server) trainerLoginPage(w http.ResponseWriter, r *http.Request) {
+	v := loginView{page: newPage(r, nil, "")}
+	v.Title = v.T("trainer_login_title")
+	s.render(w, r, http.StatusOK, "trainer_login", v)
+}
+
+// trainerLogin queues a single-use sign-in link to the address. The answer
+// is the same whether or not anyone has it.
+func (s *Server) trainerLogin(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	err := s.Accounts.SendLink(r.Context(), r.PostForm.Get("email"), func(token string) string {
+		return s.BaseURL + Prefix + "trainer/link/" + token
+	})
+	v := loginView{page: newPage(r, nil, "")}
+	v.Title = v.T("trainer_login_title")
+	if err != nil {
+		v.Form = r.PostForm
+		v.withError(err)
+		s.render(w, r, status(err), "trainer_login", v)
+		return
+	}
+	v.Sent = true
+	s.render(w, r, http.StatusOK, "trainer_login", v)
+}
+
+type linkView struct {
+	page
+	Token string
+}
+
+// linkPage asks for one click before using the link: mail scanners that
+// open links must not spend it.
+func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) {
+	v := linkView{page: newPage(r, nil, ""), Token: r.PathValue("token")}
+	v.Title = v.T("trainer_login_title")
+	s.render(w, r, http.StatusOK, "trainer_link", v)
+}
+
+func (s *Server) redeemLink(w http.ResponseWriter, r *http.Request) {
+	_ = s.Accounts.SignOut(r.Context(), s.secret(r))
+	secret, _, err := s.Accounts.RedeemLink(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.clearSession(w)
+		v := loginView{page: newPage(r, nil, "")}
+		v.Title = v.T("trainer_login_title")
+		v.Error = v.T("link_invalid")
+		s.render(w, r, status(err), "trainer_login", v)
+		return
+	}
+	s.setSession(w, secret)
+	http.Redirect(w, r, Prefix+"trainer", http.StatusSeeOther)
+}
+
+type trainerBooking struct {
+	scheduling.Booking
+	Session    sessionLine
+	CanAnswer  bool
+	Answerable []scheduling.Status
+}
+
+// gridCell is one half-day of the weekly availability grid.
+type gridCell struct {
+	Name, Label string
+	On          bool
+}
+
+type trainerView struct {
+	page
+	Person       profile.Person
+	Certificates []certification.Certificate
+	Honoraria    []incentive.Honorarium
+	Name         string
+	Upcoming     []trainerBooking
+	Past         []trainerBooking
+	Days         []string
+	Grid         [][]gridCell // one row per part of the day
+	Parts        []string
+	FeedURL      string
+}
+
+// The weekly grid: working days by morning and afternoon.
+var (
+	gridDays  = []string{"MO", "TU", "WE", "TH", "FR", "SA"}
+	gridParts = [][2]int{{8 * 60, 12 * 60}, {13 * 60, 17 * 60}}
+)
+
+func (s *Server) trainerHome(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	s.renderTrainer(w, r, u, newPage(r, &u, "trainer"), "", http.StatusOK)
+}
+
+func (s *Server) renderTrainer(w http.ResponseWriter, r *http.Request, u tenant.User, p page, feed string, st int) {
+	ctx := r.Context()
+	person, err := s.People.Person(ctx, u.InstitutionID, u.PersonID, false)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v := trainerView{page: p, Person: person, Name: person.Name, FeedURL: feed}
+	if v.Certificates, err = s.Certificates.PersonCertificates(ctx, u.InstitutionID, u.PersonID); err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	if v.Honoraria, err = s.Incentives.List(ctx, u.InstitutionID, incentive.Filter{PersonID: u.PersonID}); err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	bookings, err := s.Scheduling.ListBookings(ctx, scheduling.Scope{PersonID: u.PersonID}, scheduling.BookingFilter{Limit: 100})
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	now := s.Now()
+	for _, b := range bookings {
+		sess, err := s.Scheduling.Session(ctx, b.InstitutionID, b.SessionID)
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		c, err := s.Scheduling.Course(ctx, b.InstitutionID, sess.CourseID)
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		tb := trainerBooking{Booking: b, Session: line(sess, c.Name)}
+		for _, to := range []scheduling.Status{scheduling.Accepted, scheduling.Tentative, scheduling.Declined} {
+			if slices.Contains(scheduling.Allowed(b.Status), to) && b.Status != scheduling.Proposed {
+				tb.Answerable = append(tb.Answerable, to)
+			}
+		}
+		if sess.End.Before(now) {
+			v.Past = append(v.Past, tb)
+		} else if b.Status != scheduling.Proposed {
+			v.Upcoming = append(v.Upcoming, tb)
+		}
+	}
+	avail, err := s.Scheduling.Availability(ctx, u.InstitutionID, u.PersonID)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	on := map[string]bool{}
+	for _, win := range avail.Windows {
+		for i, part := range gridParts {
+			if win.Start <= part[0] && win.End >= part[1] {
+				if day, ok := strings.CutPrefix(win.RRule, "FREQ=WEEKLY;BYDAY="); ok {
+					for _, d := range strings.Split(day, ",") {
+						on[fmt.Sprintf("%s-%d", d, i)] = true
+					}
+				}
+			}
+		}
+	}
+	for _, d := range gridDays {
+		v.Days = append(v.Days, v.T("day_"+d))
+	}
+	for i := range gridParts {
+		v.Parts = append(v.Parts, v.T(fmt.Sprintf("part_%d", i)))
+		var row []gridCell
+		for _, d := range gridDays {
+			name := fmt.Sprintf("%s-%d", d, i)
+			row = append(row, gridCell{Name: name, Label: v.T("day_"+d) + " " + v.T(fmt.Sprintf("part_%d", i)), On: on[name]})
+		}
+		v.Grid = append(v.Grid, row)
+	}
+	v.Title = v.T("trainer_title")
+	s.render(w, r, st, "trainer", v)
+}
+
+// answer moves the trainer's own booking through the same use case as
+// their calendar reply or the API.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	to := scheduling.Status(r.FormValue("to"))
+	if _, _, err := s.Scheduling.TransitionBooking(r.Context(), scheduling.Scope{PersonID: u.PersonID}, id, to, 0); err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	back(w, r, Prefix+"trainer", "answer_"+string(to))
+}
+
+// saveAvailability turns the ticked half-days into weekly windows.
+func (s *Server) saveAvailability(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	_ = r.ParseForm()
+	var a scheduling.Availability
+	for i, part := range gridParts {
+		var days []string
+		for _, d := range gridDays {
+			if r.PostForm.Get(fmt.Sprintf("%s-%d", d, i)) == "on" {
+				days = append(days, d)
+			}
+		}
+		if len(days) > 0 {
+			a.Windows = append(a.Windows, scheduling.Window{RRule: "FREQ=WEEKLY;BYDAY=" + strings.Join(days, ","), Start: part[0], End: part[1]})
+		}
+	}
+	if _, err := s.Scheduling.SetAvailability(r.Context(), u.InstitutionID, u.PersonID, a); err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	back(w, r, Prefix+"trainer", "availability_saved")
+}
+
+// trainerCertificate downloads one of the trainer's own certificates;
+// anyone else's is a missing page.
+func (s *Server) trainerCertificate(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	c, err := s.Certificates.Certificate(r.Context(), u.InstitutionID, id)
+	if err == nil && c.PersonID != u.PersonID {
+		err = errs.NotFoundf("certificate %d not found", id)
+	}
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	doc, err := certification.PDF(c, s.Certificates.VerifyURL(c))
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"sertifikat-%d.pdf\"", c.ID))
+	_, _ = w.Write(doc)
+}
+
+// newFeed makes a personal calendar feed URL; it is shown once.
+func (s *Server) newFeed(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	token, err := s.Feeds.NewFeedToken(r.Context(), u.InstitutionID, u.PersonID)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	p := newPage(r, &u, "trainer")
+	p.Flash = p.T("ok_feed_created")
+	s.renderTrainer(w, r, u, p, s.BaseURL+"/feeds/"+token+".ics", http.StatusOK)
+}

@@ -1,0 +1,67 @@
+package console
+
+import (
+	"net/http"
+	"time"
+
+	"sinergi/scheduling"
+	"sinergi/tenant"
+)
+
+type weekDay struct {
+	Date     time.Time
+	Label    string
+	Sessions []sessionLine
+}
+
+type weekView struct {
+	page
+	Days       []weekDay
+	Prev, Next string
+}
+
+// week shows the institution's sessions for seven days from ?from
+// (YYYY-MM-DD; default today), each on the day it falls on in its venue's
+// zone, with the clock in that zone.
+func (s *Server) week(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	ctx, inst := r.Context(), u.InstitutionID
+	v := weekView{page: newPage(r, &u, "week")}
+	from, err := time.Parse(time.DateOnly, r.URL.Query().Get("from"))
+	if err != nil {
+		n := s.Now()
+		from = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	for i := 0; i < 7; i++ {
+		d := from.AddDate(0, 0, i)
+		v.Days = append(v.Days, weekDay{Date: d, Label: hari(d.Format("Mon 02-01-2006"))})
+	}
+	v.Prev, v.Next = from.AddDate(0, 0, -7).Format(time.DateOnly), from.AddDate(0, 0, 7).Format(time.DateOnly)
+	courses, err := s.Scheduling.ListCourses(ctx, inst, 0, 100)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	end := from.AddDate(0, 0, 7)
+	for _, c := range courses {
+		if c.EndDate.Before(from.AddDate(0, 0, -1)) || c.StartDate.After(end) {
+			continue
+		}
+		sessions, err := s.Scheduling.CourseSessions(ctx, inst, c.ID)
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		for _, sess := range sessions {
+			if sess.Status != scheduling.SessionScheduled {
+				continue
+			}
+			local := sess.Start.In(sess.Location())
+			day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+			if i := int(day.Sub(from).Hours() / 24); !day.Before(from) && i < 7 {
+				v.Days[i].Sessions = append(v.Days[i].Sessions, line(sess, c.Name))
+			}
+		}
+	}
+	v.Title = v.T("week_title")
+	s.render(w, r, http.StatusOK, "week", v)
+}

@@ -1,0 +1,41 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"sinergi/audit"
+)
+
+// BookingTrail implements scheduling.TrailStore.
+func (s SchedulingStore) BookingTrail(ctx context.Context, inst, bookingID int64) ([]audit.Entry, error) {
+	var rows []struct {
+		At          time.Time
+		Action      string
+		Entity      string
+		EntityID    *int64
+		ActorRole   string
+		ActorUserID *int64
+		ActorKeyID  *int64
+	}
+	err := conn(ctx, s.DB).Raw(`SELECT a.at, a.action, a.entity, a.entity_id, a.actor_role, a.actor_user_id, a.actor_key_id
+		FROM audit_log a
+		WHERE a.institution_id = @inst AND (
+			(a.entity = 'booking' AND a.entity_id = @b)
+			OR (a.entity = 'outbox' AND a.after->>'booking_id' = @bs)
+			OR (a.entity = 'honorarium' AND a.entity_id IN (SELECT id FROM honoraria WHERE booking_id = @b))
+			OR (a.entity = 'certificate' AND a.entity_id IN (
+				SELECT c.id FROM certificates c JOIN bookings b ON b.person_id = c.person_id
+				JOIN sessions s ON s.id = b.session_id AND s.course_id = c.course_id WHERE b.id = @b)))
+		ORDER BY a.at, a.id`, map[string]any{"inst": inst, "b": bookingID, "bs": strconv.FormatInt(bookingID, 10)}).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]audit.Entry, len(rows))
+	for i, r := range rows {
+		out[i] = audit.Entry{At: r.At, Action: r.Action, Entity: r.Entity, EntityID: deref(r.EntityID), ActorRole: r.ActorRole,
+			ActorUserID: deref(r.ActorUserID), ActorKeyID: deref(r.ActorKeyID)}
+	}
+	return out, nil
+}
