@@ -96,16 +96,16 @@ func (s *Server) candidates(c *gin.Context) {
 	for i, x := range res.Candidates {
 		items[i] = candidateDTO(lang(c), x)
 	}
-	excluded := make([]gin.H, len(res.Excluded))
+	excluded := make([]exclusionOut, len(res.Excluded))
 	for i, x := range res.Excluded {
-		excluded[i] = gin.H{"person": refOf(x.Person), "score": hundredths(x.Score), "constraint": x.Constraint, "explanation": x.Explanation.In(lang(c))}
+		excluded[i] = exclusionOut{Person: refOf(x.Person), Score: hundredths(x.Score), Constraint: x.Constraint, Explanation: x.Explanation.In(lang(c))}
 	}
-	c.JSON(http.StatusOK, gin.H{"session_id": id, "role": c.Query("role"), "items": items, "excluded": excluded, "considered": res.Considered})
+	c.JSON(http.StatusOK, candidatesOut{SessionID: id, Role: c.Query("role"), Items: items, Excluded: excluded, Considered: res.Considered})
 }
 
-func pairDTO(l i18n.Lang, p matching.Pair) gin.H {
-	return gin.H{"lead": candidateDTO(l, p.Lead), "co_trainer": candidateDTO(l, p.CoTrainer), "score": hundredths(p.Score),
-		"complementarity": p.Complementarity, "breakdown": partsDTO(l, p.Breakdown)}
+func pairDTO(l i18n.Lang, p matching.Pair) pairOut {
+	return pairOut{Lead: candidateDTO(l, p.Lead), CoTrainer: candidateDTO(l, p.CoTrainer), Score: hundredths(p.Score),
+		Complementarity: p.Complementarity, Breakdown: partsDTO(l, p.Breakdown)}
 }
 
 func (s *Server) pairs(c *gin.Context) {
@@ -119,11 +119,11 @@ func (s *Server) pairs(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]gin.H, len(ps))
+	items := make([]pairOut, len(ps))
 	for i, p := range ps {
 		items[i] = pairDTO(lang(c), p)
 	}
-	c.JSON(http.StatusOK, gin.H{"session_id": id, "items": items})
+	c.JSON(http.StatusOK, sessionItemsOut[pairOut]{SessionID: id, Items: items})
 }
 
 func (s *Server) slots(c *gin.Context) {
@@ -155,11 +155,11 @@ func (s *Server) slots(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]gin.H, len(slots))
+	items := make([]slotOut, len(slots))
 	for i, sl := range slots {
-		items[i] = gin.H{"start": sl.Start.In(loc).Format(time.RFC3339), "end": sl.End.In(loc).Format(time.RFC3339), "pair": pairDTO(lang(c), sl.Pair)}
+		items[i] = slotOut{Start: sl.Start.In(loc).Format(time.RFC3339), End: sl.End.In(loc).Format(time.RFC3339), Pair: pairDTO(lang(c), sl.Pair)}
 	}
-	c.JSON(http.StatusOK, gin.H{"session_id": id, "items": items})
+	c.JSON(http.StatusOK, sessionItemsOut[slotOut]{SessionID: id, Items: items})
 }
 
 type assignIn struct {
@@ -190,19 +190,19 @@ func (s *Server) createAssignment(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	slots := make([]gin.H, len(p.Slots))
+	slots := make([]assignedSlotOut, len(p.Slots))
 	for i, f := range p.Slots {
-		h := gin.H{"session_id": f.Slot.Session.ID, "role": f.Slot.Role}
+		slots[i] = assignedSlotOut{SessionID: f.Slot.Session.ID, Role: string(f.Slot.Role)}
 		if f.Candidate != nil {
-			h["candidate"] = candidateDTO(lang(c), *f.Candidate)
+			cand := candidateDTO(lang(c), *f.Candidate)
+			slots[i].Candidate = &cand
 		} else {
-			h["unfilled_reason"] = i18n.Sprintf(lang(c), f.Reason)
+			slots[i].UnfilledReason = i18n.Sprintf(lang(c), f.Reason)
 		}
-		slots[i] = h
 	}
 	c.Header("Location", fmt.Sprintf("/v1/courses/%d/assignments/%d", courseID, id))
-	c.JSON(http.StatusCreated, gin.H{"id": id, "course_id": courseID, "slots": slots, "filled": p.Filled, "total_score": hundredths(p.Total),
-		"optimal": p.Optimal, "optimality_gap": hundredths(p.Gap), "nodes": p.Nodes})
+	c.JSON(http.StatusCreated, proposalOut{ID: id, CourseID: courseID, Slots: slots, Filled: p.Filled, TotalScore: hundredths(p.Total),
+		Optimal: p.Optimal, OptimalityGap: hundredths(p.Gap), Nodes: p.Nodes})
 }
 
 func (s *Server) applyAssignment(c *gin.Context) {
@@ -221,7 +221,7 @@ func (s *Server) applyAssignment(c *gin.Context) {
 	for i, b := range bookings {
 		items[i] = bookingDTO(b)
 	}
-	c.JSON(http.StatusOK, gin.H{"id": aid, "course_id": courseID, "bookings": items})
+	c.JSON(http.StatusOK, appliedOut{ID: aid, CourseID: courseID, Bookings: items})
 }
 
 type settingsIO struct {
@@ -272,4 +272,66 @@ func (s *Server) putMatchingSettings(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, settingsDTO(set))
+}
+
+type exclusionOut struct {
+	Person      personRef `json:"person"`
+	Score       float64   `json:"score"`
+	Constraint  string    `json:"constraint"`
+	Explanation string    `json:"explanation"`
+}
+
+// candidatesOut ranks a session's candidates, with the best people a
+// constraint kept out.
+type candidatesOut struct {
+	SessionID  int64          `json:"session_id"`
+	Role       string         `json:"role"`
+	Items      []candidateOut `json:"items"`
+	Excluded   []exclusionOut `json:"excluded"`
+	Considered int            `json:"considered"`
+}
+
+type pairOut struct {
+	Lead            candidateOut `json:"lead"`
+	CoTrainer       candidateOut `json:"co_trainer"`
+	Score           float64      `json:"score"`
+	Complementarity float64      `json:"complementarity"`
+	Breakdown       []partOut    `json:"breakdown"`
+}
+
+type slotOut struct {
+	Start string  `json:"start"`
+	End   string  `json:"end"`
+	Pair  pairOut `json:"pair"`
+}
+
+// sessionItemsOut lists what a session's pairs or free times are.
+type sessionItemsOut[T any] struct {
+	SessionID int64 `json:"session_id"`
+	Items     []T   `json:"items"`
+}
+
+type assignedSlotOut struct {
+	SessionID      int64         `json:"session_id"`
+	Role           string        `json:"role"`
+	Candidate      *candidateOut `json:"candidate,omitempty"`
+	UnfilledReason string        `json:"unfilled_reason,omitempty"`
+}
+
+// proposalOut is a whole-course assignment proposal.
+type proposalOut struct {
+	ID            int64             `json:"id"`
+	CourseID      int64             `json:"course_id"`
+	Slots         []assignedSlotOut `json:"slots"`
+	Filled        int               `json:"filled"`
+	TotalScore    float64           `json:"total_score"`
+	Optimal       bool              `json:"optimal"`
+	OptimalityGap float64           `json:"optimality_gap"`
+	Nodes         int               `json:"nodes"`
+}
+
+type appliedOut struct {
+	ID       int64        `json:"id"`
+	CourseID int64        `json:"course_id"`
+	Bookings []bookingOut `json:"bookings"`
 }

@@ -841,7 +841,7 @@ func (s *Server) listSessions(c *gin.Context) {
 		last := list[len(list)-1]
 		next = strconv.FormatInt(last.Start.UnixMicro(), 36) + "." + strconv.FormatInt(last.ID, 36)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+	c.JSON(http.StatusOK, listOut[sessionOut]{Items: items, NextCursor: next})
 }
 
 // listBookings lists staff their institution's bookings (by session,
