@@ -70,7 +70,7 @@ func (s *Server) listParticipants(c *gin.Context) {
 	for i, p := range ps {
 		items[i] = participantDTO(p)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": nil})
+	c.JSON(http.StatusOK, impactListOut[participantOut]{Items: items})
 }
 
 func (s *Server) createParticipant(c *gin.Context) {
@@ -213,21 +213,34 @@ func (s *Server) invitePlans(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusAccepted, gin.H{"queued": n})
+	c.JSON(http.StatusAccepted, queuedOut{Queued: n})
 }
 
 type planOut struct {
-	ID           int64          `json:"id"`
-	Position     int            `json:"position"`
-	Change       string         `json:"change"`
-	Indicator    string         `json:"indicator"`
-	Baseline     float64        `json:"baseline"`
-	Target       float64        `json:"target"`
-	DueDate      string         `json:"due_date"`
-	SessionIDs   []int64        `json:"session_ids"`
-	TrainerIDs   []int64        `json:"trainer_ids"`
-	Progress     map[string]any `json:"progress"`
-	Confirmation map[string]any `json:"confirmation"`
+	ID           int64            `json:"id"`
+	Position     int              `json:"position"`
+	Change       string           `json:"change"`
+	Indicator    string           `json:"indicator"`
+	Baseline     float64          `json:"baseline"`
+	Target       float64          `json:"target"`
+	DueDate      string           `json:"due_date"`
+	SessionIDs   []int64          `json:"session_ids"`
+	TrainerIDs   []int64          `json:"trainer_ids"`
+	Progress     *progressOut     `json:"progress"`
+	Confirmation *confirmationOut `json:"confirmation"`
+}
+
+type progressOut struct {
+	Status   string   `json:"status"`
+	Value    *float64 `json:"value"`
+	Evidence string   `json:"evidence"`
+}
+
+type confirmationOut struct {
+	Implemented bool     `json:"implemented"`
+	Behaviour   int      `json:"behaviour"`
+	Value       *float64 `json:"value"`
+	Comment     string   `json:"comment"`
 }
 
 func plansDTO(answers []impact.PlanAnswer) []planOut {
@@ -236,21 +249,41 @@ func plansDTO(answers []impact.PlanAnswer) []planOut {
 		out[i] = planOut{ID: a.ID, Position: a.Position, Change: a.Change, Indicator: a.Indicator, Baseline: a.Baseline, Target: a.Target,
 			DueDate: a.Due.Format(time.DateOnly), SessionIDs: a.Sessions, TrainerIDs: a.Trainers}
 		if g := a.Progress; g != nil {
-			out[i].Progress = map[string]any{"status": g.Status, "value": g.Value, "evidence": g.Evidence}
+			out[i].Progress = &progressOut{Status: g.Status, Value: g.Value, Evidence: g.Evidence}
 		}
 		if k := a.Confirmation; k != nil {
-			out[i].Confirmation = map[string]any{"implemented": k.Implemented, "behaviour": k.Behaviour, "value": k.Value, "comment": k.Comment}
+			out[i].Confirmation = &confirmationOut{Implemented: k.Implemented, Behaviour: k.Behaviour, Value: k.Value, Comment: k.Comment}
 		}
 	}
 	return out
 }
 
-func followUpDTO(f *impact.FollowUp) any {
+// followUpOut is a participant's follow-up and where it stands.
+type followUpOut struct {
+	State               impact.State `json:"state"`
+	DueAt               time.Time    `json:"due_at"`
+	NextAt              *time.Time   `json:"next_at"`
+	ExpiresAt           *time.Time   `json:"expires_at"`
+	Reminders           int          `json:"reminders"`
+	SupervisorReminders int          `json:"supervisor_reminders"`
+	OpenedAt            *time.Time   `json:"opened_at"`
+	ReportedAt          *time.Time   `json:"reported_at"`
+	ConfirmedAt         *time.Time   `json:"confirmed_at"`
+}
+
+func followUpDTO(f *impact.FollowUp) *followUpOut {
 	if f == nil {
 		return nil
 	}
-	return gin.H{"state": f.State, "due_at": f.Due, "next_at": f.Next, "expires_at": f.Expires, "reminders": f.Reminders,
-		"supervisor_reminders": f.SupervisorReminders, "opened_at": f.OpenedAt, "reported_at": f.ReportedAt, "confirmed_at": f.ConfirmedAt}
+	return &followUpOut{State: f.State, DueAt: f.Due, NextAt: f.Next, ExpiresAt: f.Expires, Reminders: f.Reminders,
+		SupervisorReminders: f.SupervisorReminders, OpenedAt: f.OpenedAt, ReportedAt: f.ReportedAt, ConfirmedAt: f.ConfirmedAt}
+}
+
+// planStatusOut is a participant with their plans and follow-up.
+type planStatusOut struct {
+	Participant participantOut `json:"participant"`
+	Plans       []planOut      `json:"plans"`
+	FollowUp    *followUpOut   `json:"follow_up"`
 }
 
 // actionPlans lists a course's participants with their plans and
@@ -266,11 +299,11 @@ func (s *Server) actionPlans(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]gin.H, len(st))
+	items := make([]planStatusOut, len(st))
 	for i, x := range st {
-		items[i] = gin.H{"participant": participantDTO(x.Participant), "plans": plansDTO(x.Plans), "follow_up": followUpDTO(x.FollowUp)}
+		items[i] = planStatusOut{Participant: participantDTO(x.Participant), Plans: plansDTO(x.Plans), FollowUp: followUpDTO(x.FollowUp)}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": nil})
+	c.JSON(http.StatusOK, impactListOut[planStatusOut]{Items: items})
 }
 
 type impactSettingsIO struct {
@@ -327,20 +360,43 @@ func figuresDTO(f impact.Figures) figuresOut {
 		BehaviourMean: f.BehaviourMean, Measured: f.Measured, Improved: f.Improved, Attainment: f.Attainment, Confidence: f.Confidence, Note: f.Note}
 }
 
-func trainerRef(p impact.Person) gin.H { return gin.H{"id": p.ID, "name": p.Name, "kind": p.Kind} }
+type trainerRefOut struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
 
-func reportDTO(r impact.Report) gin.H {
-	trainers := make([]gin.H, len(r.Trainers))
+func trainerRef(p impact.Person) trainerRefOut {
+	return trainerRefOut{ID: p.ID, Name: p.Name, Kind: p.Kind}
+}
+
+type trainerFiguresOut struct {
+	Person  trainerRefOut `json:"person"`
+	Figures figuresOut    `json:"figures"`
+}
+
+type pairFiguresOut struct {
+	Widyaiswara  trainerRefOut `json:"widyaiswara"`
+	Practitioner trainerRefOut `json:"practitioner"`
+	Figures      figuresOut    `json:"figures"`
+}
+
+// reportOut is an impact report: the total, per trainer and per pair.
+type reportOut struct {
+	CourseID int64               `json:"course_id,omitempty"`
+	Total    figuresOut          `json:"total"`
+	Trainers []trainerFiguresOut `json:"trainers"`
+	Pairs    []pairFiguresOut    `json:"pairs"`
+}
+
+func reportDTO(r impact.Report) reportOut {
+	out := reportOut{CourseID: r.CourseID, Total: figuresDTO(r.Total), Trainers: make([]trainerFiguresOut, len(r.Trainers)),
+		Pairs: make([]pairFiguresOut, len(r.Pairs))}
 	for i, t := range r.Trainers {
-		trainers[i] = gin.H{"person": trainerRef(t.Person), "figures": figuresDTO(t.Figures)}
+		out.Trainers[i] = trainerFiguresOut{Person: trainerRef(t.Person), Figures: figuresDTO(t.Figures)}
 	}
-	pairs := make([]gin.H, len(r.Pairs))
 	for i, p := range r.Pairs {
-		pairs[i] = gin.H{"widyaiswara": trainerRef(p.Widyaiswara), "practitioner": trainerRef(p.Practitioner), "figures": figuresDTO(p.Figures)}
-	}
-	out := gin.H{"total": figuresDTO(r.Total), "trainers": trainers, "pairs": pairs}
-	if r.CourseID != 0 {
-		out["course_id"] = r.CourseID
+		out.Pairs[i] = pairFiguresOut{Widyaiswara: trainerRef(p.Widyaiswara), Practitioner: trainerRef(p.Practitioner), Figures: figuresDTO(p.Figures)}
 	}
 	return out
 }
@@ -413,26 +469,69 @@ func (s *Server) impactForm(c *gin.Context, purpose string) (impact.Form, bool) 
 	return f, true
 }
 
+type formTrainerRefOut struct {
+	PersonID int64  `json:"person_id"`
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Role     string `json:"role"`
+}
+
+type formSessionRefOut struct {
+	ID       int64               `json:"id"`
+	Topic    string              `json:"topic"`
+	Start    string              `json:"start"`
+	Trainers []formTrainerRefOut `json:"trainers"`
+}
+
+type nameUnitOut struct {
+	Name string `json:"name"`
+	Unit string `json:"unit"`
+}
+
+type nameOut struct {
+	Name string `json:"name"`
+}
+
+type behaviourScaleOut struct {
+	Min    int      `json:"min"`
+	Max    int      `json:"max"`
+	Labels []string `json:"labels"`
+}
+
+// impactFormOut is what a link's page holds, for clients that ask for JSON.
+type impactFormOut struct {
+	Purpose        string              `json:"purpose"`
+	Participant    nameUnitOut         `json:"participant"`
+	Course         nameOut             `json:"course"`
+	Sessions       []formSessionRefOut `json:"sessions"`
+	Plans          []planOut           `json:"plans"`
+	Answered       bool                `json:"answered"`
+	ExpiresAt      string              `json:"expires_at"`
+	BehaviourScale *behaviourScaleOut  `json:"behaviour_scale,omitempty"`
+	Supervisor     *nameOut            `json:"supervisor,omitempty"`
+	Statuses       []string            `json:"statuses,omitempty"`
+}
+
 // formJSON is what a link's page holds, for clients that ask for JSON.
-func formJSON(f impact.Form, purpose string) gin.H {
+func formJSON(f impact.Form, purpose string) impactFormOut {
 	loc := tz.MustLoad(zoneOf(f.Course.Zone))
-	sessions := make([]gin.H, len(f.Sessions))
+	sessions := make([]formSessionRefOut, len(f.Sessions))
 	for i, x := range f.Sessions {
-		trainers := make([]gin.H, len(x.Trainers))
+		trainers := make([]formTrainerRefOut, len(x.Trainers))
 		for j, t := range x.Trainers {
-			trainers[j] = gin.H{"person_id": t.PersonID, "name": t.Name, "kind": t.Kind, "role": t.Role}
+			trainers[j] = formTrainerRefOut{PersonID: t.PersonID, Name: t.Name, Kind: t.Kind, Role: t.Role}
 		}
-		sessions[i] = gin.H{"id": x.ID, "topic": x.Topic, "start": x.Start.In(tz.MustLoad(zoneOf(x.Zone))).Format(time.RFC3339), "trainers": trainers}
+		sessions[i] = formSessionRefOut{ID: x.ID, Topic: x.Topic, Start: x.Start.In(tz.MustLoad(zoneOf(x.Zone))).Format(time.RFC3339), Trainers: trainers}
 	}
-	out := gin.H{"purpose": purpose, "participant": gin.H{"name": f.Participant.Name, "unit": f.Participant.Unit},
-		"course": gin.H{"name": f.Course.Name}, "sessions": sessions, "plans": plansDTO(f.Plans), "answered": f.Answered,
-		"expires_at": f.Link.Expires.In(loc).Format(time.RFC3339)}
+	out := impactFormOut{Purpose: purpose, Participant: nameUnitOut{Name: f.Participant.Name, Unit: f.Participant.Unit},
+		Course: nameOut{Name: f.Course.Name}, Sessions: sessions, Plans: plansDTO(f.Plans), Answered: f.Answered,
+		ExpiresAt: f.Link.Expires.In(loc).Format(time.RFC3339)}
 	if purpose == impact.PurposeConfirm {
-		out["behaviour_scale"] = gin.H{"min": 1, "max": 4, "labels": impact.BehaviourScale()}
-		out["supervisor"] = gin.H{"name": f.Participant.SupervisorName}
+		out.BehaviourScale = &behaviourScaleOut{Min: 1, Max: 4, Labels: impact.BehaviourScale()}
+		out.Supervisor = &nameOut{Name: f.Participant.SupervisorName}
 	}
 	if purpose == impact.PurposeProgress {
-		out["statuses"] = []string{"done", "partial", "not_started"}
+		out.Statuses = []string{"done", "partial", "not_started"}
 	}
 	return out
 }
@@ -670,7 +769,7 @@ func (s *Server) answerImpactLink(purpose string) gin.HandlerFunc {
 		case html:
 			s.renderImpact(c, f, purpose, http.StatusCreated, impactThanks, "")
 		default:
-			c.JSON(http.StatusCreated, gin.H{"message": impactThanks})
+			c.JSON(http.StatusCreated, messageOnlyOut{Message: impactThanks})
 		}
 	}
 }
@@ -701,4 +800,18 @@ func (s *Server) ownCourse(c *gin.Context) (int64, error) {
 		return 0, err
 	}
 	return id, nil
+}
+
+// impactListOut lists everything at once: next_cursor is always null.
+type impactListOut[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+type queuedOut struct {
+	Queued int `json:"queued"`
+}
+
+type messageOnlyOut struct {
+	Message string `json:"message"`
 }
