@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"math"
@@ -17,7 +16,6 @@ import (
 	"sinergi/i18n"
 	"sinergi/impact"
 	"sinergi/internal/sheet"
-	"sinergi/profile"
 	"sinergi/tz"
 )
 
@@ -171,33 +169,12 @@ func (s *Server) importParticipants(c *gin.Context) {
 		return
 	}
 	report, err := s.Impact.ImportParticipants(c.Request.Context(), principal(c).InstitutionID, id, table, !dryRun)
-	if errors.Is(err, profile.ErrImportRejected) {
-		e, _ := errs.As(err)
-		fail(c, e.WithDetails(map[string]any{"report": importReportDTO(report)}))
-		return
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, importReportDTO(report))
+	writeImportReport(c, report, err)
 }
 
 // participantTemplate serves the participant roster template.
 func participantTemplate(format string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		body, err := sheet.Template(format, impact.ImportColumns, impact.ImportExample, impact.ImportColumnHelp)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		ct := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		if format == sheet.CSV {
-			ct = "text/csv; charset=utf-8"
-		}
-		c.Header("Content-Disposition", `attachment; filename="templat-peserta.`+format+`"`)
-		c.Data(http.StatusOK, ct, body)
-	}
+	return spreadsheetTemplate(format, "templat-peserta", impact.ImportColumns, impact.ImportExample, impact.ImportColumnHelp)
 }
 
 // invitePlans mails the action plan link to every participant without

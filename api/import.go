@@ -111,6 +111,35 @@ func (s *Server) importPeople(c *gin.Context) {
 		return
 	}
 	report, err := s.Roster.Import(c.Request.Context(), principal(c).InstitutionID, table, !dryRun)
+	writeImportReport(c, report, err)
+}
+
+// spreadsheetTemplate serves an import template, XLSX or CSV, under name,
+// with its columns, example rows and a help sheet.
+func spreadsheetTemplate(format, name string, columns []string, example [][]string, help map[string]string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		body, err := sheet.Template(format, columns, example, help)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		ct := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		if format == sheet.CSV {
+			ct = "text/csv; charset=utf-8"
+		}
+		c.Header("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
+		c.Data(http.StatusOK, ct, body)
+	}
+}
+
+// importTemplate serves the roster template with two example rows.
+func importTemplate(format string) gin.HandlerFunc {
+	return spreadsheetTemplate(format, "templat-roster", profile.ImportColumns, profile.ImportExample, profile.ImportColumnHelp)
+}
+
+// writeImportReport answers an import: the report, or the refusal carrying
+// it when a row is broken.
+func writeImportReport(c *gin.Context, report profile.ImportReport, err error) {
 	if errors.Is(err, profile.ErrImportRejected) {
 		e, _ := errs.As(err)
 		fail(c, e.WithDetails(map[string]any{"report": importReportDTO(report)}))
@@ -121,21 +150,4 @@ func (s *Server) importPeople(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, importReportDTO(report))
-}
-
-// importTemplate serves the roster template with two example rows.
-func importTemplate(format string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		body, err := sheet.Template(format, profile.ImportColumns, profile.ImportExample, profile.ImportColumnHelp)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		ct := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		if format == sheet.CSV {
-			ct = "text/csv; charset=utf-8"
-		}
-		c.Header("Content-Disposition", `attachment; filename="templat-roster.`+format+`"`)
-		c.Data(http.StatusOK, ct, body)
-	}
 }
