@@ -297,6 +297,11 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		chromedp.Click(`form[action$="/assignments"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible("#proposal", chromedp.ByQuery))
 	check(t, staff, "assignment proposal")
+	impactURL, err := url.Parse(courseURL)
+	must(t, err)
+	impactURL.RawQuery, impactURL.Path = "", strings.TrimSuffix(impactURL.Path, "/")+"/impact"
+	run(t, staff, "the course's impact report", chromedp.Navigate(impactURL.String()), chromedp.WaitVisible("#impact-total", chromedp.ByQuery))
+	check(t, staff, "impact report")
 	run(t, staff, "back to the course", chromedp.Navigate(courseURL), chromedp.WaitVisible("#certs-h", chromedp.ByQuery))
 	var pdf, verifyURL string
 	run(t, staff, "download the PDF",
@@ -374,7 +379,7 @@ func TestJourneysInTheBrowser(t *testing.T) {
 	check(t, staff, "not found")
 
 	// Sign out, and in again as the platform admin.
-	_, _, err := e.app.Accounts.CreateUser(context.Background(), tenant.User{Email: "admin@sinergi.example.id", Role: tenant.Admin}, password)
+	_, _, err = e.app.Accounts.CreateUser(context.Background(), tenant.User{Email: "admin@sinergi.example.id", Role: tenant.Admin}, password)
 	must(t, err)
 	run(t, staff, "sign out", chromedp.Click(`form[action="/console/logout"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible("#f-password", chromedp.ByQuery),

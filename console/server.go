@@ -26,6 +26,7 @@ import (
 	"sinergi/audit"
 	"sinergi/certification"
 	"sinergi/errs"
+	"sinergi/impact"
 	"sinergi/incentive"
 	"sinergi/matching"
 	"sinergi/profile"
@@ -53,7 +54,9 @@ type Deps struct {
 	Matching     matching.Service
 	Incentives   incentive.Service
 	Certificates certification.Service
-	Feeds        Feeds
+	// Impact reports what courses changed at work.
+	Impact impact.Service
+	Feeds  Feeds
 	// Export renders the treasurer's honorarium export (csv or xlsx): the
 	// API's document, handed over by app.
 	Export func(ctx context.Context, inst int64, format string, f incentive.Filter) (file, contentType string, body []byte, err error)
@@ -122,6 +125,9 @@ func (s *Server) loadTemplates() error {
 		"asset":  func(name string) string { return Prefix + "assets/" + s.hashed[name] },
 		"rupiah": rupiah,
 		"pct":    func(points int) string { return strconv.FormatFloat(float64(points)/100, 'f', 1, 64) },
+		// value and percent show a figure that may be missing (nil).
+		"value":   func(v *float64) float64 { return *v },
+		"percent": func(v *float64) string { return strconv.FormatFloat(*v*100, 'f', 0, 64) + "%" },
 	}
 	s.pages = map[string]*template.Template{}
 	entries, err := fs.ReadDir(templateFS, "templates")
@@ -171,6 +177,8 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /console/courses/{id}", staff(s.course))
 	mux.HandleFunc("POST /console/courses/{id}/sessions", staff(s.createSession))
 	mux.HandleFunc("POST /console/courses/{id}/certificates", staff(s.issueCertificates))
+	mux.HandleFunc("GET /console/courses/{id}/impact", staff(s.courseImpact))
+	mux.HandleFunc("GET /console/courses/{id}/impact.xlsx", staff(s.courseImpactXLSX))
 	mux.HandleFunc("POST /console/courses/{id}/assignments", staff(s.propose))
 	mux.HandleFunc("POST /console/courses/{id}/assignments/{aid}/apply", staff(s.applyProposal))
 	mux.HandleFunc("GET /console/sessions/{id}", staff(s.session))
