@@ -3,94 +3,18 @@ package calendar
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/emersion/go-ical"
 
 	"sinergi/errs"
+	"sinergi/mailbox"
 )
-
-// Booking is what a calendar object says about one booking.
-type Booking struct {
-	ID            int64
-	PersonID      int64
-	UID           string
-	Sequence      int
-	Status        string // the booking's status
-	SessionStatus string
-	Start, End    time.Time
-	Zone          string
-	Topic         string
-	CourseName    string
-	Venue         string
-	Mode          string
-	Role          string
-	PersonName    string
-	PersonEmail   string
-	LeadName      string
-	Institution   string
-	UpdatedAt     time.Time
-}
-
-// Cancelled reports whether the booking no longer takes place.
-func (b Booking) Cancelled() bool {
-	return b.Status == "cancelled" || b.Status == "declined" || b.SessionStatus == "cancelled"
-}
-
-// Answerable reports whether the booked person can still answer the
-// invitation (on the answer page or from a calendar): the booking awaits
-// or holds an answer and its session takes place.
-func (b Booking) Answerable() bool {
-	switch b.Status {
-	case "invited", "accepted", "tentative", "declined":
-		return b.SessionStatus != "cancelled"
-	}
-	return false
-}
-
-// Method is the iTIP method that describes the booking now.
-func (b Booking) Method() string {
-	if b.Cancelled() {
-		return "CANCEL"
-	}
-	return "REQUEST"
-}
-
-func (b Booking) location() string {
-	if b.Mode == "online" {
-		return "Daring (online)"
-	}
-	return b.Venue
-}
-
-// PartStat is the attendee's PARTSTAT that the booking's status stands
-// for: an accepted (or confirmed, completed) booking is ACCEPTED.
-func (b Booking) PartStat() string {
-	switch b.Status {
-	case "accepted", "confirmed", "completed":
-		return "ACCEPTED"
-	case "tentative":
-		return "TENTATIVE"
-	case "declined":
-		return "DECLINED"
-	}
-	return "NEEDS-ACTION"
-}
-
-// OrganizerName is the one name the ORGANIZER carries in every object and
-// mail of a booking: its institution's.
-func (b Booking) OrganizerName() string {
-	if b.Institution == "" {
-		return "Sinergi"
-	}
-	return b.Institution
-}
 
 // Event is the booking as a calendar event; organizer is the service
 // mailbox, shown with the institution's name. The attendee's PARTSTAT is
 // the booking's state; RSVP=TRUE is asked only in a REQUEST awaiting an
 // answer.
-func (b Booking) Event(organizer string) Event {
+func eventOf(b Booking, organizer string) Event {
 	role := "Co-Trainer"
 	attRole := "REQ-PARTICIPANT"
 	if b.Role == "lead" {
@@ -101,10 +25,10 @@ func (b Booking) Event(organizer string) Event {
 		status = "CANCELLED"
 	}
 	desc := fmt.Sprintf("%s — %s\n%s: %s\nWaktu: %s\nTempat: %s", b.CourseName, b.Institution, role, b.PersonName,
-		When(b), b.location())
+		When(b), b.Location())
 	partstat := b.PartStat()
 	return Event{UID: b.UID, Sequence: b.Sequence, Stamp: b.UpdatedAt, Start: b.Start, End: b.End, Zone: b.Zone,
-		Summary: b.Topic + " (" + b.CourseName + ")", Description: strings.TrimSpace(desc), Location: b.location(), Status: status,
+		Summary: b.Topic + " (" + b.CourseName + ")", Description: strings.TrimSpace(desc), Location: b.Location(), Status: status,
 		Organizer: Party{Email: organizer, Name: b.OrganizerName()},
 		Attendees: []Party{{Email: b.PersonEmail, Name: b.PersonName, Role: attRole, PartStat: partstat,
 			RSVP: partstat == "NEEDS-ACTION" && b.Method() == "REQUEST"}}}
@@ -112,7 +36,7 @@ func (b Booking) Event(organizer string) Event {
 
 // Invite is the current iTIP object of a booking: REQUEST, or CANCEL.
 func Invite(b Booking, organizer string) *ical.Calendar {
-	return Build(b.Method(), []Event{b.Event(organizer)}, true)
+	return Build(b.Method(), []Event{eventOf(b, organizer)}, true)
 }
 
 // ErrNotInvited: a booking only proposed was never sent, so it has no
@@ -135,7 +59,7 @@ func Reinvite(b Booking, organizer string) *ical.Calendar {
 	if b.Method() != "REQUEST" {
 		return Invite(b, organizer)
 	}
-	e := b.Event(organizer)
+	e := eventOf(b, organizer)
 	e.Attendees[0].PartStat, e.Attendees[0].RSVP = "NEEDS-ACTION", true
 	return Build("REQUEST", []Event{e}, true)
 }
@@ -146,7 +70,7 @@ func Reinvite(b Booking, organizer string) *ical.Calendar {
 func Feed(name string, bookings []Booking) *ical.Calendar {
 	events := make([]Event, len(bookings))
 	for i, b := range bookings {
-		e := b.Event("")
+		e := eventOf(b, "")
 		if !b.Cancelled() && b.Status != "confirmed" && b.Status != "accepted" && b.Status != "completed" {
 			e.Status = "TENTATIVE"
 		}
@@ -162,3 +86,32 @@ func Feed(name string, bookings []Booking) *ical.Calendar {
 func escapeText(s string) string {
 	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`, "\r", "").Replace(s)
 }
+
+// The records the stores keep are the mailbox package's; calendar builds
+// and reads the messages about them.
+type (
+	// Booking is what a calendar object says about one booking.
+	Booking = mailbox.Booking
+	// OutboxItem is one queued e-mail.
+	OutboxItem = mailbox.OutboxItem
+	// Record is what was received and what became of it.
+	Record = mailbox.Record
+	// Received is a stored inbound message, without its raw text.
+	Received = mailbox.Received
+	// Pending is a deferred message to process again.
+	Pending = mailbox.Pending
+	// MessageFilter narrows a listing of received messages.
+	MessageFilter = mailbox.MessageFilter
+	// Link is an answer link with its booking.
+	Link = mailbox.Link
+)
+
+// Outcomes of an inbound message.
+const (
+	Applied   = mailbox.Applied
+	Unchanged = mailbox.Unchanged
+	Ignored   = mailbox.Ignored
+	Rejected  = mailbox.Rejected
+	Held      = mailbox.Held
+	Deferred  = mailbox.Deferred
+)

@@ -116,7 +116,7 @@ func Compose(m Mail) ([]byte, error) {
 		return i18n.Sprintf(i18n.Indonesian, key, args...), i18n.Sprintf(i18n.English, key, args...)
 	}
 	data := map[string]any{"B": m.Booking, "When": When(m.Booking), "WhenEN": Span(m.Booking).Tell(i18n.English),
-		"Where": m.Booking.location(), "Answer": m.AnswerURL, "Greeting": i18n.Sprintf(i18n.Indonesian, "Dear %s,", m.ToName)}
+		"Where": m.Booking.Location(), "Answer": m.AnswerURL, "Greeting": i18n.Sprintf(i18n.Indonesian, "Dear %s,", m.ToName)}
 	switch m.Method {
 	case "CANCEL":
 		data["Lead"], data["LeadEN"] = both("The session below is cancelled; it will be removed from your calendar.")
@@ -133,8 +133,8 @@ func Compose(m Mail) ([]byte, error) {
 				i, e := both("New time: was %s, now %s.", Span(was), Span(m.Booking))
 				id, en = append(id, i), append(en, e)
 			}
-			if was.location() != m.Booking.location() {
-				i, e := both("New place: was %s, now %s.", was.location(), m.Booking.location())
+			if was.Location() != m.Booking.Location() {
+				i, e := both("New place: was %s, now %s.", was.Location(), m.Booking.Location())
 				id, en = append(id, i), append(en, e)
 			}
 			data["Changes"], data["ChangesEN"] = id, en
@@ -308,7 +308,7 @@ func ComposeNotice(n Notice) ([]byte, error) {
 	h.SetAddressList("To", []*mail.Address{{Name: n.ToName, Address: n.To}})
 	h.SetMessageID(n.MessageID)
 	h.Set("Subject", HeaderText(fmt.Sprintf("Mohon jawab kembali: %s — %s", n.Booking.Topic, When(n.Booking))))
-	data := map[string]any{"N": n, "When": When(n.Booking), "Where": n.Booking.location()}
+	data := map[string]any{"N": n, "When": When(n.Booking), "Where": n.Booking.Location()}
 	var text, html bytes.Buffer
 	if err := noticeText.Execute(&text, data); err != nil {
 		return nil, err
@@ -332,7 +332,7 @@ func ComposeNotice(n Notice) ([]byte, error) {
 
 // DeclineCounter is the object that answers a COUNTER.
 func DeclineCounter(b Booking, organizer string) []byte {
-	e := b.Event(organizer)
+	e := eventOf(b, organizer)
 	raw, _ := Bytes(Build("DECLINECOUNTER", []Event{e}, true))
 	return raw
 }

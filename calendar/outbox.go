@@ -7,21 +7,6 @@ import (
 	"time"
 )
 
-// OutboxItem is one queued e-mail.
-type OutboxItem struct {
-	ID            int64
-	InstitutionID int64
-	BookingID     int64
-	Kind          string
-	Recipient     string
-	Status        string // pending, sent or dead
-	Attempts      int
-	NextAttemptAt time.Time
-	LastError     string
-	CreatedAt     time.Time
-	SentAt        *time.Time
-}
-
 // OutboxStore queues mail and hands it out to workers.
 type OutboxStore interface {
 	BookingView(ctx context.Context, inst, bookingID int64) (Booking, error)

@@ -9,94 +9,6 @@ import (
 	"sinergi/errs"
 )
 
-// Outcomes of an inbound message.
-const (
-	Applied   = "applied"
-	Unchanged = "unchanged"
-	Ignored   = "ignored"
-	Rejected  = "rejected"
-	// Held: a genuine answer that a person must act on (a delegation);
-	// the booking does not change.
-	Held = "held"
-	// Deferred: a DKIM key could not be fetched for now; the message is
-	// processed again later (Processor.RetryDeferred).
-	Deferred = "deferred"
-)
-
-// Record is what was received and what became of it; every message is
-// kept with its record.
-type Record struct {
-	ID            int64
-	InstitutionID int64
-	BookingID     int64
-	ReceivedAt    time.Time
-	MessageID     string
-	Sender        string
-	EnvelopeFrom  string
-	Method        string
-	UID           string
-	Attendee      string
-	PartStat      string
-	Sequence      *int
-	// Comment is the attendee's note (COMMENT), as written.
-	Comment string
-	// DelegatedTo and DelegatedName name the delegate of a DELEGATED
-	// answer.
-	DelegatedTo   string
-	DelegatedName string
-	Outcome       string
-	Reason        string
-	// Attention: staff must look at this message (a rejection, a
-	// delegation, a deferral) until the booking is answered.
-	Attention bool
-	// TrainerTold: the invited person was sent a new answer link because
-	// of this message.
-	TrainerTold bool
-	// Attempts counts processing runs; NextAttemptAt is set while the
-	// message is deferred.
-	Attempts      int
-	NextAttemptAt *time.Time
-	Raw           []byte
-}
-
-// Received is a stored inbound message, without its raw text.
-type Received struct {
-	ID            int64
-	ReceivedAt    time.Time
-	BookingID     int64
-	MessageID     string
-	Sender        string
-	EnvelopeFrom  string
-	Method        string
-	UID           string
-	Attendee      string
-	PartStat      string
-	Comment       string
-	DelegatedTo   string
-	DelegatedName string
-	Sequence      *int
-	Outcome       string
-	Reason        string
-	Attention     bool
-	TrainerTold   bool
-	ResolvedAt    *time.Time
-	Attempts      int
-	NextAttemptAt *time.Time
-}
-
-// Open reports whether the message still needs staff's attention.
-func (r Received) Open() bool { return r.Attention && r.ResolvedAt == nil }
-
-// Pending is a deferred message claimed for another run: what was
-// recorded of it, and its raw text. ResolvedAt is set when the booking
-// was answered (or staff closed the message) while it waited; it must not
-// be applied any more.
-type Pending struct {
-	Received
-	InstitutionID int64
-	Raw           []byte
-}
-
 // ReplyStore is what reply processing needs of storage.
 type ReplyStore interface {
 	BookingByUID(ctx context.Context, uid string) (Booking, int64, error)
@@ -508,22 +420,4 @@ func (p Processor) queue(ctx context.Context, b Booking, method string, rec *Rec
 	if err := p.Mailer.QueueITIP(ctx, rec.InstitutionID, b.ID, method); err != nil {
 		rec.Reason += "; queueing the answer failed: " + err.Error()
 	}
-}
-
-// MessageFilter narrows a list of received messages.
-type MessageFilter struct {
-	Outcome string
-	// Attention keeps the messages still needing staff's attention.
-	Attention bool
-	BookingID int64
-	ID        int64
-}
-
-// Link is what an answer-page token leads to.
-type Link struct {
-	Booking       Booking
-	InstitutionID int64
-	ExpiresAt     time.Time
-	// Expired: the token is known but no longer answers.
-	Expired bool
 }

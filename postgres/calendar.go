@@ -10,8 +10,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"sinergi/calendar"
 	"sinergi/errs"
+	"sinergi/mailbox"
 	"sinergi/scheduling"
 )
 
@@ -49,15 +49,15 @@ const bookingViewSelect = `SELECT b.id, b.institution_id, b.person_id, b.uid, b.
 	FROM bookings b JOIN sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
 	JOIN people p ON p.id = b.person_id JOIN institutions i ON i.id = b.institution_id`
 
-func (v bookingView) toCalendar() calendar.Booking {
-	return calendar.Booking{ID: v.ID, PersonID: v.PersonID, UID: v.UID, Sequence: v.Sequence, Status: v.Status, SessionStatus: v.SessionStatus,
+func (v bookingView) toCalendar() mailbox.Booking {
+	return mailbox.Booking{ID: v.ID, PersonID: v.PersonID, UID: v.UID, Sequence: v.Sequence, Status: v.Status, SessionStatus: v.SessionStatus,
 		Start: v.Start.UTC(), End: v.End.UTC(), Zone: v.Zone, Topic: v.Topic, CourseName: v.CourseName, Venue: v.Venue, Mode: v.Mode,
 		Role: v.Role, PersonName: v.PersonName, PersonEmail: v.PersonEmail, LeadName: v.LeadName, Institution: v.Institution,
 		UpdatedAt: v.UpdatedAt.UTC().Truncate(time.Second)}
 }
 
 // BookingView returns a booking as calendar data, within scope.
-func (s CalendarStore) BookingView(ctx context.Context, scope scheduling.Scope, id int64) (calendar.Booking, int64, error) {
+func (s CalendarStore) BookingView(ctx context.Context, scope scheduling.Scope, id int64) (mailbox.Booking, int64, error) {
 	q := bookingViewSelect + ` WHERE b.id = ?`
 	args := []any{id}
 	if scope.InstitutionID != 0 {
@@ -70,22 +70,22 @@ func (s CalendarStore) BookingView(ctx context.Context, scope scheduling.Scope, 
 	}
 	var rows []bookingView
 	if err := conn(ctx, s.DB).Raw(q, args...).Scan(&rows).Error; err != nil {
-		return calendar.Booking{}, 0, fmt.Errorf("load booking: %w", err)
+		return mailbox.Booking{}, 0, fmt.Errorf("load booking: %w", err)
 	}
 	if len(rows) == 0 {
-		return calendar.Booking{}, 0, errs.NotFoundf("booking %d not found", id)
+		return mailbox.Booking{}, 0, errs.NotFoundf("booking %d not found", id)
 	}
 	return rows[0].toCalendar(), rows[0].InstitutionID, nil
 }
 
 // BookingByUID finds the booking a calendar UID belongs to.
-func (s CalendarStore) BookingByUID(ctx context.Context, uid string) (calendar.Booking, int64, error) {
+func (s CalendarStore) BookingByUID(ctx context.Context, uid string) (mailbox.Booking, int64, error) {
 	var rows []bookingView
 	if err := conn(ctx, s.DB).Raw(bookingViewSelect+` WHERE b.uid = ?`, uid).Scan(&rows).Error; err != nil {
-		return calendar.Booking{}, 0, fmt.Errorf("load booking: %w", err)
+		return mailbox.Booking{}, 0, fmt.Errorf("load booking: %w", err)
 	}
 	if len(rows) == 0 {
-		return calendar.Booking{}, 0, errs.NotFoundf("no booking with that UID")
+		return mailbox.Booking{}, 0, errs.NotFoundf("no booking with that UID")
 	}
 	return rows[0].toCalendar(), rows[0].InstitutionID, nil
 }
@@ -93,7 +93,7 @@ func (s CalendarStore) BookingByUID(ctx context.Context, uid string) (calendar.B
 // FeedBookings lists the bookings of a person (or of an institution when
 // person is 0) from 90 days back: active ones, and cancelled ones for 30
 // days after cancellation.
-func (s CalendarStore) FeedBookings(ctx context.Context, inst, person int64) ([]calendar.Booking, error) {
+func (s CalendarStore) FeedBookings(ctx context.Context, inst, person int64) ([]mailbox.Booking, error) {
 	q := bookingViewSelect + ` WHERE upper(b.during) > now() - interval '90 days'
 		AND (booking_active(b.status) AND s.status = 'scheduled' OR greatest(b.updated_at, s.updated_at) > now() - interval '30 days')`
 	var args []any
@@ -108,7 +108,7 @@ func (s CalendarStore) FeedBookings(ctx context.Context, inst, person int64) ([]
 	if err := conn(ctx, s.DB).Raw(q+` ORDER BY lower(b.during), b.id LIMIT 5000`, args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load feed: %w", err)
 	}
-	out := make([]calendar.Booking, len(rows))
+	out := make([]mailbox.Booking, len(rows))
 	for i, r := range rows {
 		out[i] = r.toCalendar()
 	}

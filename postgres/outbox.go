@@ -10,8 +10,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"sinergi/calendar"
 	"sinergi/errs"
+	"sinergi/mailbox"
 	"sinergi/scheduling"
 )
 
@@ -77,7 +77,7 @@ func (s OutboxStore) SealMessages(ctx context.Context) (int, error) {
 }
 
 // BookingView implements calendar.OutboxStore.
-func (s OutboxStore) BookingView(ctx context.Context, inst, bookingID int64) (calendar.Booking, error) {
+func (s OutboxStore) BookingView(ctx context.Context, inst, bookingID int64) (mailbox.Booking, error) {
 	b, _, err := s.CalendarStore.BookingView(ctx, scheduling.Scope{InstitutionID: inst}, bookingID)
 	return b, err
 }
@@ -97,23 +97,23 @@ func (s OutboxStore) NewLinkToken(ctx context.Context, bookingID int64, expires 
 // LinkBooking resolves an answer-page token to its booking, at now. An
 // expired token still names its booking (Expired is set), so that the
 // page can say whom to ask; an unknown one is NotFound.
-func (s OutboxStore) LinkBooking(ctx context.Context, secret string, now time.Time) (calendar.Link, error) {
+func (s OutboxStore) LinkBooking(ctx context.Context, secret string, now time.Time) (mailbox.Link, error) {
 	var row struct {
 		BookingID int64
 		ExpiresAt time.Time
 	}
 	err := conn(ctx, s.DB).Raw(`SELECT booking_id, expires_at FROM link_tokens WHERE hash = ?`, hashToken(secret)).Scan(&row).Error
 	if err != nil {
-		return calendar.Link{}, fmt.Errorf("resolve answer link: %w", err)
+		return mailbox.Link{}, fmt.Errorf("resolve answer link: %w", err)
 	}
 	if row.BookingID == 0 {
-		return calendar.Link{}, errs.NotFoundf("this link is unknown")
+		return mailbox.Link{}, errs.NotFoundf("this link is unknown")
 	}
 	b, inst, err := s.CalendarStore.BookingView(ctx, scheduling.Scope{}, row.BookingID)
 	if err != nil {
-		return calendar.Link{}, err
+		return mailbox.Link{}, err
 	}
-	return calendar.Link{Booking: b, InstitutionID: inst, ExpiresAt: row.ExpiresAt.UTC(), Expired: !now.Before(row.ExpiresAt)}, nil
+	return mailbox.Link{Booking: b, InstitutionID: inst, ExpiresAt: row.ExpiresAt.UTC(), Expired: !now.Before(row.ExpiresAt)}, nil
 }
 
 // Enqueue implements calendar.OutboxStore.
@@ -182,13 +182,13 @@ func (s OutboxStore) Deliver(ctx context.Context, batch, maxAttempts int, send f
 }
 
 // Outbox lists an institution's queued mail, newest first.
-func (s OutboxStore) Outbox(ctx context.Context, inst int64, status string) ([]calendar.OutboxItem, error) {
+func (s OutboxStore) Outbox(ctx context.Context, inst int64, status string) ([]mailbox.OutboxItem, error) {
 	q := conn(ctx, s.DB).Table("outbox").Select("id, coalesce(institution_id, 0) AS institution_id, coalesce(booking_id, 0) AS booking_id, kind, recipient, status, attempts, next_attempt_at, last_error, created_at, sent_at").
 		Where("institution_id = ?", inst)
 	if status != "" {
 		q = q.Where("status = ?", status)
 	}
-	var out []calendar.OutboxItem
+	var out []mailbox.OutboxItem
 	err := q.Order("id DESC").Limit(500).Scan(&out).Error
 	return out, err
 }
@@ -205,13 +205,13 @@ func (s OutboxStore) RetryOutbox(ctx context.Context, inst, id int64) error {
 	return nil
 }
 
-// messageRow is the stored form of calendar.Record.
-func messageArgs(r calendar.Record) []any {
+// messageRow is the stored form of mailbox.Record.
+func messageArgs(r mailbox.Record) []any {
 	return []any{nullable(r.BookingID), r.MessageID, r.Sender, r.EnvelopeFrom, r.Method, r.UID, r.Attendee, r.PartStat, r.Sequence,
 		r.Comment, r.DelegatedTo, r.DelegatedName, r.Outcome, r.Reason, r.Attention, r.TrainerTold, r.Attempts, r.NextAttemptAt}
 }
 
-func messageAudit(r calendar.Record) map[string]any {
+func messageAudit(r mailbox.Record) map[string]any {
 	return map[string]any{"booking_id": r.BookingID, "outcome": r.Outcome, "reason": r.Reason, "partstat": r.PartStat,
 		"attention": r.Attention, "trainer_told": r.TrainerTold, "attempts": r.Attempts}
 }
@@ -221,7 +221,7 @@ func messageAudit(r calendar.Record) map[string]any {
 // the fields read from it as text cleaned of what text columns cannot
 // hold (NUL, invalid UTF-8), so that a hostile message is stored with its
 // outcome rather than failing the request.
-func (s OutboxStore) RecordMessage(ctx context.Context, r calendar.Record) (int64, error) {
+func (s OutboxStore) RecordMessage(ctx context.Context, r mailbox.Record) (int64, error) {
 	for _, f := range []*string{&r.MessageID, &r.Sender, &r.Method, &r.UID, &r.Attendee, &r.PartStat, &r.Outcome, &r.Reason} {
 		*f = storable(*f)
 	}
@@ -242,7 +242,7 @@ func (s OutboxStore) RecordMessage(ctx context.Context, r calendar.Record) (int6
 
 // UpdateMessage implements calendar.ReplyStore: the new outcome of a
 // deferred message processed again.
-func (s OutboxStore) UpdateMessage(ctx context.Context, id int64, r calendar.Record) error {
+func (s OutboxStore) UpdateMessage(ctx context.Context, id int64, r mailbox.Record) error {
 	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		args := append(messageArgs(r), id)
 		if err := tx.Exec(`UPDATE itip_messages SET booking_id = ?, message_id = ?, sender = ?, envelope_from = ?, method = ?, uid = ?,
@@ -256,7 +256,7 @@ func (s OutboxStore) UpdateMessage(ctx context.Context, id int64, r calendar.Rec
 }
 
 // ClaimDeferred implements calendar.ReplyStore.
-func (s OutboxStore) ClaimDeferred(ctx context.Context, inst int64, now time.Time) (*calendar.Pending, error) {
+func (s OutboxStore) ClaimDeferred(ctx context.Context, inst int64, now time.Time) (*mailbox.Pending, error) {
 	q := `SELECT ` + receivedSelect + `, coalesce(institution_id, 0) AS institution_id, raw FROM itip_messages
 		WHERE outcome = 'deferred' AND next_attempt_at <= ?`
 	args := []any{now}
@@ -264,7 +264,7 @@ func (s OutboxStore) ClaimDeferred(ctx context.Context, inst int64, now time.Tim
 		q += ` AND institution_id = ?`
 		args = append(args, inst)
 	}
-	var rows []calendar.Pending
+	var rows []mailbox.Pending
 	if err := conn(ctx, s.DB).Raw(q+` ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("claim deferred reply: %w", err)
 	}
@@ -291,7 +291,7 @@ func (s OutboxStore) ResolveAttention(ctx context.Context, bookingID int64, at t
 
 // ResolveMessage closes the attention one message asked for: staff have
 // dealt with it.
-func (s OutboxStore) ResolveMessage(ctx context.Context, inst, id int64, at time.Time) (calendar.Received, error) {
+func (s OutboxStore) ResolveMessage(ctx context.Context, inst, id int64, at time.Time) (mailbox.Received, error) {
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE itip_messages SET resolved_at = ? WHERE id = ? AND institution_id = ? AND attention AND resolved_at IS NULL`,
 			at, id, inst)
@@ -304,11 +304,11 @@ func (s OutboxStore) ResolveMessage(ctx context.Context, inst, id int64, at time
 		return writeAudit(ctx, tx, inst, "resolve", "itip_message", id, nil, map[string]any{"resolved_at": at})
 	})
 	if err != nil {
-		return calendar.Received{}, err
+		return mailbox.Received{}, err
 	}
-	list, err := s.Messages(ctx, inst, calendar.MessageFilter{ID: id}, 1)
+	list, err := s.Messages(ctx, inst, mailbox.MessageFilter{ID: id}, 1)
 	if err != nil || len(list) == 0 {
-		return calendar.Received{}, err
+		return mailbox.Received{}, err
 	}
 	return list[0], nil
 }
@@ -319,7 +319,7 @@ const receivedSelect = `id, received_at, coalesce(booking_id, 0) AS booking_id, 
 
 // Messages lists the iTIP messages received for an institution, newest
 // first, narrowed by f.
-func (s OutboxStore) Messages(ctx context.Context, inst int64, f calendar.MessageFilter, limit int) ([]calendar.Received, error) {
+func (s OutboxStore) Messages(ctx context.Context, inst int64, f mailbox.MessageFilter, limit int) ([]mailbox.Received, error) {
 	q := conn(ctx, s.DB).Table("itip_messages").Select(receivedSelect).Where("institution_id = ?", inst)
 	if f.Outcome != "" {
 		q = q.Where("outcome = ?", f.Outcome)
@@ -333,7 +333,7 @@ func (s OutboxStore) Messages(ctx context.Context, inst int64, f calendar.Messag
 	if f.ID != 0 {
 		q = q.Where("id = ?", f.ID)
 	}
-	var out []calendar.Received
+	var out []mailbox.Received
 	if err := q.Order("id DESC").Limit(limit).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("list iTIP messages: %w", err)
 	}
@@ -346,8 +346,8 @@ func (s OutboxStore) Messages(ctx context.Context, inst int64, f calendar.Messag
 // BookingReplies returns what calendar replies said about a booking: the
 // latest answer recorded from one (applied, unchanged or held), and the
 // latest message still needing attention; either may be nil.
-func (s OutboxStore) BookingReplies(ctx context.Context, inst, bookingID int64) (answer, attention *calendar.Received, err error) {
-	var rows []calendar.Received
+func (s OutboxStore) BookingReplies(ctx context.Context, inst, bookingID int64) (answer, attention *mailbox.Received, err error) {
+	var rows []mailbox.Received
 	if err := conn(ctx, s.DB).Raw(`(SELECT `+receivedSelect+`, 1 AS k FROM itip_messages WHERE institution_id = ? AND booking_id = ?
 			AND method = 'REPLY' AND outcome IN ('applied', 'unchanged', 'held') ORDER BY id DESC LIMIT 1)
 		UNION ALL (SELECT `+receivedSelect+`, 2 AS k FROM itip_messages WHERE institution_id = ? AND booking_id = ?
@@ -363,7 +363,7 @@ func (s OutboxStore) BookingReplies(ctx context.Context, inst, bookingID int64) 
 				attention = &r
 			}
 		}
-		if r.Outcome == calendar.Applied || r.Outcome == calendar.Unchanged || r.Outcome == calendar.Held {
+		if r.Outcome == mailbox.Applied || r.Outcome == mailbox.Unchanged || r.Outcome == mailbox.Held {
 			if answer == nil || r.ID > answer.ID {
 				answer = &r
 			}
@@ -374,9 +374,9 @@ func (s OutboxStore) BookingReplies(ctx context.Context, inst, bookingID int64) 
 
 // OutboxMessage returns one of an institution's queued messages with its
 // composed bytes.
-func (s OutboxStore) OutboxMessage(ctx context.Context, inst, id int64) (calendar.OutboxItem, []byte, error) {
+func (s OutboxStore) OutboxMessage(ctx context.Context, inst, id int64) (mailbox.OutboxItem, []byte, error) {
 	var row struct {
-		calendar.OutboxItem
+		mailbox.OutboxItem
 		Message []byte
 		Sealed  bool
 	}
@@ -384,10 +384,10 @@ func (s OutboxStore) OutboxMessage(ctx context.Context, inst, id int64) (calenda
 			recipient, status, attempts, next_attempt_at, last_error, created_at, sent_at, message, sealed
 		FROM outbox WHERE id = ? AND institution_id = ?`, id, inst).Scan(&row).Error
 	if err != nil {
-		return calendar.OutboxItem{}, nil, fmt.Errorf("load outbox message %d: %w", id, err)
+		return mailbox.OutboxItem{}, nil, fmt.Errorf("load outbox message %d: %w", id, err)
 	}
 	if row.ID == 0 {
-		return calendar.OutboxItem{}, nil, errs.NotFoundf("no message %d in the outbox", id)
+		return mailbox.OutboxItem{}, nil, errs.NotFoundf("no message %d in the outbox", id)
 	}
 	msg, err := s.openMessage(row.Recipient, row.Message, row.Sealed)
 	return row.OutboxItem, msg, err

@@ -11,7 +11,7 @@ import (
 // only point to a lower level. calendar stands beside the domains and uses
 // only the leaves.
 var level = map[string]int{
-	"sinergi/errs": 0, "sinergi/tz": 0, "sinergi/i18n": 0, "sinergi/audit": 0, "sinergi/idempotency": 0,
+	"sinergi/errs": 0, "sinergi/tz": 0, "sinergi/i18n": 0, "sinergi/audit": 0, "sinergi/idempotency": 0, "sinergi/mailbox": 0,
 	"sinergi/profile": 1, "sinergi/tenant": 1, "sinergi/calendar": 1, "sinergi/internal/sheet": 1,
 	"sinergi/scheduling": 2,
 	"sinergi/matching":   3,
@@ -73,6 +73,13 @@ func TestAdaptersStandApart(t *testing.T) {
 			if adapters[imp] && !wiring[pkg] {
 				t.Errorf("%s imports the adapter %s; only app and cmd wire adapters", pkg, imp)
 			}
+		}
+	}
+	// The stores keep the mailbox's records; building and reading messages
+	// (calendar) is no business of the database adapter.
+	for _, imp := range all["sinergi/postgres"] {
+		if imp == "sinergi/calendar" {
+			t.Errorf("sinergi/postgres imports sinergi/calendar; its records are sinergi/mailbox's")
 		}
 	}
 	for pkg := range all {
