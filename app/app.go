@@ -100,7 +100,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	sched := postgres.SchedulingStore{DB: db, Now: now}
 	ms := postgres.MatchingStore{DB: db, Now: now}
 	is := postgres.IncentiveStore{DB: db}
-	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db}, KEK: cfg.KEK}
+	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db, Now: now}, KEK: cfg.KEK}
 	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
 	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
@@ -113,7 +113,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Matching = matching.Service{Cache: &matching.Cache{Loader: reads}, Scheduling: postgres.SchedulingStore{DB: matchDB, Now: now},
 		Settings: reads, Proposals: ms, Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID,
 		Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: matchDB})}
-	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK}
+	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK, Now: now}
 	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db, Now: now}, Keys: a.Keys, Now: now, BaseURL: cfg.BaseURL}
 	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
 		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling), Now: now}

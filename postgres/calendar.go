@@ -16,7 +16,11 @@ import (
 )
 
 // CalendarStore reads bookings as calendar data and keeps feed tokens.
-type CalendarStore struct{ DB *gorm.DB }
+type CalendarStore struct {
+	DB *gorm.DB
+	// Now stamps revocations and deliveries; nil reads the system clock.
+	Now func() time.Time
+}
 
 type bookingView struct {
 	ID            int64
@@ -138,7 +142,7 @@ func (s CalendarStore) NewFeedToken(ctx context.Context, inst, person int64) (st
 		return "", err
 	}
 	err = conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		if err := revokeFeeds(tx, inst, person); err != nil {
+		if err := revokeFeeds(tx, inst, person, clock(s.Now)); err != nil {
 			return err
 		}
 		var id int64
@@ -152,18 +156,18 @@ func (s CalendarStore) NewFeedToken(ctx context.Context, inst, person int64) (st
 	return secret, err
 }
 
-func revokeFeeds(tx *gorm.DB, inst, person int64) error {
-	q := `UPDATE feed_tokens SET revoked_at = now() WHERE institution_id = ? AND revoked_at IS NULL AND `
+func revokeFeeds(tx *gorm.DB, inst, person int64, now time.Time) error {
+	q := `UPDATE feed_tokens SET revoked_at = ? WHERE institution_id = ? AND revoked_at IS NULL AND `
 	if person == 0 {
-		return tx.Exec(q+`person_id IS NULL`, inst).Error
+		return tx.Exec(q+`person_id IS NULL`, now, inst).Error
 	}
-	return tx.Exec(q+`person_id = ?`, inst, person).Error
+	return tx.Exec(q+`person_id = ?`, now, inst, person).Error
 }
 
 // RevokeFeedTokens revokes the feed of a person (or the institution).
 func (s CalendarStore) RevokeFeedTokens(ctx context.Context, inst, person int64) error {
 	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		if err := revokeFeeds(tx, inst, person); err != nil {
+		if err := revokeFeeds(tx, inst, person, clock(s.Now)); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, inst, "revoke", "feed_token", 0, nil, map[string]any{"person_id": person})

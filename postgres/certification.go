@@ -323,6 +323,8 @@ func (s CertificateStore) ForAchievement(ctx context.Context, courseID int64, ro
 type KeyStore struct {
 	DB  *gorm.DB
 	KEK []byte
+	// Now dates new keys and retirements; nil reads the system clock.
+	Now func() time.Time
 }
 
 // sealer seals secrets at rest with AES-256-GCM under a key encryption key
@@ -398,7 +400,7 @@ func (k KeyStore) Add(ctx context.Context, key certification.Key) error {
 		if n > 0 {
 			return nil
 		}
-		if err := tx.Exec("UPDATE signing_keys SET active = false, retired_at = now(), sealed_key = NULL WHERE active").Error; err != nil {
+		if err := tx.Exec("UPDATE signing_keys SET active = false, retired_at = ?, sealed_key = NULL WHERE active", clock(k.Now)).Error; err != nil {
 			return err
 		}
 		if err := tx.Exec(`INSERT INTO signing_keys (kid, public_key, sealed_key, active) VALUES (?, ?, ?, true)`,
@@ -416,7 +418,7 @@ func (k KeyStore) Active(ctx context.Context) (certification.Key, error) {
 		return certification.Key{}, err
 	}
 	if len(rows) == 0 {
-		key, err := certification.NewKey(time.Now())
+		key, err := certification.NewKey(clock(k.Now))
 		if err != nil {
 			return certification.Key{}, err
 		}
@@ -451,7 +453,7 @@ func (k KeyStore) Keys(ctx context.Context) ([]certification.Key, error) {
 
 // Rotate implements certification.Keyring.
 func (k KeyStore) Rotate(ctx context.Context) (certification.Key, error) {
-	key, err := certification.NewKey(time.Now())
+	key, err := certification.NewKey(clock(k.Now))
 	if err != nil {
 		return certification.Key{}, err
 	}
