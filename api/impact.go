@@ -15,7 +15,6 @@ import (
 	"sinergi/errs"
 	"sinergi/i18n"
 	"sinergi/impact"
-	"sinergi/internal/sheet"
 	"sinergi/tz"
 )
 
@@ -149,21 +148,7 @@ func (s *Server) importParticipants(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	dryRun := true
-	if v := c.Query("dry_run"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fail(c, errs.Invalidf("dry_run", "must be true or false"))
-			return
-		}
-		dryRun = b
-	}
-	body, err := importFile(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	table, err := sheet.Read(body)
+	table, dryRun, err := importTable(c)
 	if err != nil {
 		fail(c, err)
 		return

@@ -88,24 +88,29 @@ func importFile(c *gin.Context) ([]byte, error) {
 	return body, nil
 }
 
-// importPeople runs a roster import: a dry run unless dry_run=false. A
-// refused application answers 422 with the whole report in details.
-func (s *Server) importPeople(c *gin.Context) {
+// importTable reads an import request: the spreadsheet as a table and
+// whether it is a dry run (unless dry_run=false).
+func importTable(c *gin.Context) ([][]string, bool, error) {
 	dryRun := true
 	if v := c.Query("dry_run"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			fail(c, errs.Invalidf("dry_run", "must be true or false"))
-			return
+			return nil, false, errs.Invalidf("dry_run", "must be true or false")
 		}
 		dryRun = b
 	}
 	body, err := importFile(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, false, err
 	}
 	table, err := sheet.Read(body)
+	return table, dryRun, err
+}
+
+// importPeople runs a roster import: a dry run unless dry_run=false. A
+// refused application answers 422 with the whole report in details.
+func (s *Server) importPeople(c *gin.Context) {
+	table, dryRun, err := importTable(c)
 	if err != nil {
 		fail(c, err)
 		return
