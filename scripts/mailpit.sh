@@ -23,21 +23,8 @@ module=github.com/axllent/mailpit
 
 log() { echo "mailpit.sh: $*" >&2; }
 
-free_port() {
-  python3 - "$1" <<'PY'
-import socket, sys
-want = int(sys.argv[1])
-for port in (want, 0):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-        print(s.getsockname()[1]); break
-    except OSError:
-        continue
-    finally:
-        s.close()
-PY
-}
+# shellcheck source=free-port.sh
+. "$(dirname "$0")/free-port.sh"
 
 # build_with_ui builds Mailpit from its module source with the web inbox,
 # which the module leaves out (it is built with npm and esbuild).

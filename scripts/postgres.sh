@@ -37,21 +37,8 @@ as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-free_port() {
-  python3 - "$1" <<'PY'
-import socket, sys
-want = int(sys.argv[1])
-for port in (want, 0):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-        print(s.getsockname()[1]); break
-    except OSError:
-        continue
-    finally:
-        s.close()
-PY
-}
+# shellcheck source=free-port.sh
+. "$(dirname "$0")/free-port.sh"
 
 # The cluster lives in .pgdata/ unless the server's user cannot reach it (a
 # clone in a private home, mode 700, as root): then in a folder of /tmp named
