@@ -571,14 +571,7 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request, u tenant
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	doc, err := certification.PDF(c, s.Certificates.VerifyURL(c))
-	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"sertifikat-%d.pdf\"", c.ID))
-	_, _ = w.Write(doc)
+	s.sendPDF(w, r, u, c)
 }
 
 func (s *Server) revokeCertificate(w http.ResponseWriter, r *http.Request, u tenant.User) {
@@ -630,4 +623,17 @@ func (s *Server) people(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	v.People, v.Next = pg.Items, pg.NextCursor
 	v.Title = v.T("people_title")
 	s.render(w, r, http.StatusOK, "people", v)
+}
+
+// sendPDF answers a certificate's printable PDF, with its QR code of the
+// public verification page.
+func (s *Server) sendPDF(w http.ResponseWriter, r *http.Request, u tenant.User, c certification.Certificate) {
+	doc, err := certification.PDF(c, s.Certificates.VerifyURL(c))
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"sertifikat-%d.pdf\"", c.ID))
+	_, _ = w.Write(doc)
 }

@@ -236,14 +236,7 @@ func (s *Server) trainerCertificate(w http.ResponseWriter, r *http.Request, u te
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	doc, err := certification.PDF(c, s.Certificates.VerifyURL(c))
-	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"sertifikat-%d.pdf\"", c.ID))
-	_, _ = w.Write(doc)
+	s.sendPDF(w, r, u, c)
 }
 
 // newFeed makes a personal calendar feed URL; it is shown once.
