@@ -140,8 +140,8 @@ func TestJourneysInTheBrowser(t *testing.T) {
 	run(t, staff, "a course with a short name",
 		setForm(course), chromedp.Click(`form[action="/console/courses"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible("#f-name-err", chromedp.ByQuery), chromedp.Text("#f-name-err", &fieldErr, chromedp.ByQuery))
-	if !strings.Contains(fieldErr, "3 to 300") {
-		t.Fatalf("the name's error reads %q", fieldErr)
+	if !strings.Contains(fieldErr, "3 sampai 300") {
+		t.Fatalf("the name's error on an Indonesian page reads %q", fieldErr)
 	}
 	check(t, staff, "courses with field errors")
 	course["#f-name"] = "Pelatihan Kepemimpinan Pengawas Angkatan I"

@@ -26,6 +26,7 @@ import (
 	"sinergi/audit"
 	"sinergi/certification"
 	"sinergi/errs"
+	"sinergi/i18n"
 	"sinergi/impact"
 	"sinergi/incentive"
 	"sinergi/matching"
@@ -412,15 +413,21 @@ func newPage(r *http.Request, u *tenant.User, nav string) page {
 // withError fills a page with a domain error: its field problems go next
 // to the fields; anything else goes on top.
 func (p *page) withError(err error) {
-	if e, ok := errs.As(err); ok {
+	if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
+		l := i18n.Indonesian
+		if p.Lang == "en" {
+			l = i18n.English
+		}
 		if len(e.Fields) > 0 {
-			for k, v := range e.Fields {
-				p.Fields[k] = v
+			for k := range e.Fields {
+				t := e.FieldText(k)
+				p.Fields[k] = i18n.Sprintf(l, t.Format, t.Args...)
 			}
 			p.Error = p.T("fix_fields")
 			return
 		}
-		p.Error = e.Message
+		t := e.Text()
+		p.Error = i18n.Sprintf(l, t.Format, t.Args...)
 		return
 	}
 	p.Error = p.T("internal")

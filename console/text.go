@@ -278,6 +278,17 @@ var messages = map[string][2]string{
 	"ok_user_created":          {"Pengguna dibuat.", "User created."},
 }
 
+// addMessages merges the texts of one family of pages, kept in its own
+// file, into messages; a key defined twice stops the program at start.
+func addMessages(m map[string][2]string) {
+	for k, v := range m {
+		if _, dup := messages[k]; dup {
+			panic("console text defined twice: " + k)
+		}
+		messages[k] = v
+	}
+}
+
 // msg returns the text of key in lang (id or en); an unknown key shows as
 // itself so that a missing text is visible, not blank.
 func msg(lang, key string) string {
