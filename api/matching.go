@@ -263,11 +263,7 @@ func (s *Server) putMatchingSettings(c *gin.Context) {
 		return
 	}
 	set := matching.Settings{Weights: matching.Weights(in.Weights), MonthlyCapJP: in.MonthlyCapJP, BudgetPerJP: in.BudgetPerJP}
-	if err := set.Validate(); err != nil {
-		fail(c, err)
-		return
-	}
-	if err := s.Matching.Settings.PutSettings(c.Request.Context(), principal(c).InstitutionID, set); err != nil {
+	if err := s.Matching.SaveSettings(c.Request.Context(), principal(c).InstitutionID, set); err != nil {
 		fail(c, err)
 		return
 	}

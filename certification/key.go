@@ -15,6 +15,8 @@ type Key struct {
 	Private   ed25519.PrivateKey
 	Active    bool
 	CreatedAt time.Time
+	// RetiredAt is when a newer key took over; nil for the active key.
+	RetiredAt *time.Time
 }
 
 // NewKey makes a key whose id is derived from its public key.

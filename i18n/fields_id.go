@@ -81,6 +81,7 @@ var fieldsID = map[string]string{
 	"knows only {seq}, {seq:0N}, {code}, {year} and {month}":                                    "hanya mengenal {seq}, {seq:0N}, {code}, {year} dan {month}",
 	"must be %s":                          "harus %s",
 	"must be %s, the unit of the ceiling": "harus %s, satuan batas tertingginya",
+	"is above the ceiling of %v (%s)":     "melebihi batas tertinggi %v (%s)",
 	"must be 0 (no cap) to 200":           "harus 0 (tanpa batas) sampai 200",
 	"must be 0 to 100":                    "harus 0 sampai 100",
 	"must be 0 to 5":                      "harus 0 sampai 5",

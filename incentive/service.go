@@ -55,7 +55,9 @@ func (s Service) CreateRate(ctx context.Context, inst int64, r Rate) (Rate, erro
 		}
 		if r.Amount > ceiling.Amount {
 			e := *ErrAboveCeiling
-			e.Fields = map[string]string{"amount": "is above the ceiling of " + FormatRupiah(ceiling.Amount) + " (" + ceiling.Regulation + ")"}
+			t := errs.Text{Format: "is above the ceiling of %v (%s)", Args: []any{i18n.Rupiah(ceiling.Amount), ceiling.Regulation}}
+			e.Fields = map[string]string{"amount": t.String()}
+			e.FieldTexts = map[string]errs.Text{"amount": t}
 			return Rate{}, &e
 		}
 		if r.Unit != ceiling.Unit {

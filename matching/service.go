@@ -196,6 +196,15 @@ type Service struct {
 	Costs func(ctx context.Context, inst int64, c scheduling.Course, s scheduling.Session) (func(p *Person) int64, error)
 }
 
+// SaveSettings checks an institution's weights and rules and stores them:
+// the one way they change, for the API and the console alike.
+func (s Service) SaveSettings(ctx context.Context, inst int64, set Settings) error {
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	return s.Settings.PutSettings(ctx, inst, set)
+}
+
 // rules are an institution's rules for a session, priced when Costs is set.
 func (s Service) rules(ctx context.Context, inst int64, set Settings, c scheduling.Course, sess scheduling.Session) (Rules, error) {
 	r := set.Rules(s.Buffer)

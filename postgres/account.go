@@ -181,6 +181,22 @@ func (s AccountStore) DeleteUserSessions(ctx context.Context, userID int64) (int
 	return int(n), err
 }
 
+// DisableUser implements tenant.AccountStore.
+func (s AccountStore) DisableUser(ctx context.Context, id int64, at time.Time) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
+		var row userRow
+		if err := tx.Take(&row, id).Error; err != nil {
+			return notFound(err, "user", id)
+		}
+		before := row
+		row.DisabledAt = &at
+		if err := tx.Exec(`UPDATE users SET disabled_at = ? WHERE id = ?`, at, id).Error; err != nil {
+			return fmt.Errorf("disable user %d: %w", id, err)
+		}
+		return writeAudit(ctx, tx, deref(row.InstitutionID), "disable", "user", id, before, row)
+	})
+}
+
 // RecordFailure implements tenant.AccountStore.
 func (s AccountStore) RecordFailure(ctx context.Context, email string, at time.Time) error {
 	return conn(ctx, s.DB).Exec(`INSERT INTO login_failures (email, at) VALUES (?, ?)`, email, at).Error

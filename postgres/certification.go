@@ -446,7 +446,7 @@ func (k KeyStore) Keys(ctx context.Context) ([]certification.Key, error) {
 	}
 	out := make([]certification.Key, len(rows))
 	for i, r := range rows {
-		out[i] = certification.Key{ID: r.KID, Public: r.PublicKey, Active: r.Active, CreatedAt: r.CreatedAt}
+		out[i] = certification.Key{ID: r.KID, Public: r.PublicKey, Active: r.Active, CreatedAt: r.CreatedAt, RetiredAt: r.RetiredAt}
 	}
 	return out, nil
 }

@@ -56,6 +56,8 @@ var (
 	ErrLinkInvalid    = errs.New(errs.Unauthenticated, "sign_in_link_invalid",
 		"tautan masuk ini tidak berlaku lagi (sudah dipakai atau kedaluwarsa); minta tautan baru")
 	ErrDuplicateUser = errs.New(errs.Conflict, "duplicate_user", "sudah ada pengguna dengan e-mail itu")
+	ErrSelfDisable   = errs.New(errs.Conflict, "cannot_disable_self",
+		"Anda tidak dapat menonaktifkan akun Anda sendiri; minta staf lain melakukannya")
 )
 
 // AccountStore keeps users, their sessions, failed sign-ins and sign-in
@@ -79,6 +81,9 @@ type AccountStore interface {
 	DeleteWebSession(ctx context.Context, hash []byte) error
 	// DeleteUserSessions ends every session of a user and returns how many.
 	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
+	// DisableUser marks a user disabled at at (audited); a disabled user
+	// cannot sign in and their sessions no longer resume.
+	DisableUser(ctx context.Context, id int64, at time.Time) error
 
 	RecordFailure(ctx context.Context, email string, at time.Time) error
 	Failures(ctx context.Context, email string, since time.Time) (int, error)
@@ -305,6 +310,60 @@ func (a Accounts) SignOut(ctx context.Context, secret string) error {
 // SignOutEverywhere ends every session of a user, including stolen ones.
 func (a Accounts) SignOutEverywhere(ctx context.Context, userID int64) (int, error) {
 	return a.Store.DeleteUserSessions(ctx, userID)
+}
+
+// Deactivate disables a staff user of inst on behalf of user by and ends
+// every session of theirs in the same transaction: a deactivated user is
+// signed out at once. Another institution's user is not found; nobody
+// disables themselves (an institution must not lock its last staff out by
+// a slip).
+func (a Accounts) Deactivate(ctx context.Context, inst, by, id int64) (User, error) {
+	var u User
+	err := a.Tx.Do(ctx, func(ctx context.Context) error {
+		var err error
+		if u, err = a.staffUser(ctx, inst, id); err != nil {
+			return err
+		}
+		if u.ID == by {
+			return ErrSelfDisable
+		}
+		if u.DisabledAt != nil {
+			return nil
+		}
+		now := a.now()
+		if err := a.Store.DisableUser(ctx, id, now); err != nil {
+			return err
+		}
+		u.DisabledAt = &now
+		_, err = a.Store.DeleteUserSessions(ctx, id)
+		return err
+	})
+	return u, err
+}
+
+// SignOutUser ends every session of a staff user of inst (audited), for
+// a lost laptop or a shared browser.
+func (a Accounts) SignOutUser(ctx context.Context, inst, id int64) (int, error) {
+	if _, err := a.staffUser(ctx, inst, id); err != nil {
+		return 0, err
+	}
+	return a.Store.DeleteUserSessions(ctx, id)
+}
+
+// staffUser reads a staff user of inst; trainers' accounts follow their
+// roster entries and are not managed here.
+func (a Accounts) staffUser(ctx context.Context, inst, id int64) (User, error) {
+	if inst == 0 {
+		return User{}, errs.NotFoundf("user %d not found", id)
+	}
+	u, err := a.Store.User(ctx, inst, id)
+	if err != nil {
+		return User{}, err
+	}
+	if u.Role != Staff {
+		return User{}, errs.NotFoundf("user %d not found", id)
+	}
+	return u, nil
 }
 
 // Users lists an institution's console users.
