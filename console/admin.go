@@ -9,15 +9,23 @@ import (
 
 type adminView struct {
 	page
-	Institutions []tenant.Institution
-	Password     string
-	Created      string
+	// Institutions is the page of the list; AllInstitutions the choice
+	// for a first user.
+	Institutions, AllInstitutions []tenant.Institution
+	Pager                         pager
+	Tab                           string
+	Password                      string
+	Created                       string
 }
 
 // admin lists the institutions and lets the platform admin create an
 // institution's first staff user.
 func (s *Server) admin(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	s.renderAdmin(w, r, u, newPage(r, &u, "admin"), "", "")
+	p := newPage(r, &u, "admin")
+	p.Form.Set("institution", r.URL.Query().Get("institution"))
+	p.Form.Set("kind", "bpsdm_provinsi")
+	p.Form.Set("zone", "Asia/Jakarta")
+	s.renderAdmin(w, r, u, p, "", "")
 }
 
 func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, u tenant.User, p page, created, password string) {
@@ -26,7 +34,8 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, u tenant.Us
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := adminView{page: p, Institutions: list, Created: created, Password: password}
+	v := adminView{page: p, AllInstitutions: list, Created: created, Password: password, Tab: "inst"}
+	v.Institutions, v.Pager = paged(r, Prefix+"admin", list)
 	v.Title = v.T("admin_title")
 	st := http.StatusOK
 	if v.Error != "" {
@@ -47,7 +56,7 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request, u tenan
 		return
 	}
 	nu, password, err := s.Accounts.CreateUser(r.Context(), tenant.User{InstitutionID: inst, Role: tenant.Staff,
-		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name")}, "")
+		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("user_name")}, "")
 	if err != nil {
 		p.Form = r.PostForm
 		p.withError(err)

@@ -88,6 +88,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request, u tenant.User) 
 type usersView struct {
 	page
 	Users    []tenant.User
+	Pager    pager
 	Password string
 	Created  string
 }
@@ -102,7 +103,8 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u tenant.Us
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := usersView{page: p, Users: list, Password: password, Created: created}
+	v := usersView{page: p, Password: password, Created: created}
+	v.Users, v.Pager = paged(r, Prefix+"users", list)
 	v.Title = v.T("users_title")
 	st := http.StatusOK
 	if len(v.Fields) > 0 || v.Error != "" {

@@ -137,10 +137,11 @@ func (s *Server) loadTemplates() error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if name == "layout.html" {
+		// Files named _*.html hold partials every page may use.
+		if name == "layout.html" || strings.HasPrefix(name, "_") {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name)
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", "templates/"+name)
 		if err != nil {
 			return fmt.Errorf("console template %s: %w", name, err)
 		}
@@ -200,6 +201,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("POST /console/settings/honoraria", staff(s.saveIncentiveSettings))
 	mux.HandleFunc("GET /console/users", staff(s.users))
 	mux.HandleFunc("POST /console/users", staff(s.createUser))
+	s.routesSettings(mux, staff)
 
 	mux.HandleFunc("GET /console/admin", s.signedIn(s.admin, tenant.Admin))
 	mux.HandleFunc("POST /console/admin/users", s.signedIn(s.adminCreateUser, tenant.Admin))

@@ -10,7 +10,12 @@ import (
 	"sinergi/tenant"
 )
 
-type settingsView struct{ page }
+type settingsView struct {
+	page
+	// Weights are the stored matching weights with what each means.
+	Weights []weightLine
+	Tab     string
+}
 
 // settings shows the institution's certificate template and signer and the
 // honorarium settings, each saved through its domain's use case.
@@ -26,6 +31,12 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request, u tenant.User)
 		s.errorPage(w, r, &u, err)
 		return
 	}
+	ms, err := s.Matching.Settings.Settings(r.Context(), u.InstitutionID)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	fillWeights(&p, ms)
 	if cert.Template == "" {
 		cert.Template = certification.DefaultTemplate
 	}
@@ -38,7 +49,12 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request, u tenant.User)
 }
 
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, p page, st int) {
-	v := settingsView{page: p}
+	ms, err := s.Matching.Settings.Settings(r.Context(), p.User.InstitutionID)
+	if err != nil {
+		s.errorPage(w, r, p.User, err)
+		return
+	}
+	v := settingsView{page: p, Weights: weightLines(p, ms), Tab: "general"}
 	v.Title = v.T("settings_title")
 	s.render(w, r, st, "settings", v)
 }

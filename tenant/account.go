@@ -321,7 +321,7 @@ func (a Accounts) Deactivate(ctx context.Context, inst, by, id int64) (User, err
 	var u User
 	err := a.Tx.Do(ctx, func(ctx context.Context) error {
 		var err error
-		if u, err = a.staffUser(ctx, inst, id); err != nil {
+		if u, err = a.StaffUser(ctx, inst, id); err != nil {
 			return err
 		}
 		if u.ID == by {
@@ -344,15 +344,15 @@ func (a Accounts) Deactivate(ctx context.Context, inst, by, id int64) (User, err
 // SignOutUser ends every session of a staff user of inst (audited), for
 // a lost laptop or a shared browser.
 func (a Accounts) SignOutUser(ctx context.Context, inst, id int64) (int, error) {
-	if _, err := a.staffUser(ctx, inst, id); err != nil {
+	if _, err := a.StaffUser(ctx, inst, id); err != nil {
 		return 0, err
 	}
 	return a.Store.DeleteUserSessions(ctx, id)
 }
 
-// staffUser reads a staff user of inst; trainers' accounts follow their
+// StaffUser reads a staff user of inst; trainers' accounts follow their
 // roster entries and are not managed here.
-func (a Accounts) staffUser(ctx context.Context, inst, id int64) (User, error) {
+func (a Accounts) StaffUser(ctx context.Context, inst, id int64) (User, error) {
 	if inst == 0 {
 		return User{}, errs.NotFoundf("user %d not found", id)
 	}
