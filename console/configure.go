@@ -100,12 +100,21 @@ func (s *Server) saveWeights(w http.ResponseWriter, r *http.Request, u tenant.Us
 	if err != nil {
 		f.Add("budget_per_jp", "must be a whole number")
 	}
-	if err := f.Err(); err != nil {
-		s.settingsError(w, r, u, err)
-		return
-	}
 	set := matching.Settings{Weights: matching.Weights{Expertise: ws[0], Level: ws[1], Rating: ws[2], Load: ws[3], Cost: ws[4],
 		Travel: ws[5], Impact: ws[6]}, MonthlyCapJP: capJP, BudgetPerJP: budget}
+	if len(f) > 0 {
+		// Show the domain's problems with the other fields too, so that
+		// one round trip shows everything to fix.
+		if e, ok := errs.As(set.Validate()); ok {
+			for k, t := range e.FieldTexts {
+				if _, unread := f[k]; !unread {
+					f.Addf(k, t.Format, t.Args...)
+				}
+			}
+		}
+		s.settingsError(w, r, u, f.Err())
+		return
+	}
 	if err := s.Matching.SaveSettings(r.Context(), u.InstitutionID, set); err != nil {
 		s.settingsError(w, r, u, err)
 		return
