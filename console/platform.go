@@ -141,7 +141,22 @@ func (s *Server) putHoliday(w http.ResponseWriter, r *http.Request, u tenant.Use
 		s.renderHolidays(w, r, u, p, year, status(err))
 		return
 	}
-	back(w, r, fmt.Sprintf("%sadmin/holidays?year=%d", Prefix, h.Date.Year()), "set_holiday_added")
+	back(w, r, s.holidayPage(r, h.Date), "set_holiday_added")
+}
+
+// holidayPage is the URL of the list page that shows the holiday on date.
+func (s *Server) holidayPage(r *http.Request, date time.Time) string {
+	to := fmt.Sprintf("%sadmin/holidays?year=%d", Prefix, date.Year())
+	list, err := s.Scheduling.Holidays(r.Context(), date.Year())
+	if err != nil {
+		return to
+	}
+	for i, h := range list {
+		if h.Date.Equal(date) && i >= listSize {
+			return fmt.Sprintf("%s&page=%d", to, i/listSize+1)
+		}
+	}
+	return to
 }
 
 // deleteHoliday asks, then removes a holiday through
@@ -168,7 +183,7 @@ func (s *Server) deleteHoliday(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, errs.NotFoundf("no holiday on %s", date.Format(time.DateOnly)))
 		return
 	}
-	year := fmt.Sprintf("%sadmin/holidays?year=%d", Prefix, date.Year())
+	year := s.holidayPage(r, date)
 	if r.Method != http.MethodPost || !confirmed(r) {
 		v := confirmView{page: newPage(r, &u, "admin"), Question: msg(u.Lang, "set_confirm_remove_holiday"),
 			Detail: date.Format("02-01-2006") + " · " + found.NameID, Action: fmt.Sprintf("%sadmin/holidays/%s/delete", Prefix, date.Format(time.DateOnly)),
