@@ -9,8 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"sinergi/audit"
+	"sinergi/certification"
 	"sinergi/incentive"
 	"sinergi/scheduling"
 	"sinergi/tenant"
@@ -327,5 +329,77 @@ func TestWeightsAndRatesValidatedByTheDomain(t *testing.T) {
 	}
 	if n := e.count("SELECT count(*) FROM rate_tables WHERE institution_id = ? AND amount = 300000 AND fiscal_year = 2027", e.instA); n != 1 {
 		t.Fatalf("%d rates at the ceiling stored", n)
+	}
+}
+
+// certificateOfA issues a certificate to A's practitioner for a completed
+// session of a course of A, through the domain's use cases.
+func (e *env) certificateOfA() (course, cert int64) {
+	e.t.Helper()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+	must(e.t, e.app.Certificates.PutSettings(ctx, e.instA, certification.Settings{Template: certification.DefaultTemplate,
+		SignerName: "Dr. Andi Mappanyukki", SignerTitle: "Kepala BPSDM", SignerNIP: "196805121994031007"}))
+	c, err := e.app.Scheduling.CreateCourse(ctx, e.instA, scheduling.Course{Name: "Pelatihan Penanggulangan Bencana", OrganisingUnit: "Bidang PKM",
+		Funding: scheduling.APBD, Region: "Sulawesi Selatan", StartDate: day(2026, 11, 16), EndDate: day(2026, 11, 20)})
+	must(e.t, err)
+	s, _, err := e.app.Scheduling.CreateSession(ctx, e.instA, c.ID, scheduling.Session{Topic: "Logistik bencana", Zone: "Asia/Makassar",
+		Start: time.Date(2026, 11, 16, 1, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 16, 2, 30, 0, 0, time.UTC), Mode: scheduling.Online}, false)
+	must(e.t, err)
+	b, err := e.app.Scheduling.Book(ctx, e.instA, scheduling.BookRequest{SessionID: s.ID, PersonID: e.practitioner, Role: scheduling.CoTrainer})
+	must(e.t, err)
+	for _, to := range []scheduling.Status{scheduling.Invited, scheduling.Accepted, scheduling.Confirmed, scheduling.Completed} {
+		_, _, err := e.app.Scheduling.TransitionBooking(ctx, scheduling.Scope{InstitutionID: e.instA}, b.ID, to, 0)
+		must(e.t, err)
+	}
+	issued, err := e.app.Certificates.IssueCourse(ctx, e.instA, c.ID)
+	must(e.t, err)
+	if len(issued) != 1 {
+		e.t.Fatalf("%d certificates issued, want 1", len(issued))
+	}
+	return c.ID, issued[0].ID
+}
+
+// Reissuing asks for a reason and a confirmation; it then revokes the
+// certificate and issues a new one with a new number, as the API does.
+// Another institution's certificate is not found.
+func TestReissueCertificateNeedsConfirmation(t *testing.T) {
+	e := newEnv(t)
+	course, id := e.certificateOfA()
+	path := fmt.Sprintf("/console/certificates/%d/reissue", id)
+	valid := func() int64 {
+		return e.count("SELECT count(*) FROM certificates WHERE id = ? AND status = 'valid'", id)
+	}
+
+	b := e.staffClient(e.staffB)
+	if r := b.get(path); r.Status != http.StatusNotFound {
+		t.Fatalf("B opening A's reissue: %d", r.Status)
+	}
+	if r := b.post(path, url.Values{"confirm": {"yes"}, "reason": {"x"}}); r.Status != http.StatusNotFound || valid() != 1 {
+		t.Fatalf("B reissuing A's certificate: %d", r.Status)
+	}
+
+	a := e.staffClient(e.staffA)
+	if body := a.get(fmt.Sprintf("/console/courses/%d", course)).Body; !strings.Contains(body, `href="`+path+`"`) {
+		t.Fatal("the course page has no reissue link")
+	}
+	if r := a.post(path, url.Values{"reason": {"Nama salah eja"}}); r.Status != http.StatusOK || !strings.Contains(r.Body, `id="confirm-yes"`) || valid() != 1 {
+		t.Fatalf("a reissue without confirmation answered %d", r.Status)
+	}
+	if r := a.post(path, url.Values{"confirm": {"yes"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-reason-err"`) || valid() != 1 {
+		t.Fatalf("a reissue without a reason answered %d", r.Status)
+	}
+	r := a.post(path, url.Values{"confirm": {"yes"}, "reason": {"Nama salah eja"}})
+	if r.Status != http.StatusSeeOther || r.Location != fmt.Sprintf("/console/courses/%d?ok=set_reissued", course) {
+		t.Fatalf("the confirmed reissue answered %d %q", r.Status, r.Location)
+	}
+	if valid() != 0 {
+		t.Fatal("the old certificate is still valid")
+	}
+	if n := e.count(`SELECT count(*) FROM certificates n JOIN certificates o ON o.id = n.replaces_id
+		WHERE o.id = ? AND n.status = 'valid' AND n.number <> o.number`, id); n != 1 {
+		t.Fatal("no new certificate with a new number replaces the old one")
+	}
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE entity = 'certificate' AND actor_user_id = ?`, e.userID(e.staffA)); n < 2 {
+		t.Fatalf("%d audit rows by the staff user for the revocation and the new certificate", n)
 	}
 }
