@@ -126,7 +126,7 @@ func (s *Server) putHoliday(w http.ResponseWriter, r *http.Request, u tenant.Use
 		Status: f.Get("status"), Source: f.Get("source")}
 	var err error
 	if h.Date, err = time.Parse(time.DateOnly, strings.TrimSpace(f.Get("date"))); err != nil && f.Get("date") != "" {
-		err = errs.Invalidf("date", "must be a date (YYYY-MM-DD)")
+		err = errs.Invalidf("date", "must be a date YYYY-MM-DD")
 	} else {
 		_, err = s.Scheduling.PutHoliday(r.Context(), h)
 	}

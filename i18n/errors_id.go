@@ -19,6 +19,7 @@ var errorsID = map[string]string{
 	"terlalu banyak percobaan masuk yang gagal; coba lagi beberapa menit lagi":                     "terlalu banyak percobaan masuk yang gagal; coba lagi beberapa menit lagi",
 	"sesi berakhir; silakan masuk lagi":                                                            "sesi berakhir; silakan masuk lagi",
 	"tautan masuk ini tidak berlaku lagi (sudah dipakai atau kedaluwarsa); minta tautan baru":      "tautan masuk ini tidak berlaku lagi (sudah dipakai atau kedaluwarsa); minta tautan baru",
+	"you cannot deactivate your own account; ask another staff member":                             "Anda tidak dapat menonaktifkan akun Anda sendiri; minta staf lain melakukannya",
 	"sudah ada pengguna dengan e-mail itu":                                                         "sudah ada pengguna dengan e-mail itu",
 	"harus alamat e-mail biasa, misalnya nama@instansi.go.id":                                      "harus alamat e-mail biasa, misalnya nama@instansi.go.id",
 	"wajib untuk pengguna staf":                                                                    "wajib untuk pengguna staf",

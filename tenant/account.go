@@ -57,7 +57,7 @@ var (
 		"tautan masuk ini tidak berlaku lagi (sudah dipakai atau kedaluwarsa); minta tautan baru")
 	ErrDuplicateUser = errs.New(errs.Conflict, "duplicate_user", "sudah ada pengguna dengan e-mail itu")
 	ErrSelfDisable   = errs.New(errs.Conflict, "cannot_disable_self",
-		"Anda tidak dapat menonaktifkan akun Anda sendiri; minta staf lain melakukannya")
+		"you cannot deactivate your own account; ask another staff member")
 )
 
 // AccountStore keeps users, their sessions, failed sign-ins and sign-in
@@ -354,14 +354,14 @@ func (a Accounts) SignOutUser(ctx context.Context, inst, id int64) (int, error) 
 // roster entries and are not managed here.
 func (a Accounts) StaffUser(ctx context.Context, inst, id int64) (User, error) {
 	if inst == 0 {
-		return User{}, errs.NotFoundf("user %d not found", id)
+		return User{}, errs.NotFoundf("user not found")
 	}
 	u, err := a.Store.User(ctx, inst, id)
 	if err != nil {
 		return User{}, err
 	}
 	if u.Role != Staff {
-		return User{}, errs.NotFoundf("user %d not found", id)
+		return User{}, errs.NotFoundf("user not found")
 	}
 	return u, nil
 }
