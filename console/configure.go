@@ -139,21 +139,13 @@ type ratesView struct {
 	Tab   string
 }
 
-// rateLines orders rates newest version first and pairs each with its
-// ceiling (for ceilings themselves, none).
+// rateLines orders the rates own picks newest version first.
 func rateLines(all []incentive.Rate, own func(incentive.Rate) bool) []rateLine {
 	var out []rateLine
 	for _, r := range all {
-		if !own(r) {
-			continue
+		if own(r) {
+			out = append(out, rateLine{Rate: r})
 		}
-		l := rateLine{Rate: r}
-		if r.InstitutionID != 0 {
-			if c, ok := incentive.Ceiling(all, r); ok {
-				l.Ceiling, l.HasCeiling = c.Amount, true
-			}
-		}
-		out = append(out, l)
 	}
 	slices.SortStableFunc(out, func(a, b rateLine) int {
 		if a.FiscalYear != b.FiscalYear {
@@ -182,6 +174,12 @@ func (s *Server) renderRates(w http.ResponseWriter, r *http.Request, u tenant.Us
 	}
 	v := ratesView{page: p, Classes: incentive.Classes(), Tab: "rates"}
 	v.Lines, v.Pager = paged(r, Prefix+"settings/rates", rateLines(all, func(x incentive.Rate) bool { return x.InstitutionID == u.InstitutionID }))
+	// Only the lines shown are priced against their ceiling.
+	for i := range v.Lines {
+		if c, ok := incentive.Ceiling(all, v.Lines[i].Rate); ok {
+			v.Lines[i].Ceiling, v.Lines[i].HasCeiling = c.Amount, true
+		}
+	}
 	v.Title = v.T("set_rates_title")
 	s.render(w, r, st, "rates", v)
 }
