@@ -114,7 +114,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		Settings: reads, Proposals: ms, Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID,
 		Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: matchDB})}
 	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK, Now: now}
-	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db, Now: now}, Keys: a.Keys, Now: now, BaseURL: cfg.BaseURL}
+	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db, Now: now}, Keys: a.Keys, Tx: a.Tx, Now: now, BaseURL: cfg.BaseURL}
 	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
 		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling), Now: now}
 	a.Idempotency = postgres.IdempotencyStore{DB: db}

@@ -86,10 +86,19 @@ type Store interface {
 
 // Service issues and checks certificates.
 type Service struct {
-	Store   Store
-	Keys    Keyring
+	Store Store
+	Keys  Keyring
+	// Tx runs a change of several certificates (a course's issue, a
+	// reissue) in one transaction: all of it or nothing.
+	Tx      Tx
 	Now     func() time.Time
 	BaseURL string
+}
+
+// Tx runs f in one database transaction; stores called with the context
+// it hands on join it.
+type Tx interface {
+	Do(ctx context.Context, f func(ctx context.Context) error) error
 }
 
 // VerifyURL is the public page of a certificate.
@@ -121,20 +130,26 @@ func (s Service) Issue(ctx context.Context, inst, courseID, personID, replaces i
 // IssueCourse certifies everyone with completed bookings in a course who
 // holds no valid certificate for it yet.
 func (s Service) IssueCourse(ctx context.Context, inst, courseID int64) ([]Certificate, error) {
-	holders, err := s.Store.Holders(ctx, inst, courseID)
+	var out []Certificate
+	err := s.Tx.Do(ctx, func(ctx context.Context) error {
+		holders, err := s.Store.Holders(ctx, inst, courseID)
+		if err != nil {
+			return err
+		}
+		if len(holders) == 0 {
+			return ErrNothingCompleted.WithMessage("nobody in this course has a completed booking without a certificate")
+		}
+		for _, p := range holders {
+			c, err := s.Issue(ctx, inst, courseID, p, 0)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	if len(holders) == 0 {
-		return nil, ErrNothingCompleted.WithMessage("nobody in this course has a completed booking without a certificate")
-	}
-	var out []Certificate
-	for _, p := range holders {
-		c, err := s.Issue(ctx, inst, courseID, p, 0)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, c)
 	}
 	return out, nil
 }
@@ -148,11 +163,16 @@ func (s Service) Reissue(ctx context.Context, inst, id int64, reason string) (Ce
 	if !set.HasSigner() {
 		return Certificate{}, ErrNoSigner
 	}
-	old, err := s.Store.Revoke(ctx, inst, id, "diterbitkan ulang: "+reason)
-	if err != nil {
-		return Certificate{}, err
-	}
-	return s.Issue(ctx, inst, old.CourseID, old.PersonID, old.ID)
+	var c Certificate
+	err = s.Tx.Do(ctx, func(ctx context.Context) error {
+		old, err := s.Store.Revoke(ctx, inst, id, "diterbitkan ulang: "+reason)
+		if err != nil {
+			return err
+		}
+		c, err = s.Issue(ctx, inst, old.CourseID, old.PersonID, old.ID)
+		return err
+	})
+	return c, err
 }
 
 // Check is the result of verifying a certificate.

@@ -24,7 +24,7 @@ func certService(cfg config, db *gorm.DB) (certification.Service, error) {
 	if err != nil {
 		return certification.Service{}, err
 	}
-	return certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: postgres.KeyStore{DB: db, KEK: kek},
+	return certification.Service{Store: postgres.CertificateStore{DB: db}, Keys: postgres.KeyStore{DB: db, KEK: kek}, Tx: postgres.Transactor{DB: db},
 		Now: time.Now, BaseURL: cfg.BaseURL}, nil
 }
 
