@@ -1,6 +1,11 @@
 package profile
 
-import "context"
+import (
+	"context"
+
+	"sinergi/errs"
+	"sinergi/tz"
+)
 
 // Person reads a person of inst; shared admits practitioners of other
 // institutions who share their profile.
@@ -22,4 +27,34 @@ func (s Service) Competencies(ctx context.Context, inst int64) ([]Competency, er
 // transaction.
 func (s Service) Archive(ctx context.Context, inst, id int64) error {
 	return s.Store.ArchivePerson(ctx, inst, id)
+}
+
+// Unarchive puts an archived person back on the roster; their revoked keys
+// stay revoked.
+func (s Service) Unarchive(ctx context.Context, inst, id int64) error {
+	return s.Store.UnarchivePerson(ctx, inst, id)
+}
+
+// Check validates a roster listing's filter: the rule the API's query
+// and the console's search form share. MinLevel -1 stands for a level
+// that is not a number.
+func (f Filter) Check() error {
+	bad := errs.Fields{}
+	if f.Kind != "" && f.Kind != Widyaiswara && f.Kind != Practitioner {
+		bad.Add("kind", "must be widyaiswara or practitioner")
+	}
+	if f.Zone != "" && !tz.Valid(f.Zone) {
+		bad.Add("zone", "must be one of Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura")
+	}
+	switch {
+	case f.MinLevel == 0:
+	case f.MinLevel < 1 || f.MinLevel > 5:
+		bad.Add("min_level", "must be 1 to 5")
+	case f.Competency == "":
+		bad.Add("min_level", "needs competency")
+	}
+	if len(f.Q) > 100 {
+		bad.Add("q", "at most 100 characters")
+	}
+	return bad.Err()
 }

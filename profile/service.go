@@ -18,6 +18,9 @@ type Store interface {
 	// UpdatePerson saves p if its stored version is still p.Version.
 	UpdatePerson(ctx context.Context, p Person) (Person, error)
 	ArchivePerson(ctx context.Context, inst, id int64) error
+	// UnarchivePerson undoes ArchivePerson; unarchiving a person on the
+	// roster is harmless.
+	UnarchivePerson(ctx context.Context, inst, id int64) error
 	ListPeople(ctx context.Context, inst int64, f Filter) (Page, error)
 	ReplaceCompetencies(ctx context.Context, inst, personID int64, cs []PersonCompetency) ([]PersonCompetency, error)
 	Competencies(ctx context.Context, inst int64) ([]Competency, error)
