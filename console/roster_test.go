@@ -339,3 +339,12 @@ func TestRosterImport(t *testing.T) {
 		t.Fatalf("an empty file answered %d", r.Status)
 	}
 }
+
+func (e *env) person(t *testing.T, id int64) profile.Person {
+	t.Helper()
+	p, err := e.app.People.Person(context.Background(), e.instA, id, false)
+	must(t, err)
+	return p
+}
+
+func itoa(n int64) string { return fmt.Sprint(n) }
