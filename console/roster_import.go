@@ -1,24 +1,39 @@
 package console
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
 	"sinergi/errs"
+	"sinergi/impact"
 	"sinergi/internal/sheet"
 	"sinergi/profile"
 	"sinergi/tenant"
 )
 
-// importMaxFile caps a roster file sent through the console (10,000
+// importMaxFile caps a spreadsheet sent through the console (10,000
 // people with competencies are about 2 MiB of CSV); the confirmation
 // form carries it back once more, encoded.
 const importMaxFile = 6 << 20
 
+// importKind is one of the console's spreadsheet imports: the roster, or
+// a course's participants. Both run the API's importer with its dry run
+// and answer the same report.
+type importKind struct {
+	// Action is where the file is posted; Template where the templates are;
+	// Back the page the import belongs to.
+	Action, Template, Back string
+	TitleKey, BackKey      string
+	run                    func(ctx context.Context, table [][]string, apply bool) (profile.ImportReport, error)
+}
+
 type importView struct {
 	page
+	Kind   importKind
 	Report profile.ImportReport
 	// Done is set once a report is shown; File is the previewed file,
 	// encoded, for the confirmation form.
@@ -26,21 +41,69 @@ type importView struct {
 	File string
 }
 
+// importOf names the import a request is about: a course's participants
+// (the course must be the institution's) or the roster.
+func (s *Server) importOf(r *http.Request, u tenant.User) (importKind, error) {
+	if r.PathValue("id") == "" {
+		return importKind{Action: Prefix + "people/import", Template: Prefix + "people/import/template", Back: Prefix + "people",
+			TitleKey: "roster_import_title", BackKey: "roster_back",
+			run: func(ctx context.Context, table [][]string, apply bool) (profile.ImportReport, error) {
+				return s.Roster.Import(ctx, u.InstitutionID, table, apply)
+			}}, nil
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return importKind{}, err
+	}
+	if _, err := s.Scheduling.Course(r.Context(), u.InstitutionID, id); err != nil {
+		return importKind{}, err
+	}
+	return importKind{Action: fmt.Sprintf("%scourses/%d/participants/import", Prefix, id), Template: Prefix + "participants/import/template",
+		Back: fmt.Sprintf("%scourses/%d", Prefix, id), TitleKey: "roster_participants_title", BackKey: "roster_back_course",
+		run: func(ctx context.Context, table [][]string, apply bool) (profile.ImportReport, error) {
+			return s.Impact.ImportParticipants(ctx, u.InstitutionID, id, table, apply)
+		}}, nil
+}
+
+func (s *Server) importView(w http.ResponseWriter, r *http.Request, u tenant.User) (importView, bool) {
+	k, err := s.importOf(r, u)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return importView{}, false
+	}
+	nav := "people"
+	if r.PathValue("id") != "" {
+		nav = "courses"
+	}
+	v := importView{page: newPage(r, &u, nav), Kind: k}
+	v.Title = v.T(k.TitleKey)
+	return v, true
+}
+
 // importPage offers the upload and the templates.
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	v := importView{page: newPage(r, &u, "people")}
-	v.Title = v.T("roster_import_title")
-	s.render(w, r, http.StatusOK, "people_import", v)
+	if v, ok := s.importView(w, r, u); ok {
+		s.render(w, r, http.StatusOK, "people_import", v)
+	}
 }
 
 // importTemplate serves the roster template (xlsx or csv), the API's.
 func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	s.sendTemplate(w, r, u, "templat-roster", profile.ImportColumns, profile.ImportExample, profile.ImportColumnHelp)
+}
+
+// participantTemplate serves the participant template, the API's.
+func (s *Server) participantTemplate(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	s.sendTemplate(w, r, u, "templat-peserta", impact.ImportColumns, impact.ImportExample, impact.ImportColumnHelp)
+}
+
+func (s *Server) sendTemplate(w http.ResponseWriter, r *http.Request, u tenant.User, name string, columns []string, example [][]string, help map[string]string) {
 	format := r.PathValue("format")
 	if format != sheet.XLSX && format != sheet.CSV {
 		s.errorPage(w, r, &u, errs.NotFoundf("page not found"))
 		return
 	}
-	body, err := sheet.Template(format, profile.ImportColumns, profile.ImportExample, profile.ImportColumnHelp)
+	body, err := sheet.Template(format, columns, example, help)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -50,18 +113,20 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, u tenant
 		ct = "text/csv; charset=utf-8"
 	}
 	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", `attachment; filename="templat-roster.`+format+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
 	_, _ = w.Write(body)
 }
 
 // importPreview runs the importer as a dry run (the API's dry_run) and
 // shows what each row would do and every problem by row.
 func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	v := importView{page: newPage(r, &u, "people")}
-	v.Title = v.T("roster_import_title")
+	v, ok := s.importView(w, r, u)
+	if !ok {
+		return
+	}
 	body, err := uploadedFile(w, r)
 	if err == nil {
-		v.Report, err = s.importTable(r, u, body, false)
+		v.Report, err = v.Kind.read(r.Context(), body, false)
 	}
 	if err != nil {
 		v.withError(err)
@@ -75,8 +140,10 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, u tenant.
 // importApply imports the previewed file. The rows are checked again: a
 // file that no longer passes is refused whole, with its report.
 func (s *Server) importApply(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	v := importView{page: newPage(r, &u, "people")}
-	v.Title = v.T("roster_import_title")
+	v, ok := s.importView(w, r, u)
+	if !ok {
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, importMaxFile*2)
 	var body []byte
 	err := r.ParseMultipartForm(1 << 20)
@@ -87,7 +154,7 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, u tenant.Us
 		err = errs.Invalidf("file", "choose an XLSX or CSV file")
 	}
 	if err == nil {
-		v.Report, err = s.importTable(r, u, body, true)
+		v.Report, err = v.Kind.read(r.Context(), body, true)
 	}
 	v.Done = true
 	if err != nil {
@@ -104,12 +171,12 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, u tenant.Us
 	s.render(w, r, http.StatusOK, "people_import", v)
 }
 
-func (s *Server) importTable(r *http.Request, u tenant.User, body []byte, apply bool) (profile.ImportReport, error) {
+func (k importKind) read(ctx context.Context, body []byte, apply bool) (profile.ImportReport, error) {
 	table, err := sheet.Read(body)
 	if err != nil {
 		return profile.ImportReport{}, err
 	}
-	return s.Roster.Import(r.Context(), u.InstitutionID, table, apply)
+	return k.run(ctx, table, apply)
 }
 
 // uploadedFile reads the "file" field of a multipart form.

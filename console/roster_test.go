@@ -14,6 +14,7 @@ import (
 
 	"sinergi/audit"
 	"sinergi/profile"
+	"sinergi/scheduling"
 )
 
 // competencyID is the id of a national competency by code.
@@ -348,3 +349,47 @@ func (e *env) person(t *testing.T, id int64) profile.Person {
 }
 
 func itoa(n int64) string { return fmt.Sprint(n) }
+
+// A course's participants are imported the same way (the API's importer
+// for participants); another institution's course is a missing page.
+func TestParticipantImport(t *testing.T) {
+	e := newEnv(t)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+	course, err := e.app.Scheduling.CreateCourse(ctx, e.instA, scheduling.Course{Name: "Pelatihan Pengadaan", OrganisingUnit: "Bidang PKM",
+		Funding: scheduling.APBD, Region: "Sulawesi Selatan", StartDate: day(2026, 12, 1), EndDate: day(2026, 12, 3)})
+	must(t, err)
+	c := e.client()
+	c.login(e.staffA, password)
+	path := fmt.Sprintf("/console/courses/%d/participants/import", course.ID)
+	if r := c.get(fmt.Sprintf("/console/courses/%d", course.ID)); !strings.Contains(r.Body, `href="`+path+`"`) {
+		t.Fatal("the course page does not link the participant import")
+	}
+	if r := c.get("/console/participants/import/template/csv"); r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "nama,nip,unit,email") {
+		t.Fatalf("the participant template answered %d: %.40q", r.Status, r.Body)
+	}
+	file := "nama,nip,unit,email,nama_atasan,email_atasan\nSiti Aminah,,Bagian Umum,siti@pemda.example.id,Budi Hartono,budi@pemda.example.id\n"
+	r := c.postFile(path, "file", "peserta.csv", []byte(file), nil)
+	m := regexp.MustCompile(`name="file" value="([^"]+)"`).FindStringSubmatch(r.Body)
+	if r.Status != http.StatusOK || m == nil || !strings.Contains(r.Body, "baru: 1") {
+		t.Fatalf("the participants' dry run answered %d:\n%s", r.Status, r.Body)
+	}
+	if r := c.postFile(path+"/apply", "", "", nil, map[string]string{"file": m[1]}); r.Status != http.StatusOK || !strings.Contains(r.Body, "Impor selesai") {
+		t.Fatalf("importing participants answered %d:\n%s", r.Status, r.Body)
+	}
+	var n int64
+	must(t, e.db.Raw("SELECT count(*) FROM participants WHERE course_id = ? AND email = 'siti@pemda.example.id'", course.ID).Scan(&n).Error)
+	if n != 1 {
+		t.Fatalf("%d participants imported, want 1", n)
+	}
+	cb := e.client()
+	cb.login(e.staffB, password)
+	if r := cb.get(path); r.Status != http.StatusNotFound {
+		t.Errorf("B opening A's participant import: %d", r.Status)
+	}
+	if r := cb.postFile(path, "file", "peserta.csv", []byte(file), nil); r.Status != http.StatusNotFound {
+		t.Errorf("B's dry run on A's course: %d", r.Status)
+	}
+	if r := cb.postFile(path+"/apply", "", "", nil, map[string]string{"file": m[1]}); r.Status != http.StatusNotFound {
+		t.Errorf("B importing into A's course: %d", r.Status)
+	}
+}
