@@ -20,6 +20,8 @@ import (
 // form carries it back once more, encoded.
 const importMaxFile = 6 << 20
 
+var errFileTooLarge = errs.New(errs.TooLarge, "file_too_large", "the file is larger than 6 MiB; split it")
+
 // importKind is one of the console's spreadsheet imports: the roster, or
 // a course's participants. Both run the API's importer with its dry run
 // and answer the same report.
@@ -186,7 +188,7 @@ func uploadedFile(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, errs.New(errs.TooLarge, "file_too_large", "the file is larger than 6 MiB; split it")
+			return nil, errFileTooLarge
 		}
 		return nil, errs.Invalidf("file", "choose an XLSX or CSV file")
 	}
@@ -196,7 +198,7 @@ func uploadedFile(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		return nil, errs.Invalidf("file", "the file cannot be opened")
 	}
 	if len(body) > importMaxFile {
-		return nil, errs.New(errs.TooLarge, "file_too_large", "the file is larger than 6 MiB; split it")
+		return nil, errFileTooLarge
 	}
 	if len(body) == 0 {
 		return nil, errs.Invalidf("file", "the file is empty")

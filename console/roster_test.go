@@ -339,6 +339,9 @@ func TestRosterImport(t *testing.T) {
 	if r := c.postFile("/console/people/import", "file", "empty.csv", nil, nil); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-file-err"`) {
 		t.Fatalf("an empty file answered %d", r.Status)
 	}
+	if r := c.postFile("/console/people/import", "file", "big.csv", bytes.Repeat([]byte("x"), 7<<20), nil); r.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a 7 MiB file answered %d", r.Status)
+	}
 }
 
 func (e *env) person(t *testing.T, id int64) profile.Person {
@@ -391,5 +394,35 @@ func TestParticipantImport(t *testing.T) {
 	}
 	if r := cb.postFile(path+"/apply", "", "", nil, map[string]string{"file": m[1]}); r.Status != http.StatusNotFound {
 		t.Errorf("B importing into A's course: %d", r.Status)
+	}
+}
+
+// A widyaiswara's page edits NIP, jenjang and golongan; a golongan that
+// does not fit the jenjang is refused by the domain, next to its field.
+func TestEditWidyaiswara(t *testing.T) {
+	e := newEnv(t)
+	id := e.widyaiswara(t, "Dr. Rina Kusumawati", "197805122003122002", "rina@a.go.id", "", 0)
+	c := e.client()
+	c.login(e.staffA, password)
+	path := fmt.Sprintf("/console/people/%d", id)
+	r := c.get(path)
+	for _, want := range []string{`id="f-nip"`, `id="f-jenjang"`, `id="f-golongan"`, "Instansi asal"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the widyaiswara's page has no %s", want)
+		}
+	}
+	form := url.Values{"version": {versionOf(t, r.Body)}, "name": {"Dr. Rina Kusumawati, M.Si."}, "email": {"rina@a.go.id"},
+		"nip": {"197805122003122002"}, "jenjang": {"ahli_utama"}, "golongan": {"IV/a"}, "employment": {"pns"},
+		"organisation": {"BPSDM Provinsi A"}, "unit": {""}, "tax_id_status": {"none"}, "zone": {"Asia/Makassar"}}
+	r = c.post(path, form)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-golongan-err"`) || !strings.Contains(r.Body, "IV/d") {
+		t.Fatalf("IV/a for ahli utama answered %d:\n%s", r.Status, r.Body)
+	}
+	form.Set("golongan", "IV/d")
+	if r := c.post(path, form); r.Status != http.StatusSeeOther {
+		t.Fatalf("saving answered %d", r.Status)
+	}
+	if p := e.person(t, id); p.Jenjang != profile.AhliUtama || p.Golongan != "IV/d" || p.Name != "Dr. Rina Kusumawati, M.Si." {
+		t.Fatalf("stored %+v", p)
 	}
 }
