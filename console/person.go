@@ -254,9 +254,9 @@ func foldExpertise(fields map[string]string) {
 var competencyField = regexp.MustCompile(`^competencies\[(\d+)\]\.(\w+)$`)
 
 // competencyChange reads the person, applies change to their
-// competencies and saves the whole set through ReplaceCompetencies, the
-// API's use case. The form's version guards against a change made since
-// the page was shown. A problem goes next to the field of the row it
+// competencies and saves the whole set through the API's use case,
+// ReplaceCompetenciesAt with the version the page was shown at: a change
+// made since (a profile edit or another competency change) is refused. A problem goes next to the field of the row it
 // names: rowField maps an index and a field to the form's field.
 func (s *Server) competencyChange(w http.ResponseWriter, r *http.Request, u tenant.User,
 	change func(cs []profile.PersonCompetency) ([]profile.PersonCompetency, error), rowField func(i int, name string) string, ok string) {
@@ -273,10 +273,9 @@ func (s *Server) competencyChange(w http.ResponseWriter, r *http.Request, u tena
 	}
 	cs := make([]profile.PersonCompetency, len(p.Competencies))
 	copy(cs, p.Competencies)
-	if r.PostForm.Get("version") != strconv.Itoa(p.Version) {
-		err = profile.ErrStaleVersion
-	} else if cs, err = change(cs); err == nil {
-		_, err = s.People.ReplaceCompetencies(r.Context(), u.InstitutionID, id, cs)
+	if cs, err = change(cs); err == nil {
+		// The domain checks the version under the person's lock.
+		_, err = s.People.ReplaceCompetenciesAt(r.Context(), u.InstitutionID, id, formInt(r.PostForm, "version"), cs)
 	}
 	v, perr := s.personPage(r, u, p, staff)
 	if perr != nil {

@@ -453,11 +453,14 @@ func (s PeopleStore) competenciesOf(ctx context.Context, db *gorm.DB, ids []int6
 
 // ReplaceCompetencies implements profile.Store. Every competency must be
 // national or the person's institution's own.
-func (s PeopleStore) ReplaceCompetencies(ctx context.Context, inst, personID int64, cs []profile.PersonCompetency) ([]profile.PersonCompetency, error) {
+func (s PeopleStore) ReplaceCompetencies(ctx context.Context, inst, personID int64, version int, cs []profile.PersonCompetency) ([]profile.PersonCompetency, error) {
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var p personRow
 		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", personID, inst).Take(&p).Error; err != nil {
 			return notFound(err, "person", personID)
+		}
+		if version != 0 && p.Version != version {
+			return profile.ErrStaleVersion
 		}
 		if p.ArchivedAt != nil {
 			return profile.ErrPersonArchive
