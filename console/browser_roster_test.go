@@ -90,6 +90,13 @@ func TestRosterInTheBrowser(t *testing.T) {
 		t.Fatal("the practitioner is not archived, or not audited")
 	}
 	check(t, staff, "archived practitioner")
+	var history string
+	run(t, staff, "the person's history", chromedp.Click("#history-link", chromedp.ByQuery),
+		chromedp.WaitVisible("#history", chromedp.ByQuery), chromedp.Text("#history", &history, chromedp.ByQuery))
+	if !strings.HasPrefix(strings.TrimSpace(history), "Diarsipkan") || !strings.Contains(history, "Kompetensi diubah") || !strings.Contains(history, "Profil diubah") {
+		t.Fatalf("the history reads %q", history)
+	}
+	check(t, staff, "person history")
 
 	file := filepath.Join(t.TempDir(), "roster.csv")
 	must(t, os.WriteFile(file, []byte(rosterCSV), 0o600))

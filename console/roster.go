@@ -29,6 +29,7 @@ func (s *Server) routesRoster(mux *http.ServeMux, staff, trainer func(func(http.
 	mux.HandleFunc("POST /console/people/{id}/competencies/{cid}", staff(s.changeCompetency))
 	mux.HandleFunc("GET /console/people/{id}/competencies/{cid}/remove", staff(s.removeCompetency))
 	mux.HandleFunc("POST /console/people/{id}/competencies/{cid}/remove", staff(s.removeCompetency))
+	mux.HandleFunc("GET /console/people/{id}/history", staff(s.personHistory))
 	mux.HandleFunc("GET /console/people/{id}/archive", staff(s.archivePerson))
 	mux.HandleFunc("POST /console/people/{id}/archive", staff(s.archivePerson))
 	mux.HandleFunc("GET /console/people/{id}/unarchive", staff(s.unarchivePerson))

@@ -336,6 +336,10 @@ func TestRosterImport(t *testing.T) {
 	if n != 2 {
 		t.Fatalf("%d people imported, want 2", n)
 	}
+	must(t, e.db.Raw("SELECT count(*) FROM audit_log WHERE entity = 'person' AND action = 'create' AND actor_user_id IS NOT NULL AND institution_id = ?", e.instA).Scan(&n).Error)
+	if n != 2 {
+		t.Fatalf("%d imported people audited with the console user, want 2", n)
+	}
 	if r := c.postFile("/console/people/import", "file", "empty.csv", nil, nil); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-file-err"`) {
 		t.Fatalf("an empty file answered %d", r.Status)
 	}
@@ -424,5 +428,44 @@ func TestEditWidyaiswara(t *testing.T) {
 	}
 	if p := e.person(t, id); p.Jenjang != profile.AhliUtama || p.Golongan != "IV/d" || p.Name != "Dr. Rina Kusumawati, M.Si." {
 		t.Fatalf("stored %+v", p)
+	}
+}
+
+// A person's history reads the audit trail newest first, with who acted,
+// a page at a time; another institution's person is 404.
+func TestPersonHistory(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	path := fmt.Sprintf("/console/people/%d", e.practitioner)
+	if r := c.get(path); !strings.Contains(r.Body, `href="`+path+`/history"`) {
+		t.Fatal("the person page does not link the history")
+	}
+	c.post(path+"/archive", url.Values{"confirm": {"yes"}})
+	c.post(path+"/unarchive", url.Values{"confirm": {"yes"}})
+	r := c.get(path + "/history")
+	restored, archived, created := strings.Index(r.Body, "Dikembalikan ke daftar"), strings.Index(r.Body, "Diarsipkan"), strings.Index(r.Body, "Ditambahkan ke daftar")
+	if r.Status != http.StatusOK || restored < 0 || archived < restored || created < archived || !strings.Contains(r.Body, "staff (pengguna ") ||
+		!strings.Contains(r.Body, "WITA") || strings.Contains(r.Body, `rel="next"`) {
+		t.Fatalf("the history answered %d:\n%s", r.Status, r.Body)
+	}
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+	for i := range 25 {
+		_, err := e.app.People.ReplaceCompetencies(ctx, e.instA, e.practitioner, []profile.PersonCompetency{{CompetencyID: e.competencyID(t, "integritas"), Level: i%5 + 1}})
+		must(t, err)
+	}
+	r = c.get(path + "/history")
+	older := regexp.MustCompile(`<a href="([^"]+)" rel="next"`).FindStringSubmatch(r.Body)
+	if older == nil || strings.Count(r.Body, "Kompetensi diubah") != 25 {
+		t.Fatalf("the first history page has %d competency changes", strings.Count(r.Body, "Kompetensi diubah"))
+	}
+	r = c.get(strings.ReplaceAll(older[1], "&amp;", "&"))
+	if !strings.Contains(r.Body, "Ditambahkan ke daftar") || strings.Count(r.Body, "<li><strong>") != 3 || strings.Contains(r.Body, `rel="next"`) {
+		t.Fatalf("the second history page reads:\n%s", r.Body)
+	}
+	cb := e.client()
+	cb.login(e.staffB, password)
+	if r := cb.get(path + "/history"); r.Status != http.StatusNotFound || strings.Contains(r.Body, "Marthen") {
+		t.Fatalf("B reading A's person's history: %d", r.Status)
 	}
 }

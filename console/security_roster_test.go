@@ -174,6 +174,7 @@ func TestRosterRoutesKeepInstitutionsApart(t *testing.T) {
 		{"GET", path + "/archive", nil},
 		{"POST", path + "/archive", url.Values{"confirm": {"yes"}}},
 		{"GET", path + "/unarchive", nil},
+		{"GET", path + "/history", nil},
 		{"POST", path + "/unarchive", url.Values{"confirm": {"yes"}}},
 	}
 	cb := e.client()

@@ -3,6 +3,7 @@ package profile
 import (
 	"context"
 
+	"sinergi/audit"
 	"sinergi/errs"
 	"sinergi/tz"
 )
@@ -57,4 +58,18 @@ func (f Filter) Check() error {
 		bad.Add("q", "at most 100 characters")
 	}
 	return bad.Err()
+}
+
+// History pages a person's audit trail, newest first: creation, edits,
+// competency changes, imports, archiving. It returns the rows and the
+// cursor of the next (older) page, 0 when there is none.
+func (s Service) History(ctx context.Context, inst, id, before int64, limit int) ([]audit.Entry, int64, error) {
+	if _, err := s.Store.Person(ctx, inst, id, false); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.Store.PersonHistory(ctx, inst, id, before, limit+1)
+	if err != nil || len(rows) <= limit {
+		return rows, 0, err
+	}
+	return rows[:limit], rows[limit-1].ID, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"sinergi/audit"
 	"sinergi/errs"
 )
 
@@ -26,6 +27,9 @@ type Store interface {
 	// other than 0 must still be the person's, or ErrStaleVersion.
 	ReplaceCompetencies(ctx context.Context, inst, personID int64, version int, cs []PersonCompetency) ([]PersonCompetency, error)
 	Competencies(ctx context.Context, inst int64) ([]Competency, error)
+	// PersonHistory returns, newest first, at most limit audit rows of a
+	// person of inst older than the row before (0: from the newest).
+	PersonHistory(ctx context.Context, inst, id, before int64, limit int) ([]audit.Entry, error)
 	CreateCompetency(ctx context.Context, c Competency) (Competency, error)
 }
 
