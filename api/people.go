@@ -9,7 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"sinergi/errs"
 	"sinergi/profile"
 	"sinergi/tenant"
 	"sinergi/tz"
@@ -285,27 +284,14 @@ func (s *Server) listPeople(c *gin.Context) {
 	f := profile.Filter{Kind: profile.Kind(c.Query("kind")), Competency: strings.ToLower(c.Query("competency")),
 		Q: strings.TrimSpace(c.Query("q")), Zone: c.Query("zone"), Sort: c.Query("sort"), Limit: limit, Cursor: cursor,
 		IncludeArchived: c.Query("archived") == "true", IncludeShared: c.Query("shared") == "true"}
-	bad := errs.Fields{}
-	if f.Kind != "" && f.Kind != profile.Widyaiswara && f.Kind != profile.Practitioner {
-		bad.Add("kind", "must be widyaiswara or practitioner")
-	}
-	if f.Zone != "" && !tz.Valid(f.Zone) {
-		bad.Add("zone", "must be one of Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura")
-	}
 	if v := c.Query("min_level"); v != "" {
 		n, perr := strconv.Atoi(v)
-		switch {
-		case perr != nil || n < 1 || n > 5:
-			bad.Add("min_level", "must be 1 to 5")
-		case f.Competency == "":
-			bad.Add("min_level", "needs competency")
+		if perr != nil || n == 0 {
+			n = -1
 		}
 		f.MinLevel = n
 	}
-	if len(f.Q) > 100 {
-		bad.Add("q", "at most 100 characters")
-	}
-	if err := bad.Err(); err != nil {
+	if err := f.Check(); err != nil {
 		fail(c, err)
 		return
 	}

@@ -60,10 +60,12 @@ type Config struct {
 
 // App is the wired service.
 type App struct {
-	DB           *gorm.DB
-	Tx           postgres.Transactor
-	Tenants      tenant.Service
-	People       profile.Service
+	DB      *gorm.DB
+	Tx      postgres.Transactor
+	Tenants tenant.Service
+	People  profile.Service
+	// Roster imports people from spreadsheets (the API's and the console's).
+	Roster       profile.Importer
 	Scheduling   scheduling.Service
 	Matching     matching.Service
 	Incentives   incentive.Service
@@ -121,10 +123,11 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Impact = impact.Service{Store: postgres.ImpactStore{DB: db}, Tx: a.Tx, Now: now, BaseURL: cfg.BaseURL, From: cfg.MailFrom}
 	a.ImpactScheduler = impact.Scheduler{Service: a.Impact, Interval: time.Minute, Batch: 50, Log: cfg.Log}
 	a.Accounts = tenant.Accounts{Store: postgres.AccountStore{DB: db, Now: now}, Tx: a.Tx, Mail: a.Postman, Now: now}
+	a.Roster = profile.Importer{Store: postgres.PeopleStore{DB: db, KEK: cfg.KEK, Now: now}, Tx: a.Tx, Now: now}
 	srv, err := api.New(api.Deps{
 		Tenants:           a.Tenants,
 		People:            a.People,
-		Roster:            profile.Importer{Store: postgres.PeopleStore{DB: db, KEK: cfg.KEK, Now: now}, Tx: a.Tx, Now: now},
+		Roster:            a.Roster,
 		Scheduling:        a.Scheduling,
 		Matching:          a.Matching,
 		Incentives:        a.Incentives,
@@ -152,7 +155,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.API = srv
-	a.Console, err = console.New(console.Deps{Accounts: a.Accounts, Tenants: a.Tenants, People: a.People,
+	a.Console, err = console.New(console.Deps{Accounts: a.Accounts, Tenants: a.Tenants, People: a.People, Roster: a.Roster,
 		Scheduling: a.Scheduling, Matching: a.Matching, Incentives: a.Incentives, Certificates: a.Certificates,
 		Impact: a.Impact, Feeds: a.Outbox.CalendarStore, Export: a.API.Export, BaseURL: cfg.BaseURL, Log: cfg.Log, Now: now})
 	if err != nil {

@@ -40,6 +40,8 @@ func ActorFrom(ctx context.Context) Actor {
 
 // Entry is one row of the audit log as people read it.
 type Entry struct {
+	// ID orders entries (and pages a long history).
+	ID       int64
 	At       time.Time
 	Action   string
 	Entity   string

@@ -23,7 +23,7 @@ func (s *Server) deactivateUser(w http.ResponseWriter, r *http.Request, u tenant
 	}
 	if r.Method != http.MethodPost || !confirmed(r) {
 		v := confirmView{page: newPage(r, &u, "users"), Question: msg(u.Lang, "set_confirm_deactivate"),
-			Detail: target.Email, Action: fmt.Sprintf("%susers/%d/deactivate", Prefix, id), Button: "set_yes_deactivate",
+			Detail: target.Email, Action: fmt.Sprintf("%susers/%d/deactivate", Prefix, id), Button: msg(u.Lang, "set_yes_deactivate"),
 			Cancel: Prefix + "users"}
 		v.Title = v.T("set_deactivate_title")
 		s.askConfirm(w, r, v, http.StatusOK)

@@ -187,7 +187,7 @@ func (s *Server) deleteHoliday(w http.ResponseWriter, r *http.Request, u tenant.
 	if r.Method != http.MethodPost || !confirmed(r) {
 		v := confirmView{page: newPage(r, &u, "admin"), Question: msg(u.Lang, "set_confirm_remove_holiday"),
 			Detail: date.Format("02-01-2006") + " · " + found.NameID, Action: fmt.Sprintf("%sadmin/holidays/%s/delete", Prefix, date.Format(time.DateOnly)),
-			Button: "set_yes_remove", Cancel: year}
+			Button: msg(u.Lang, "set_yes_remove"), Cancel: year}
 		v.Title = v.T("set_remove_holiday_title")
 		s.askConfirm(w, r, v, http.StatusOK)
 		return
@@ -239,7 +239,7 @@ func (s *Server) signingKeys(w http.ResponseWriter, r *http.Request, u tenant.Us
 func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	if r.Method != http.MethodPost || !confirmed(r) {
 		v := confirmView{page: newPage(r, &u, "admin"), Question: msg(u.Lang, "set_confirm_rotate"),
-			Action: Prefix + "admin/keys/rotate", Button: "set_yes_rotate", Cancel: Prefix + "admin/keys"}
+			Action: Prefix + "admin/keys/rotate", Button: msg(u.Lang, "set_yes_rotate"), Cancel: Prefix + "admin/keys"}
 		if k, err := s.activeKeyID(r); err == nil && k != "" {
 			v.Detail = k
 		}

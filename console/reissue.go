@@ -38,7 +38,7 @@ func (s *Server) reissueCertificate(w http.ResponseWriter, r *http.Request, u te
 	}
 	v := confirmView{page: p, Question: msg(u.Lang, "set_confirm_reissue"), Detail: c.Number + " · " + c.HolderName,
 		Action: fmt.Sprintf("%scertificates/%d/reissue", Prefix, id), Reason: "reason", ReasonLabel: "set_reissue_reason",
-		Button: "set_yes_reissue", Cancel: course}
+		Button: msg(u.Lang, "set_yes_reissue"), Cancel: course}
 	v.Title = v.T("set_reissue_title")
 	st := http.StatusOK
 	if err != nil {

@@ -462,7 +462,10 @@ func TestEditAndArchivePerson(t *testing.T) {
 	if r := c.post(path, form); r.Status != http.StatusConflict || !strings.Contains(r.Body, "Marthen Rumbiak, S.T.") {
 		t.Fatalf("saving from a stale form answered %d", r.Status)
 	}
-	if r := c.post(path+"/archive", url.Values{}); r.Status != http.StatusSeeOther {
+	if r := c.post(path+"/archive", url.Values{}); r.Status != http.StatusOK || !strings.Contains(r.Body, `name="confirm" value="yes"`) {
+		t.Fatalf("archiving without confirming answered %d", r.Status)
+	}
+	if r := c.post(path+"/archive", url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("archiving answered %d", r.Status)
 	}
 	var archived bool
@@ -475,7 +478,7 @@ func TestEditAndArchivePerson(t *testing.T) {
 	if r := cb.get(path); r.Status != http.StatusNotFound {
 		t.Fatalf("B reading A's person: %d", r.Status)
 	}
-	if r := cb.post(path+"/archive", url.Values{}); r.Status != http.StatusNotFound {
+	if r := cb.post(path+"/archive", url.Values{"confirm": {"yes"}}); r.Status != http.StatusNotFound {
 		t.Fatalf("B archiving A's person: %d", r.Status)
 	}
 }

@@ -48,9 +48,11 @@ type Feeds interface {
 
 // Deps are the use cases the console calls: the same ones the API calls.
 type Deps struct {
-	Accounts     tenant.Accounts
-	Tenants      tenant.Service
-	People       profile.Service
+	Accounts tenant.Accounts
+	Tenants  tenant.Service
+	People   profile.Service
+	// Roster imports people from spreadsheets, as the API does.
+	Roster       profile.Importer
 	Scheduling   scheduling.Service
 	Matching     matching.Service
 	Incentives   incentive.Service
@@ -192,10 +194,6 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /console/honoraria/export/{format}", staff(s.export))
 	mux.HandleFunc("GET /console/certificates/{id}/pdf", staff(s.certificatePDF))
 	mux.HandleFunc("POST /console/certificates/{id}/revoke", staff(s.revokeCertificate))
-	mux.HandleFunc("GET /console/people", staff(s.people))
-	mux.HandleFunc("GET /console/people/{id}", staff(s.person))
-	mux.HandleFunc("POST /console/people/{id}", staff(s.updatePerson))
-	mux.HandleFunc("POST /console/people/{id}/archive", staff(s.archivePerson))
 	mux.HandleFunc("GET /console/settings", staff(s.settings))
 	mux.HandleFunc("POST /console/settings/certificates", staff(s.saveCertSettings))
 	mux.HandleFunc("POST /console/settings/honoraria", staff(s.saveIncentiveSettings))
@@ -218,6 +216,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("POST /console/trainer/availability", trainer(s.saveAvailability))
 	mux.HandleFunc("POST /console/trainer/feed", trainer(s.newFeed))
 	mux.HandleFunc("GET /console/trainer/certificates/{id}/pdf", trainer(s.trainerCertificate))
+	s.routesRoster(mux, staff, trainer)
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, nil, errs.NotFoundf("page not found"))
 	})

@@ -593,38 +593,6 @@ func (s *Server) revokeCertificate(w http.ResponseWriter, r *http.Request, u ten
 	back(w, r, fmt.Sprintf("%scourses/%d", Prefix, c.CourseID), "certificate_revoked")
 }
 
-type peopleView struct {
-	page
-	Q, Kind, Competency string
-	MinLevel            int
-	Competencies        []profile.Competency
-	People              []profile.Person
-	Next                string
-}
-
-func (s *Server) people(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	q := r.URL.Query()
-	v := peopleView{page: newPage(r, &u, "people"), Q: q.Get("q"), Kind: q.Get("kind"), Competency: q.Get("competency")}
-	v.MinLevel, _ = strconv.Atoi(q.Get("min_level"))
-	comps, err := s.People.Competencies(r.Context(), u.InstitutionID)
-	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
-	}
-	v.Competencies = comps
-	pg, err := s.People.ListPeople(r.Context(), u.InstitutionID, profile.Filter{Q: v.Q, Kind: profile.Kind(v.Kind),
-		Competency: v.Competency, MinLevel: v.MinLevel, Limit: pageSize, Cursor: q.Get("cursor"), Sort: "name"})
-	if err != nil {
-		v.withError(err)
-		v.Title = v.T("people_title")
-		s.render(w, r, status(err), "people", v)
-		return
-	}
-	v.People, v.Next = pg.Items, pg.NextCursor
-	v.Title = v.T("people_title")
-	s.render(w, r, http.StatusOK, "people", v)
-}
-
 // sendPDF answers a certificate's printable PDF, with its QR code of the
 // public verification page.
 func (s *Server) sendPDF(w http.ResponseWriter, r *http.Request, u tenant.User, c certification.Certificate) {

@@ -207,10 +207,10 @@ func (s PeopleStore) ApplyImport(ctx context.Context, inst int64, at time.Time, 
 			}
 		}
 		a := audit.ActorFrom(ctx)
-		err := tx.Exec(`INSERT INTO audit_log (at, institution_id, actor_key_id, actor_role, request_id, action, entity, entity_id, before, after)
-			SELECT ?, ?, ?, ?, ?, x.action, 'person', x.id, x.before, x.after
+		err := tx.Exec(`INSERT INTO audit_log (at, institution_id, actor_key_id, actor_user_id, actor_role, request_id, action, entity, entity_id, before, after)
+			SELECT ?, ?, ?, ?, ?, ?, x.action, 'person', x.id, x.before, x.after
 			FROM jsonb_to_recordset(?::jsonb) AS x(id bigint, action text, before jsonb, after jsonb)`,
-			at, inst, nullable(a.KeyID), a.Role, a.RequestID, jsonList(audits)).Error
+			at, inst, nullable(a.KeyID), nullable(a.UserID), a.Role, a.RequestID, jsonList(audits)).Error
 		if err != nil {
 			return fmt.Errorf("write import audit log: %w", err)
 		}

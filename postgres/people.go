@@ -271,6 +271,26 @@ func (s PeopleStore) ArchivePerson(ctx context.Context, inst, id int64) error {
 	})
 }
 
+// UnarchivePerson implements profile.Store; the person's keys revoked at
+// archiving stay revoked (new ones are issued as for anyone).
+func (s PeopleStore) UnarchivePerson(ctx context.Context, inst, id int64) error {
+	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
+		var before personRow
+		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", id, inst).Take(&before).Error; err != nil {
+			return notFound(err, "person", id)
+		}
+		if before.ArchivedAt == nil {
+			return nil
+		}
+		now := clock(s.Now)
+		if err := tx.Exec("UPDATE people SET archived_at = NULL, updated_at = ?, version = version + 1 WHERE id = ?", now, id).Error; err != nil {
+			return fmt.Errorf("unarchive person %d: %w", id, err)
+		}
+		return writeAudit(ctx, tx, inst, "unarchive", "person", id, map[string]any{"archived": true, "archived_at": before.ArchivedAt},
+			map[string]any{"archived": false})
+	})
+}
+
 // cursor is the opaque position after the last row of a page.
 type cursor struct {
 	Sort string `json:"s"`
@@ -317,7 +337,10 @@ func (s PeopleStore) ListPeople(ctx context.Context, inst int64, f profile.Filte
 	} else {
 		q = q.Where("institution_id = ?", inst)
 	}
-	if !f.IncludeArchived {
+	switch {
+	case f.OnlyArchived:
+		q = q.Where("archived_at IS NOT NULL")
+	case !f.IncludeArchived:
 		q = q.Where("archived_at IS NULL")
 	}
 	if f.Kind != "" {
@@ -328,7 +351,7 @@ func (s PeopleStore) ListPeople(ctx context.Context, inst int64, f profile.Filte
 	}
 	if f.Q != "" {
 		like := "%" + escapeLike(f.Q) + "%"
-		q = q.Where("(name ILIKE ? OR organisation ILIKE ?)", like, like)
+		q = q.Where("(name ILIKE ? OR organisation ILIKE ? OR nip LIKE ?)", like, like, escapeLike(f.Q)+"%")
 	}
 	if f.Competency != "" {
 		q = q.Where(`EXISTS (SELECT 1 FROM person_competencies pc JOIN competencies c ON c.id = pc.competency_id
@@ -430,11 +453,14 @@ func (s PeopleStore) competenciesOf(ctx context.Context, db *gorm.DB, ids []int6
 
 // ReplaceCompetencies implements profile.Store. Every competency must be
 // national or the person's institution's own.
-func (s PeopleStore) ReplaceCompetencies(ctx context.Context, inst, personID int64, cs []profile.PersonCompetency) ([]profile.PersonCompetency, error) {
+func (s PeopleStore) ReplaceCompetencies(ctx context.Context, inst, personID int64, version int, cs []profile.PersonCompetency) ([]profile.PersonCompetency, error) {
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
 		var p personRow
 		if err := tx.Clauses(forUpdate()).Where("id = ? AND institution_id = ?", personID, inst).Take(&p).Error; err != nil {
 			return notFound(err, "person", personID)
+		}
+		if version != 0 && p.Version != version {
+			return profile.ErrStaleVersion
 		}
 		if p.ArchivedAt != nil {
 			return profile.ErrPersonArchive

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -35,6 +36,32 @@ func (s SchedulingStore) BookingTrail(ctx context.Context, inst, bookingID int64
 	out := make([]audit.Entry, len(rows))
 	for i, r := range rows {
 		out[i] = audit.Entry{At: r.At, Action: r.Action, Entity: r.Entity, EntityID: deref(r.EntityID), ActorRole: r.ActorRole,
+			ActorUserID: deref(r.ActorUserID), ActorKeyID: deref(r.ActorKeyID)}
+	}
+	return out, nil
+}
+
+// PersonHistory implements profile.Store.
+func (s PeopleStore) PersonHistory(ctx context.Context, inst, id, before int64, limit int) ([]audit.Entry, error) {
+	var rows []struct {
+		ID          int64
+		At          time.Time
+		Action      string
+		ActorRole   string
+		ActorUserID *int64
+		ActorKeyID  *int64
+	}
+	q := conn(ctx, s.DB).Table("audit_log").Select("id, at, action, actor_role, actor_user_id, actor_key_id").
+		Where("institution_id = ? AND entity = 'person' AND entity_id = ?", inst, id)
+	if before > 0 {
+		q = q.Where("id < ?", before)
+	}
+	if err := q.Order("id DESC").Limit(limit).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("person history: %w", err)
+	}
+	out := make([]audit.Entry, len(rows))
+	for i, r := range rows {
+		out[i] = audit.Entry{ID: r.ID, At: r.At, Action: r.Action, Entity: "person", EntityID: id, ActorRole: r.ActorRole,
 			ActorUserID: deref(r.ActorUserID), ActorKeyID: deref(r.ActorKeyID)}
 	}
 	return out, nil

@@ -100,7 +100,7 @@ type Filter struct {
 	// Competency is a competency code; MinLevel applies to it.
 	Competency string
 	MinLevel   int
-	// Q matches name or organisation, case-insensitively.
+	// Q matches name, organisation or NIP, case-insensitively.
 	Q    string
 	Zone string
 	// Sort is name, -name, created_at or -created_at.
@@ -108,6 +108,8 @@ type Filter struct {
 	Limit           int
 	Cursor          string
 	IncludeArchived bool
+	// OnlyArchived lists archived people alone.
+	OnlyArchived bool
 	// IncludeShared adds practitioners of other institutions who opted in.
 	IncludeShared bool
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"sinergi/audit"
 	"sinergi/errs"
 )
 
@@ -18,9 +19,17 @@ type Store interface {
 	// UpdatePerson saves p if its stored version is still p.Version.
 	UpdatePerson(ctx context.Context, p Person) (Person, error)
 	ArchivePerson(ctx context.Context, inst, id int64) error
+	// UnarchivePerson undoes ArchivePerson; unarchiving a person on the
+	// roster is harmless.
+	UnarchivePerson(ctx context.Context, inst, id int64) error
 	ListPeople(ctx context.Context, inst int64, f Filter) (Page, error)
-	ReplaceCompetencies(ctx context.Context, inst, personID int64, cs []PersonCompetency) ([]PersonCompetency, error)
+	// ReplaceCompetencies replaces a person's competencies; a version
+	// other than 0 must still be the person's, or ErrStaleVersion.
+	ReplaceCompetencies(ctx context.Context, inst, personID int64, version int, cs []PersonCompetency) ([]PersonCompetency, error)
 	Competencies(ctx context.Context, inst int64) ([]Competency, error)
+	// PersonHistory returns, newest first, at most limit audit rows of a
+	// person of inst older than the row before (0: from the newest).
+	PersonHistory(ctx context.Context, inst, id, before int64, limit int) ([]audit.Entry, error)
 	CreateCompetency(ctx context.Context, c Competency) (Competency, error)
 }
 
@@ -65,7 +74,20 @@ func (s Service) ReplaceCompetencies(ctx context.Context, inst, personID int64, 
 	if err := NormalizeCompetencies(cs); err != nil {
 		return nil, err
 	}
-	return s.Store.ReplaceCompetencies(ctx, inst, personID, cs)
+	return s.Store.ReplaceCompetencies(ctx, inst, personID, 0, cs)
+}
+
+// ReplaceCompetenciesAt replaces a person's competencies if the person is
+// still at version (checked under the row's lock): a change made from a
+// page shown before someone else's is refused with ErrStaleVersion.
+func (s Service) ReplaceCompetenciesAt(ctx context.Context, inst, personID int64, version int, cs []PersonCompetency) ([]PersonCompetency, error) {
+	if err := NormalizeCompetencies(cs); err != nil {
+		return nil, err
+	}
+	if version <= 0 {
+		return nil, ErrStaleVersion
+	}
+	return s.Store.ReplaceCompetencies(ctx, inst, personID, version, cs)
 }
 
 // CreateCompetency adds a teknis competency to institution inst.

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -198,5 +199,32 @@ func TestNormalizeCompetencies(t *testing.T) {
 func TestJenjangRank(t *testing.T) {
 	if AhliPertama.Rank() != 1 || AhliUtama.Rank() != 4 || Jenjang("x").Rank() != 0 {
 		t.Error("ranks wrong")
+	}
+}
+
+// The roster filter's rule, shared by the API's query and the console's
+// search form.
+func TestFilterCheck(t *testing.T) {
+	for _, tc := range []struct {
+		f     Filter
+		field string
+	}{
+		{Filter{}, ""},
+		{Filter{Competency: "integritas", MinLevel: 3}, ""},
+		{Filter{Kind: "dosen"}, "kind"},
+		{Filter{Zone: "Asia/Singapore"}, "zone"},
+		{Filter{MinLevel: 3}, "min_level"},
+		{Filter{Competency: "integritas", MinLevel: 6}, "min_level"},
+		{Filter{Competency: "integritas", MinLevel: -1}, "min_level"},
+		{Filter{Q: strings.Repeat("a", 101)}, "q"},
+	} {
+		err := tc.f.Check()
+		e, _ := errs.As(err)
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%+v: %v", tc.f, err)
+		case tc.field != "" && (e == nil || e.Fields[tc.field] == ""):
+			t.Errorf("%+v: want a problem with %s, got %v", tc.f, tc.field, err)
+		}
 	}
 }
