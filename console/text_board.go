@@ -72,6 +72,7 @@ func init() {
 		"ok_reply_resolved":          {"Balasan ditandai sudah ditangani.", "Reply marked handled."},
 		"ok_session_moved":           {"Sesi disimpan; pengajar yang terdampak menerima pembaruan.", "Session saved; the trainers affected are sent the update."},
 		"trail_session_update":       {"Sesi diubah (waktu, tempat atau moda)", "Session changed (time, venue or mode)"},
+		"trail_itip_message_receive": {"Balasan kalender diterima", "Calendar reply received"},
 		"trail_itip_message_resolve": {"Balasan kalender ditandai sudah ditangani", "Calendar reply marked handled"},
 	})
 }
