@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"sinergi/calendar"
 	"sinergi/certification"
@@ -190,5 +191,55 @@ func TestDestructivePostsAskFirst(t *testing.T) {
 		if !strings.Contains(trail, want) {
 			t.Errorf("the booking's trail does not show %q", want)
 		}
+	}
+}
+
+// The course's sessions and the honoraria page by ?page= and ?size=,
+// keeping the filters in their links; a bad year is a field error in
+// place.
+func TestListsPage(t *testing.T) {
+	e := newEnv(t)
+	f := newBoardWithEverything(t, e)
+	for i := range 28 {
+		d := 24 + i%7
+		start := fmt.Sprintf("2026-11-%02dT%02d:00", d, 8+i/7*2)
+		if d > 30 {
+			start = fmt.Sprintf("2026-12-%02dT%02d:00", d-30, 8+i/7*2)
+		}
+		st, err := time.ParseInLocation("2006-01-02T15:04", start, time.FixedZone("WITA", 8*3600))
+		must(t, err)
+		_, _, err = e.app.Scheduling.CreateSession(f.ctx, e.instA, f.course, scheduling.Session{Topic: fmt.Sprintf("Sesi Berkala %02d", i+1),
+			Zone: "Asia/Makassar", Start: st, End: st.Add(90 * time.Minute), Mode: scheduling.Online}, false)
+		must(t, err)
+	}
+	a := e.client()
+	a.login(e.staffA, password)
+	course := fmt.Sprintf("/console/courses/%d", f.course)
+	count := func(body string) int { return strings.Count(body, `<li><a href="/console/sessions/`) }
+	r := a.get(course)
+	if n := count(r.Body); n != 25 || !strings.Contains(r.Body, `href="`+course+`?page=2" rel="next"`) || strings.Contains(r.Body, `rel="prev"`) {
+		t.Fatalf("the first page shows %d of 30 sessions:\n%s", n, r.Body)
+	}
+	r = a.get(course + "?page=2")
+	if n := count(r.Body); n != 5 || !strings.Contains(r.Body, `rel="prev"`) || strings.Contains(r.Body, `rel="next"`) || !strings.Contains(r.Body, "26–30 dari 30") {
+		t.Fatalf("the second page shows %d sessions", n)
+	}
+	r = a.get(course + "?size=10&page=2")
+	if n := count(r.Body); n != 10 || !strings.Contains(r.Body, "page=3&amp;size=10") {
+		t.Fatalf("ten a page, page 2, shows %d:\n%s", n, r.Body[strings.Index(r.Body, "pager"):])
+	}
+
+	r = a.get(fmt.Sprintf("/console/honoraria?status=paid&person_id=%d", e.practitioner))
+	if !strings.Contains(r.Body, fmt.Sprintf(`id="h-%d"`, f.honorarium)) {
+		t.Fatal("the practitioner's paid honorarium is not listed")
+	}
+	if r = a.get("/console/honoraria?status=draft"); strings.Contains(r.Body, fmt.Sprintf(`id="h-%d"`, f.honorarium)) {
+		t.Fatal("a paid row is listed under drafts")
+	}
+	if r = a.get("/console/honoraria?year=2025"); strings.Contains(r.Body, `id="h-`) {
+		t.Fatal("rows of 2026 are listed for 2025")
+	}
+	if r = a.get("/console/honoraria?year=tahun"); !strings.Contains(r.Body, `id="f-year-err"`) {
+		t.Fatalf("a bad year has no error in place:\n%s", r.Body)
 	}
 }

@@ -28,7 +28,7 @@ type boardFixture struct {
 	ctx            context.Context
 }
 
-func newBoard(t *testing.T, e *env) boardFixture {
+func newBoard(t testing.TB, e *env) boardFixture {
 	t.Helper()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "staff", InstitutionID: e.instA})
 	a := e.app
@@ -64,7 +64,7 @@ func newBoard(t *testing.T, e *env) boardFixture {
 // calendarReply is Google Calendar's DECLINED reply from the shared
 // fixtures, adapted to a booking: its UID, the service's organizer, the
 // invited person as the attendee, the PARTSTAT and a COMMENT.
-func calendarReply(t *testing.T, uid, from, attendee, partstat, comment string) []byte {
+func calendarReply(t testing.TB, uid, from, attendee, partstat, comment string) []byte {
 	t.Helper()
 	raw, err := os.ReadFile("../../shared/fixtures/itip/google-reply-declined.ics")
 	if err != nil {
@@ -86,7 +86,7 @@ func calendarReply(t *testing.T, uid, from, attendee, partstat, comment string) 
 
 // inbound posts a message to the mail gateway's route, as the gateway
 // does, and returns its answer.
-func (e *env) inbound(t *testing.T, key string, msg []byte) string {
+func (e *env) inbound(t testing.TB, key string, msg []byte) string {
 	t.Helper()
 	req, err := http.NewRequest("POST", e.srv.URL+"/v1/itip/inbound", strings.NewReader(string(msg)))
 	must(t, err)

@@ -645,6 +645,11 @@ func (s *Server) honoraria(w http.ResponseWriter, r *http.Request, u tenant.User
 	for _, st := range []string{"draft", "approved", "paid"} {
 		v.StatusOptions = append(v.StatusOptions, [2]string{st, v.T("h_" + st)})
 	}
+	if len(v.Fields) > 0 {
+		v.Error = v.T("fix_fields")
+		s.render(w, r, http.StatusUnprocessableEntity, "honoraria", v)
+		return
+	}
 	rows, err := s.Incentives.List(ctx, u.InstitutionID, f)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
