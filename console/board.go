@@ -252,24 +252,30 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, u tenant.Us
 	_ = r.ParseForm()
 	f := r.PostForm
 	version, _ := strconv.Atoi(f.Get("version"))
-	var readErr error
-	change := func(sess *scheduling.Session) {
-		sess.Zone = f.Get("zone")
-		sess.Mode = scheduling.Mode(f.Get("mode"))
-		sess.Venue = f.Get("venue")
-		readErr = readWhen(f, sess.Zone, sess).Err()
-	}
 	fail := func(err error) {
 		p := newPage(r, &u, "courses")
 		p.Form = f
 		p.withError(err)
 		s.renderSessionEdit(w, r, u, p, status(err), version)
 	}
+	var moved scheduling.Session
+	if err := readWhen(f, f.Get("zone"), &moved).Err(); err != nil {
+		fail(err)
+		return
+	}
+	change := func(sess *scheduling.Session) {
+		sess.Zone = f.Get("zone")
+		sess.Mode = scheduling.Mode(f.Get("mode"))
+		sess.Venue = f.Get("venue")
+		if !moved.Start.IsZero() {
+			sess.Start = moved.Start
+		}
+		if !moved.End.IsZero() {
+			sess.End = moved.End
+		}
+	}
 	if f.Get("confirm") != "yes" {
 		preview, err := s.Scheduling.PreviewSessionChange(ctx, inst, id, version, false, change)
-		if err == nil {
-			err = readErr
-		}
 		if err != nil {
 			fail(err)
 			return
@@ -279,11 +285,7 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, u tenant.Us
 			return
 		}
 	}
-	_, _, _, err = s.Scheduling.UpdateSession(ctx, inst, id, version, false, change)
-	if err == nil {
-		err = readErr
-	}
-	if err != nil {
+	if _, _, _, err = s.Scheduling.UpdateSession(ctx, inst, id, version, false, change); err != nil {
 		fail(err)
 		return
 	}
@@ -388,7 +390,7 @@ func (s *Server) confirmReverse(w http.ResponseWriter, r *http.Request, u tenant
 	}
 	i := slices.IndexFunc(rows, func(h incentive.Honorarium) bool { return h.ID == id })
 	if i < 0 {
-		s.errorPage(w, r, &u, errs.NotFoundf("no paid honorarium %d", id))
+		s.errorPage(w, r, &u, errs.NotFoundf("honorarium %d not found", id))
 		return
 	}
 	h := rows[i]

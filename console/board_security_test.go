@@ -49,18 +49,21 @@ func newBoardWithEverything(t *testing.T, e *env) boardWithEverything {
 }
 
 // state is what the destructive actions would change, read from the
-// database.
+// database, with the mail queued and the audit rows written (a move's dry
+// run queues and audits nothing that stays).
 func (f boardWithEverything) state(t *testing.T, e *env) string {
 	t.Helper()
 	var st struct {
 		Later, Today, Cert string
 		Reversals, Open    int64
 		Start              string
+		Mail, Audit        int64
 	}
 	must(t, e.db.Raw(`SELECT (SELECT status FROM bookings WHERE id = ?) AS later, (SELECT status FROM bookings WHERE id = ?) AS today,
 		(SELECT status FROM certificates WHERE id = ?) AS cert, (SELECT count(*) FROM honoraria WHERE reverses_id = ?) AS reversals,
 		(SELECT count(*) FROM itip_messages WHERE attention AND resolved_at IS NULL) AS open,
-		(SELECT (starts_at AT TIME ZONE 'UTC')::text FROM sessions WHERE id = ?) AS start`,
+		(SELECT (starts_at AT TIME ZONE 'UTC')::text FROM sessions WHERE id = ?) AS start,
+		(SELECT count(*) FROM outbox) AS mail, (SELECT count(*) FROM audit_log) AS audit`,
 		f.laterB.ID, f.todayB.ID, f.certificate, f.honorarium, f.later.ID).Scan(&st).Error)
 	return fmt.Sprintf("%+v", st)
 }

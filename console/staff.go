@@ -713,6 +713,7 @@ func (s *Server) ledgerStep(w http.ResponseWriter, r *http.Request, u tenant.Use
 		s.errorPage(w, r, &u, err)
 		return
 	}
+	_ = r.ParseForm()
 	ctx, inst := r.Context(), u.InstitutionID
 	switch r.PathValue("step") {
 	case "approve":
