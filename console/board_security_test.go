@@ -246,3 +246,37 @@ func TestListsPage(t *testing.T) {
 		t.Fatalf("a bad year has no error in place:\n%s", r.Body)
 	}
 }
+
+// A flagged message that names no booking (unreadable, unknown UID) is
+// marked handled from the dashboard, by its own institution only.
+func TestUnmatchedReplyHandledFromDashboard(t *testing.T) {
+	e := newEnv(t)
+	f := newBoard(t, e)
+	if got := e.inbound(t, f.gateway, calendarReply(t, "nope@elsewhere", "marthen@example.id", "marthen@example.id", "ACCEPTED", "ya")); !strings.Contains(got, `"attention":true`) {
+		t.Fatalf("an unknown UID: %s", got)
+	}
+	var id int64
+	must(t, e.db.Raw(`SELECT id FROM itip_messages WHERE booking_id IS NULL AND attention`).Scan(&id).Error)
+	a, b := e.client(), e.client()
+	a.login(e.staffA, password)
+	b.login(e.staffB, password)
+	resolve := fmt.Sprintf("/console/replies/%d/resolve", id)
+	if r := a.get("/console/dashboard"); !strings.Contains(r.Body, `action="`+resolve+`"`) {
+		t.Fatal("the dashboard has no way to mark it handled")
+	}
+	if r := b.post(resolve, url.Values{}); r.Status != http.StatusNotFound {
+		t.Fatalf("B marking A's reply: %d", r.Status)
+	}
+	r := a.post(resolve, url.Values{})
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/console/dashboard") {
+		t.Fatalf("marking it handled: %d %s", r.Status, r.Location)
+	}
+	if r := a.get(r.Location); strings.Contains(r.Body, resolve) || !strings.Contains(r.Body, "Balasan ditandai sudah ditangani") {
+		t.Fatal("the dashboard still lists it")
+	}
+	var who int64
+	must(t, e.db.Raw(`SELECT count(*) FROM audit_log WHERE entity = 'itip_message' AND action = 'resolve' AND entity_id = ? AND actor_user_id IS NOT NULL`, id).Scan(&who).Error)
+	if who != 1 {
+		t.Fatalf("%d audit rows by the user", who)
+	}
+}
