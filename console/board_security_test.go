@@ -261,7 +261,8 @@ func TestUnmatchedReplyHandledFromDashboard(t *testing.T) {
 	a.login(e.staffA, password)
 	b.login(e.staffB, password)
 	resolve := fmt.Sprintf("/console/replies/%d/resolve", id)
-	if r := a.get("/console/dashboard"); !strings.Contains(r.Body, `action="`+resolve+`"`) {
+	if r := a.get("/console/dashboard"); !strings.Contains(r.Body, `action="`+resolve+`"`) ||
+		!strings.Contains(r.Body[strings.Index(r.Body, `id="attention"`):strings.Index(r.Body, `id="week-h"`)], "WITA") {
 		t.Fatal("the dashboard has no way to mark it handled")
 	}
 	if r := b.post(resolve, url.Values{}); r.Status != http.StatusNotFound {

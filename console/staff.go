@@ -172,8 +172,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 		s.errorPage(w, r, &u, err)
 		return
 	}
+	home := "Asia/Jakarta"
+	if len(open) > 0 {
+		// A message that names no booking is dated in the institution's zone.
+		in, err := s.Tenants.Institution(ctx, inst)
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		if in.Zone != "" {
+			home = in.Zone
+		}
+	}
 	for _, m := range open {
-		a := attentionLine{replyLine: replyOf(m, "Asia/Jakarta")}
+		a := attentionLine{replyLine: replyOf(m, home)}
 		if m.BookingID != 0 {
 			b, err := s.Scheduling.Booking(ctx, scheduling.Scope{InstitutionID: inst}, m.BookingID)
 			if err != nil {
