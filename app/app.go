@@ -157,7 +157,7 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.API = srv
 	a.Console, err = console.New(console.Deps{Accounts: a.Accounts, Tenants: a.Tenants, People: a.People, Roster: a.Roster,
 		Scheduling: a.Scheduling, Matching: a.Matching, Incentives: a.Incentives, Certificates: a.Certificates,
-		Impact: a.Impact, Feeds: a.Outbox.CalendarStore, Export: a.API.Export, BaseURL: cfg.BaseURL, Log: cfg.Log, Now: now})
+		Impact: a.Impact, Feeds: a.Outbox.CalendarStore, Replies: a.Replies, Export: a.API.Export, BaseURL: cfg.BaseURL, Log: cfg.Log, Now: now})
 	if err != nil {
 		return nil, err
 	}

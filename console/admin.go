@@ -35,7 +35,7 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, u tenant.Us
 		return
 	}
 	v := adminView{page: p, AllInstitutions: list, Created: created, Password: password, Tab: "inst"}
-	v.Institutions, v.Pager = paged(r, Prefix+"admin", list)
+	v.Institutions, v.Pager = paged(r, v.page, list)
 	v.Title = v.T("admin_title")
 	st := http.StatusOK
 	if v.Error != "" {

@@ -66,6 +66,10 @@ func (s *Server) applyProposal(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
+	if r.FormValue("confirm") != "yes" {
+		s.confirmApply(w, r, u, courseID)
+		return
+	}
 	if _, err := s.Matching.Apply(r.Context(), u.InstitutionID, courseID, aid); err != nil {
 		s.errorPage(w, r, &u, err)
 		return

@@ -104,7 +104,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u tenant.Us
 		return
 	}
 	v := usersView{page: p, Password: password, Created: created}
-	v.Users, v.Pager = paged(r, Prefix+"users", list)
+	v.Users, v.Pager = paged(r, v.page, list)
 	v.Title = v.T("users_title")
 	st := http.StatusOK
 	if len(v.Fields) > 0 || v.Error != "" {

@@ -173,7 +173,7 @@ func (s *Server) renderRates(w http.ResponseWriter, r *http.Request, u tenant.Us
 		return
 	}
 	v := ratesView{page: p, Classes: incentive.Classes(), Tab: "rates"}
-	v.Lines, v.Pager = paged(r, Prefix+"settings/rates", rateLines(all, func(x incentive.Rate) bool { return x.InstitutionID == u.InstitutionID }))
+	v.Lines, v.Pager = paged(r, v.page, rateLines(all, func(x incentive.Rate) bool { return x.InstitutionID == u.InstitutionID }))
 	// Only the lines shown are priced against their ceiling.
 	for i := range v.Lines {
 		if c, ok := incentive.Ceiling(all, v.Lines[i].Rate); ok {

@@ -58,7 +58,7 @@ func (s *Server) renderCeilings(w http.ResponseWriter, r *http.Request, u tenant
 		return
 	}
 	v := ratesView{page: p, Classes: incentive.Classes(), Admin: true, Tab: "ceilings"}
-	v.Lines, v.Pager = paged(r, Prefix+"admin/ceilings", rateLines(all, func(x incentive.Rate) bool { return x.InstitutionID == 0 }))
+	v.Lines, v.Pager = paged(r, v.page, rateLines(all, func(x incentive.Rate) bool { return x.InstitutionID == 0 }))
 	v.Title = v.T("set_ceilings_title")
 	s.render(w, r, st, "rates", v)
 }
@@ -113,7 +113,7 @@ func (s *Server) renderHolidays(w http.ResponseWriter, r *http.Request, u tenant
 		return
 	}
 	v := holidaysView{page: p, Year: year, PrevYear: year - 1, NextYear: year + 1, Tab: "holidays"}
-	v.Holidays, v.Pager = paged(r, fmt.Sprintf("%sadmin/holidays?year=%d", Prefix, year), list)
+	v.Holidays, v.Pager = paged(r, v.page, list)
 	v.Title = v.T("set_holidays_title")
 	s.render(w, r, st, "holidays", v)
 }
@@ -152,8 +152,8 @@ func (s *Server) holidayPage(r *http.Request, date time.Time) string {
 		return to
 	}
 	for i, h := range list {
-		if h.Date.Equal(date) && i >= listSize {
-			return fmt.Sprintf("%s&page=%d", to, i/listSize+1)
+		if h.Date.Equal(date) && i >= pageSize {
+			return fmt.Sprintf("%s&page=%d", to, i/pageSize+1)
 		}
 	}
 	return to
@@ -228,7 +228,7 @@ func (s *Server) signingKeys(w http.ResponseWriter, r *http.Request, u tenant.Us
 			RetiredAt: k.RetiredAt})
 	}
 	v := keysView{page: newPage(r, &u, "admin"), Tab: "keys"}
-	v.Keys, v.Pager = paged(r, Prefix+"admin/keys", lines)
+	v.Keys, v.Pager = paged(r, v.page, lines)
 	v.Title = v.T("set_keys_title")
 	s.render(w, r, http.StatusOK, "keys", v)
 }

@@ -403,15 +403,23 @@ func TestWholeCourseAssignment(t *testing.T) {
 	if m == nil {
 		t.Fatal("the proposal has no apply form")
 	}
-	if r := c.post(m[1], url.Values{}); r.Status != http.StatusSeeOther {
-		t.Fatalf("apply: %d %s", r.Status, r.Body)
+	// Applying asks first; the question books no one.
+	if r := c.post(m[1], url.Values{}); r.Status != http.StatusOK || !strings.Contains(r.Body, `name="confirm" value="yes"`) {
+		t.Fatalf("apply without confirming: %d %s", r.Status, r.Body)
 	}
 	var n int64
+	must(t, e.db.Raw(`SELECT count(*) FROM bookings WHERE person_id = ?`, e.practitioner).Scan(&n).Error)
+	if n != 0 {
+		t.Fatalf("%d bookings before confirming, want 0", n)
+	}
+	if r := c.post(m[1], url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("apply: %d %s", r.Status, r.Body)
+	}
 	must(t, e.db.Raw(`SELECT count(*) FROM bookings WHERE person_id = ? AND status = 'proposed'`, e.practitioner).Scan(&n).Error)
 	if n != 2 {
 		t.Fatalf("%d bookings after applying, want 2", n)
 	}
-	if r := c.post(m[1], url.Values{}); r.Status != http.StatusConflict {
+	if r := c.post(m[1], url.Values{"confirm": {"yes"}}); r.Status != http.StatusConflict {
 		t.Fatalf("applying twice answered %d", r.Status)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"sinergi/audit"
+	"sinergi/calendar"
 	"sinergi/certification"
 	"sinergi/errs"
 	"sinergi/i18n"
@@ -60,6 +61,9 @@ type Deps struct {
 	// Impact reports what courses changed at work.
 	Impact impact.Service
 	Feeds  Feeds
+	// Replies are the calendar replies received (the API's reply
+	// processor): the board shows them and staff close their attention.
+	Replies calendar.Processor
 	// Export renders the treasurer's honorarium export (csv or xlsx): the
 	// API's document, handed over by app.
 	Export func(ctx context.Context, inst int64, format string, f incentive.Filter) (file, contentType string, body []byte, err error)
@@ -200,6 +204,8 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /console/users", staff(s.users))
 	mux.HandleFunc("POST /console/users", staff(s.createUser))
 	s.routesSettings(mux, staff)
+
+	s.routesBoard(mux, staff)
 
 	mux.HandleFunc("GET /console/admin", s.signedIn(s.admin, tenant.Admin))
 	mux.HandleFunc("POST /console/admin/users", s.signedIn(s.adminCreateUser, tenant.Admin))

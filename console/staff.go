@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"sinergi/calendar"
 	"sinergi/certification"
 	"sinergi/errs"
 	"sinergi/incentive"
@@ -49,22 +52,38 @@ func hari(s string) string {
 
 type dashboardView struct {
 	page
-	Week    []sessionLine
-	Gaps    []sessionLine
-	Replies []replyLine
-	Drafts  int
+	Week, Gaps                []sessionLine
+	Answers                   []answerLine
+	Attention                 []attentionLine
+	WeekPg, GapsPg, AnswersPg pager
+	AttentionPg               pager
+	Drafts                    int
 }
 
-// replyLine is an answer that needs staff: a decline or a tentative yes
+// answerLine is an answer that needs staff: a decline or a tentative yes
 // for a session still to come.
-type replyLine struct {
-	Status  scheduling.Status
-	Name    string
-	Session sessionLine
+type answerLine struct {
+	Status    scheduling.Status
+	Name      string
+	BookingID int64
+	Session   sessionLine
 }
+
+// attentionLine is a calendar reply the reply processor flagged for staff
+// (refused or doubtful, delegated, deferred): it links to the booking on
+// its session's board, where it is marked handled.
+type attentionLine struct {
+	replyLine
+	Name    string
+	Session *sessionLine
+}
+
+// attentionShown bounds the flagged replies the dashboard reads.
+const attentionShown = 500
 
 // dashboard shows this week's sessions, upcoming sessions that lack a lead
-// or a co-trainer, and the honoraria waiting for approval.
+// or a co-trainer, the calendar replies needing attention, the answers to
+// act on and the honoraria waiting for approval; every list pages.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	ctx, inst := r.Context(), u.InstitutionID
 	v := dashboardView{page: newPage(r, &u, "dashboard")}
@@ -107,6 +126,24 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 			}
 		}
 	}
+	sessions := map[int64]scheduling.Session{}
+	sessionOf := func(id int64) (scheduling.Session, error) {
+		if sess, ok := sessions[id]; ok {
+			return sess, nil
+		}
+		sess, err := s.Scheduling.Session(ctx, inst, id)
+		sessions[id] = sess
+		return sess, err
+	}
+	names := map[int64]string{}
+	nameOf := func(id int64) (string, error) {
+		if n, ok := names[id]; ok {
+			return n, nil
+		}
+		p, err := s.People.Person(ctx, inst, id, true)
+		names[id] = p.Name
+		return p.Name, err
+	}
 	for _, st := range []scheduling.Status{scheduling.Declined, scheduling.Tentative} {
 		bookings, err := s.Scheduling.ListBookings(ctx, scheduling.Scope{InstitutionID: inst}, scheduling.BookingFilter{Status: string(st), Limit: 50})
 		if err != nil {
@@ -114,7 +151,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 			return
 		}
 		for _, b := range bookings {
-			sess, err := s.Scheduling.Session(ctx, inst, b.SessionID)
+			sess, err := sessionOf(b.SessionID)
 			if err != nil {
 				s.errorPage(w, r, &u, err)
 				return
@@ -122,14 +159,61 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 			if sess.End.Before(now) || sess.Status != scheduling.SessionScheduled {
 				continue
 			}
-			p, err := s.People.Person(ctx, inst, b.PersonID, true)
+			name, err := nameOf(b.PersonID)
 			if err != nil {
 				s.errorPage(w, r, &u, err)
 				return
 			}
-			v.Replies = append(v.Replies, replyLine{Status: b.Status, Name: p.Name, Session: line(sess, "")})
+			v.Answers = append(v.Answers, answerLine{Status: b.Status, Name: name, BookingID: b.ID, Session: line(sess, "")})
 		}
 	}
+	open, err := s.Replies.Messages(ctx, inst, calendar.MessageFilter{Attention: true}, attentionShown)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	home := "Asia/Jakarta"
+	if len(open) > 0 {
+		// A message that names no booking is dated in the institution's zone.
+		in, err := s.Tenants.Institution(ctx, inst)
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		if in.Zone != "" {
+			home = in.Zone
+		}
+	}
+	for _, m := range open {
+		a := attentionLine{replyLine: replyOf(m, home)}
+		if m.BookingID != 0 {
+			b, err := s.Scheduling.Booking(ctx, scheduling.Scope{InstitutionID: inst}, m.BookingID)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			sess, err := sessionOf(b.SessionID)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			if a.Name, err = nameOf(b.PersonID); err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			l := line(sess, "")
+			a.Session, a.replyLine = &l, replyOf(m, sess.Zone)
+		}
+		v.Attention = append(v.Attention, a)
+	}
+	lo, hi, pg := v.pageRows(r, "week_page", len(v.Week))
+	v.Week, v.WeekPg = v.Week[lo:hi], pg
+	lo, hi, pg = v.pageRows(r, "gaps_page", len(v.Gaps))
+	v.Gaps, v.GapsPg = v.Gaps[lo:hi], pg
+	lo, hi, pg = v.pageRows(r, "answers_page", len(v.Answers))
+	v.Answers, v.AnswersPg = v.Answers[lo:hi], pg
+	lo, hi, pg = v.pageRows(r, "attention_page", len(v.Attention))
+	v.Attention, v.AttentionPg = v.Attention[lo:hi], pg
 	drafts, err := s.Incentives.List(ctx, inst, incentive.Filter{Statuses: []incentive.Status{incentive.Draft}})
 	if err != nil {
 		s.errorPage(w, r, &u, err)
@@ -142,7 +226,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 type coursesView struct {
 	page
 	Courses []scheduling.CourseSummary
-	Next    int64
+	Pager   pager
 }
 
 func (s *Server) courses(w http.ResponseWriter, r *http.Request, u tenant.User) {
@@ -153,19 +237,44 @@ func (s *Server) courses(w http.ResponseWriter, r *http.Request, u tenant.User) 
 
 const pageSize = 25
 
+// renderCourses pages the courses as the API does, by the id of the last
+// one shown (?after=); ?back= keeps the cursors of the pages before, so
+// that the previous page is a plain link too.
 func (s *Server) renderCourses(w http.ResponseWriter, r *http.Request, u tenant.User, p page, st int) {
-	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	list, err := s.Scheduling.ListCourses(r.Context(), u.InstitutionID, after, pageSize+1)
+	q := r.URL.Query()
+	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	var trail []string
+	if b := q.Get("back"); b != "" {
+		trail = strings.Split(b, ".")
+	}
+	pg := p.newPager(r, "after")
+	list, err := s.Scheduling.ListCourses(r.Context(), u.InstitutionID, after, pg.Size+1)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
 	v := coursesView{page: p}
-	if len(list) > pageSize {
-		list = list[:pageSize]
-		v.Next = list[pageSize-1].ID
+	if len(list) > pg.Size {
+		list = list[:pg.Size]
+		pg.Next = link(r, map[string]string{"after": strconv.FormatInt(list[pg.Size-1].ID, 10),
+			"back": strings.Join(append(slices.Clone(trail), strconv.FormatInt(after, 10)), ".")})
 	}
-	v.Courses = list
+	if after > 0 {
+		prev, rest := "", ""
+		if len(trail) > 0 {
+			prev, rest = trail[len(trail)-1], strings.Join(trail[:len(trail)-1], ".")
+		}
+		if prev == "0" {
+			prev = ""
+		}
+		pg.Prev = link(r, map[string]string{"after": prev, "back": rest})
+	}
+	pg.Shown = pg.Prev != "" || pg.Next != ""
+	pg.RangeText = fmt.Sprintf(p.T("board_page_of"), len(trail)+1)
+	if after == 0 {
+		pg.RangeText = fmt.Sprintf(p.T("board_page_of"), 1)
+	}
+	v.Courses, v.Pager = list, pg
 	v.Title = v.T("courses_title")
 	s.render(w, r, st, "courses", v)
 }
@@ -210,6 +319,7 @@ type courseView struct {
 	page
 	Course       scheduling.Course
 	Sessions     []sessionLine
+	Pager        pager
 	Certificates []certification.Certificate
 	VerifyURL    map[int64]string
 	Competencies []profile.Competency
@@ -250,9 +360,11 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, u tenant.U
 		return
 	}
 	v := courseView{page: p, Course: c, Certificates: certs, VerifyURL: map[int64]string{}, Competencies: comps}
-	for _, sess := range sessions {
+	lo, hi, pg := p.pageRows(r, "page", len(sessions))
+	for _, sess := range sessions[lo:hi] {
 		v.Sessions = append(v.Sessions, line(sess, c.Name))
 	}
+	v.Pager = pg
 	for _, ct := range certs {
 		v.VerifyURL[ct.ID] = s.Certificates.VerifyURL(ct)
 	}
@@ -330,10 +442,14 @@ func (s *Server) issueCertificates(w http.ResponseWriter, r *http.Request, u ten
 	back(w, r, fmt.Sprintf("%scourses/%d", Prefix, courseID), "certificates_issued")
 }
 
+// boardLine is a booking on the session's board: its person, the moves
+// staff may make, and the calendar replies received for it, newest first.
 type boardLine struct {
 	scheduling.Booking
-	Name string
-	Next []scheduling.Status
+	Name      string
+	Next      []scheduling.Status
+	Replies   []replyLine
+	Attention bool
 }
 
 type sessionView struct {
@@ -426,7 +542,17 @@ func (s *Server) board(ctx context.Context, inst, sessionID int64) ([]boardLine,
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, boardLine{Booking: b, Name: p.Name, Next: scheduling.Allowed(b.Status)})
+		l := boardLine{Booking: b, Name: p.Name, Next: scheduling.Allowed(b.Status)}
+		msgs, err := s.Replies.Messages(ctx, inst, calendar.MessageFilter{BookingID: b.ID}, repliesShown)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range msgs {
+			rl := replyOf(m, b.Zone)
+			l.Attention = l.Attention || rl.Open
+			l.Replies = append(l.Replies, rl)
+		}
+		out = append(out, l)
 	}
 	return out, nil
 }
@@ -466,8 +592,12 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request, u tenant.Use
 		return
 	}
 	_ = r.ParseForm()
-	b, _, err := s.Scheduling.TransitionBooking(r.Context(), scheduling.Scope{InstitutionID: u.InstitutionID}, id,
-		scheduling.Status(r.PostForm.Get("to")), 0)
+	to := scheduling.Status(r.PostForm.Get("to"))
+	if to == scheduling.Cancelled && r.PostForm.Get("confirm") != "yes" {
+		s.confirmCancel(w, r, u, id)
+		return
+	}
+	b, _, err := s.Scheduling.TransitionBooking(r.Context(), scheduling.Scope{InstitutionID: u.InstitutionID}, id, to, 0)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -482,9 +612,90 @@ type honorariumLine struct {
 
 type honorariaView struct {
 	page
-	Status string
-	Year   int
-	Rows   []honorariumLine
+	Status        string
+	Year          int
+	FilterYear    string
+	PersonID      int64
+	People        [][2]string
+	Rows          []honorariumLine
+	Pager         pager
+	Keep          [][2]string
+	StatusOptions [][2]string
+}
+
+// honorariaQuery is the honoraria list's filters of a request, to go back
+// to the same list after a step.
+func honorariaQuery(f url.Values) string {
+	q := url.Values{}
+	for _, k := range []string{"status", "year", "person_id", "page", "size"} {
+		if v := f.Get(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
+}
+
+// honoraria lists the ledger, filtered by status, fiscal year and person
+// (the API's filters), paged.
+func (s *Server) honoraria(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	ctx, q := r.Context(), r.URL.Query()
+	v := honorariaView{page: newPage(r, &u, "honoraria"), Status: q.Get("status"), Year: s.Now().Year(), FilterYear: q.Get("year")}
+	v.Title = v.T("honoraria_title")
+	f := incentive.Filter{}
+	if v.Status != "" {
+		f.Statuses = []incentive.Status{incentive.Status(v.Status)}
+	}
+	if v.FilterYear != "" {
+		y, err := strconv.Atoi(v.FilterYear)
+		if err != nil || y < 2000 || y > 2100 {
+			v.Fields["year"] = v.T("board_bad_year")
+		} else {
+			f.Year, v.Year = y, y
+		}
+	}
+	v.StatusOptions = [][2]string{{"", v.T("all")}}
+	for _, st := range []string{"draft", "approved", "paid"} {
+		v.StatusOptions = append(v.StatusOptions, [2]string{st, v.T("h_" + st)})
+	}
+	if len(v.Fields) > 0 {
+		v.Error = v.T("fix_fields")
+		s.render(w, r, http.StatusUnprocessableEntity, "honoraria", v)
+		return
+	}
+	rows, err := s.Incentives.List(ctx, u.InstitutionID, f)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v.PersonID, _ = strconv.ParseInt(q.Get("person_id"), 10, 64)
+	names := map[int64]string{}
+	var shown []incentive.Honorarium
+	for _, h := range rows {
+		if _, ok := names[h.PersonID]; !ok {
+			p, err := s.People.Person(ctx, u.InstitutionID, h.PersonID, true)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			names[h.PersonID] = p.Name
+			v.People = append(v.People, [2]string{strconv.FormatInt(h.PersonID, 10), p.Name})
+		}
+		if v.PersonID == 0 || h.PersonID == v.PersonID {
+			shown = append(shown, h)
+		}
+	}
+	slices.SortFunc(v.People, func(a, b [2]string) int { return strings.Compare(a[1], b[1]) })
+	lo, hi, pg := v.pageRows(r, "page", len(shown))
+	for _, h := range shown[lo:hi] {
+		v.Rows = append(v.Rows, honorariumLine{Honorarium: h, Name: names[h.PersonID]})
+	}
+	v.Pager = pg
+	for _, k := range []string{"status", "year", "person_id", "page", "size"} {
+		if val := q.Get(k); val != "" {
+			v.Keep = append(v.Keep, [2]string{k, val})
+		}
+	}
+	s.render(w, r, http.StatusOK, "honoraria", v)
 }
 
 // export downloads the treasurer's export of a course (?course_id=) or a
@@ -505,34 +716,6 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	_, _ = w.Write(body)
 }
 
-func (s *Server) honoraria(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	ctx := r.Context()
-	v := honorariaView{page: newPage(r, &u, "honoraria"), Status: r.URL.Query().Get("status"), Year: s.Now().Year()}
-	f := incentive.Filter{}
-	if v.Status != "" {
-		f.Statuses = []incentive.Status{incentive.Status(v.Status)}
-	}
-	rows, err := s.Incentives.List(ctx, u.InstitutionID, f)
-	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
-	}
-	names := map[int64]string{}
-	for _, h := range rows {
-		if _, ok := names[h.PersonID]; !ok {
-			p, err := s.People.Person(ctx, u.InstitutionID, h.PersonID, true)
-			if err != nil {
-				s.errorPage(w, r, &u, err)
-				return
-			}
-			names[h.PersonID] = p.Name
-		}
-		v.Rows = append(v.Rows, honorariumLine{Honorarium: h, Name: names[h.PersonID]})
-	}
-	v.Title = v.T("honoraria_title")
-	s.render(w, r, http.StatusOK, "honoraria", v)
-}
-
 // ledgerStep approves, pays or reverses a honorarium row. The console
 // records the signed-in user in the audit log; approved_by and paid_by
 // name API keys, so they stay empty here.
@@ -542,6 +725,7 @@ func (s *Server) ledgerStep(w http.ResponseWriter, r *http.Request, u tenant.Use
 		s.errorPage(w, r, &u, err)
 		return
 	}
+	_ = r.ParseForm()
 	ctx, inst := r.Context(), u.InstitutionID
 	switch r.PathValue("step") {
 	case "approve":
@@ -549,6 +733,10 @@ func (s *Server) ledgerStep(w http.ResponseWriter, r *http.Request, u tenant.Use
 	case "pay":
 		_, err = s.Incentives.Pay(ctx, inst, id, 0)
 	case "reverse":
+		if r.FormValue("confirm") != "yes" {
+			s.confirmReverse(w, r, u, id)
+			return
+		}
 		_, err = s.Incentives.Reverse(ctx, inst, id)
 	default:
 		err = errs.NotFoundf("%v", errNoSuchStep)
@@ -557,7 +745,7 @@ func (s *Server) ledgerStep(w http.ResponseWriter, r *http.Request, u tenant.Use
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	back(w, r, Prefix+"honoraria?status="+r.FormValue("status"), "ledger_"+r.PathValue("step"))
+	back(w, r, Prefix+"honoraria?"+honorariaQuery(r.Form), "ledger_"+r.PathValue("step"))
 }
 
 func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request, u tenant.User) {
@@ -583,6 +771,10 @@ func (s *Server) revokeCertificate(w http.ResponseWriter, r *http.Request, u ten
 	reason := strings.TrimSpace(r.FormValue("reason"))
 	if reason == "" {
 		s.errorPage(w, r, &u, errs.Invalidf("reason", "is required"))
+		return
+	}
+	if r.FormValue("confirm") != "yes" {
+		s.confirmRevoke(w, r, u, id, reason)
 		return
 	}
 	c, err := s.Certificates.Revoke(r.Context(), u.InstitutionID, id, reason)

@@ -174,7 +174,6 @@ var messages = map[string][2]string{
 	"role_lead":                  {"Pengajar utama", "Lead"},
 	"role_co_trainer":            {"Co-trainer", "Co-trainer"},
 	"no_bookings":                {"Belum ada pemesanan. Pilih dari kandidat di bawah.", "No bookings yet. Pick from the candidates below."},
-	"confirm_cancel":             {"Batalkan pemesanan ini? Pengajar akan diberi tahu.", "Cancel this booking? The trainer is told."},
 	"candidates":                 {"Kandidat terbaik", "Best candidates"},
 	"why":                        {"Mengapa kandidat ini?", "Why this candidate?"},
 	"book":                       {"Pesan", "Book"},

@@ -13,8 +13,8 @@ func init() {
 		"set_next_page":    {"Halaman berikutnya ›", "Next page ›"},
 		"set_page_of":      {"Halaman", "Page"},
 		"set_pages":        {"Halaman daftar", "List pages"},
-		"set_cancel":       {"Batal, kembali", "No, go back"},
-		"set_confirm_h":    {"Konfirmasi", "Confirm"},
+		"confirm_cancel":   {"Batal, kembali", "No, go back"},
+		"confirm_heading":  {"Konfirmasi", "Confirm"},
 
 		"set_weights":       {"Bobot pencocokan kandidat", "Candidate matching weights"},
 		"set_weights_intro": {"Setiap kandidat dinilai 0–1 pada tiap kriteria; bobot (0–100) menentukan seberapa besar kriteria itu memengaruhi peringkat. Bobot tidak perlu berjumlah 100; bobot 0 mengabaikan kriteria itu.", "Each candidate scores 0–1 on each criterion; the weight (0–100) says how much that criterion moves the ranking. Weights need not add up to 100; a weight of 0 ignores the criterion."},

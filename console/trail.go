@@ -20,6 +20,7 @@ type trailView struct {
 	Name    string
 	Session sessionLine
 	Lines   []trailLine
+	Pager   pager
 }
 
 // trail shows a booking's audit trail from proposal to certificate.
@@ -46,8 +47,9 @@ func (s *Server) trail(w http.ResponseWriter, r *http.Request, u tenant.User) {
 		return
 	}
 	v := trailView{page: newPage(r, &u, "courses"), Booking: b, Name: p.Name, Session: line(sess, "")}
-	loc := sess.Location()
-	for _, e := range entries {
+	lo, hi, pg := v.pageRows(r, "page", len(entries))
+	v.Pager = pg
+	for _, e := range entries[lo:hi] {
 		who := e.ActorRole
 		switch {
 		case e.ActorUserID != 0:
@@ -55,7 +57,7 @@ func (s *Server) trail(w http.ResponseWriter, r *http.Request, u tenant.User) {
 		case e.ActorKeyID != 0:
 			who = fmt.Sprintf("%s (%s %d)", e.ActorRole, v.T("api_key"), e.ActorKeyID)
 		}
-		v.Lines = append(v.Lines, trailLine{Entry: e, When: hari(e.At.In(loc).Format("Mon 02-01-2006 15:04")),
+		v.Lines = append(v.Lines, trailLine{Entry: e, When: at(e.At, sess.Zone),
 			What: v.T("trail_" + e.Entity + "_" + e.Action), Who: who})
 	}
 	v.Title = v.T("trail_title")

@@ -26,6 +26,9 @@ func (s SchedulingStore) BookingTrail(ctx context.Context, inst, bookingID int64
 			(a.entity = 'booking' AND a.entity_id = @b)
 			OR (a.entity = 'outbox' AND a.after->>'booking_id' = @bs)
 			OR (a.entity = 'honorarium' AND a.entity_id IN (SELECT id FROM honoraria WHERE booking_id = @b))
+			OR (a.entity = 'itip_message' AND a.entity_id IN (SELECT id FROM itip_messages WHERE booking_id = @b))
+			OR (a.entity = 'session' AND a.action = 'update' AND a.entity_id = (SELECT session_id FROM bookings WHERE id = @b)
+				AND a.at >= (SELECT created_at FROM bookings WHERE id = @b))
 			OR (a.entity = 'certificate' AND a.entity_id IN (
 				SELECT c.id FROM certificates c JOIN bookings b ON b.person_id = c.person_id
 				JOIN sessions s ON s.id = b.session_id AND s.course_id = c.course_id WHERE b.id = @b)))

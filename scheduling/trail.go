@@ -9,8 +9,9 @@ import (
 // TrailStore reads the audit log.
 type TrailStore interface {
 	// BookingTrail returns, oldest first, the audit rows of a booking and
-	// of what followed from it: its messages, its honorarium rows and the
-	// certificates of its person for its course.
+	// of what followed from it: its messages, the calendar replies staff
+	// marked handled, the moves of its session since it was made, its
+	// honorarium rows and the certificates of its person for its course.
 	BookingTrail(ctx context.Context, inst, bookingID int64) ([]audit.Entry, error)
 }
 
