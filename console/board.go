@@ -178,18 +178,7 @@ func (s *Server) sessionEdit(w http.ResponseWriter, r *http.Request, u tenant.Us
 }
 
 func (s *Server) renderSessionEdit(w http.ResponseWriter, r *http.Request, u tenant.User, p page, st, version int) {
-	ctx, inst := r.Context(), u.InstitutionID
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
-	}
-	sess, err := s.Scheduling.Session(ctx, inst, id)
-	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
-	}
-	c, err := s.Scheduling.Course(ctx, inst, sess.CourseID)
+	sess, c, err := s.pathSession(r, u)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return

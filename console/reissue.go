@@ -13,12 +13,7 @@ import (
 // issues a new one with a new number through certification.Reissue, the
 // API's use case. A post without the confirmation changes nothing.
 func (s *Server) reissueCertificate(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
-	}
-	c, err := s.Certificates.Certificate(r.Context(), u.InstitutionID, id)
+	c, err := s.pathCertificate(r, u)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -29,7 +24,7 @@ func (s *Server) reissueCertificate(w http.ResponseWriter, r *http.Request, u te
 		reason := strings.TrimSpace(r.PostFormValue("reason"))
 		if reason == "" {
 			err = errs.Invalidf("reason", "is required")
-		} else if _, err = s.Certificates.Reissue(r.Context(), u.InstitutionID, id, reason); err == nil {
+		} else if _, err = s.Certificates.Reissue(r.Context(), u.InstitutionID, c.ID, reason); err == nil {
 			back(w, r, course, "set_reissued")
 			return
 		}
@@ -37,7 +32,7 @@ func (s *Server) reissueCertificate(w http.ResponseWriter, r *http.Request, u te
 		p.withError(err)
 	}
 	v := confirmView{page: p, Question: msg(u.Lang, "set_confirm_reissue"), Detail: c.Number + " · " + c.HolderName,
-		Action: fmt.Sprintf("%scertificates/%d/reissue", Prefix, id), Reason: "reason", ReasonLabel: "set_reissue_reason",
+		Action: fmt.Sprintf("%scertificates/%d/reissue", Prefix, c.ID), Reason: "reason", ReasonLabel: "set_reissue_reason",
 		Button: msg(u.Lang, "set_yes_reissue"), Cancel: course}
 	v.Title = v.T("set_reissue_title")
 	st := http.StatusOK

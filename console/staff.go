@@ -474,19 +474,24 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request, u tenant.User) 
 	s.renderSession(w, r, u, newPage(r, &u, "courses"), http.StatusOK)
 }
 
-func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.User, p page, st int) {
-	ctx, inst := r.Context(), u.InstitutionID
+// pathSession reads the session the path's id names, and its course, in
+// the user's institution.
+func (s *Server) pathSession(r *http.Request, u tenant.User) (scheduling.Session, scheduling.Course, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
+		return scheduling.Session{}, scheduling.Course{}, err
 	}
-	sess, err := s.Scheduling.Session(ctx, inst, id)
+	sess, err := s.Scheduling.Session(r.Context(), u.InstitutionID, id)
 	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
+		return scheduling.Session{}, scheduling.Course{}, err
 	}
-	c, err := s.Scheduling.Course(ctx, inst, sess.CourseID)
+	c, err := s.Scheduling.Course(r.Context(), u.InstitutionID, sess.CourseID)
+	return sess, c, err
+}
+
+func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.User, p page, st int) {
+	ctx, inst := r.Context(), u.InstitutionID
+	sess, c, err := s.pathSession(r, u)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -495,17 +500,17 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 	if role != string(scheduling.Lead) {
 		role = string(scheduling.CoTrainer)
 	}
-	res, err := s.Matching.Candidates(ctx, inst, id, scheduling.Role(role), 10)
+	res, err := s.Matching.Candidates(ctx, inst, sess.ID, scheduling.Role(role), 10)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	board, err := s.board(ctx, inst, id)
+	board, err := s.board(ctx, inst, sess.ID)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	pairs, err := s.Matching.Pairs(ctx, inst, id, 3)
+	pairs, err := s.Matching.Pairs(ctx, inst, sess.ID, 3)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -514,7 +519,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 	// Free times only help before the session is staffed; a course longer
 	// than the search window gets none.
 	if len(board) == 0 {
-		slots, err := s.Matching.Slots(ctx, inst, id, c.StartDate, c.EndDate.AddDate(0, 0, 1), 3)
+		slots, err := s.Matching.Slots(ctx, inst, sess.ID, c.StartDate, c.EndDate.AddDate(0, 0, 1), 3)
 		if err != nil && errs.KindOf(err) != errs.Invalid {
 			s.errorPage(w, r, &u, err)
 			return
@@ -748,13 +753,18 @@ func (s *Server) ledgerStep(w http.ResponseWriter, r *http.Request, u tenant.Use
 	back(w, r, Prefix+"honoraria?"+honorariaQuery(r.Form), "ledger_"+r.PathValue("step"))
 }
 
-func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request, u tenant.User) {
+// pathCertificate reads the certificate the path's id names in the
+// user's institution.
+func (s *Server) pathCertificate(r *http.Request, u tenant.User) (certification.Certificate, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
+		return certification.Certificate{}, err
 	}
-	c, err := s.Certificates.Certificate(r.Context(), u.InstitutionID, id)
+	return s.Certificates.Certificate(r.Context(), u.InstitutionID, id)
+}
+
+func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	c, err := s.pathCertificate(r, u)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return

@@ -223,14 +223,9 @@ func (s *Server) saveAvailability(w http.ResponseWriter, r *http.Request, u tena
 // trainerCertificate downloads one of the trainer's own certificates;
 // anyone else's is a missing page.
 func (s *Server) trainerCertificate(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.errorPage(w, r, &u, err)
-		return
-	}
-	c, err := s.Certificates.Certificate(r.Context(), u.InstitutionID, id)
+	c, err := s.pathCertificate(r, u)
 	if err == nil && c.PersonID != u.PersonID {
-		err = errs.NotFoundf("certificate %d not found", id)
+		err = errs.NotFoundf("certificate %d not found", c.ID)
 	}
 	if err != nil {
 		s.errorPage(w, r, &u, err)
