@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -34,7 +35,11 @@ func TestRosterInTheBrowser(t *testing.T) {
 		chromedp.Evaluate(`document.getElementById('results').setAttribute('data-old', '1'); window.samePage = true`, nil),
 		setForm(map[string]string{"#f-competency": "integritas", "#f-min_level": "3"}),
 		chromedp.Click(`form[role="search"] button[type="submit"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#results:not([data-old]):not(.htmx-added):not(.htmx-settling)`, chromedp.ByQuery),
+		// Changing a filter field may already swap the results (live
+		// search) before the level is set: wait for the answer to the
+		// whole filter, with no request left in flight.
+		chromedp.Poll(`location.search.includes('min_level=3') && !document.querySelector('.htmx-request, .htmx-settling, .htmx-added') &&
+			!document.getElementById('results').hasAttribute('data-old')`, nil, chromedp.WithPollingTimeout(10*time.Second)),
 		chromedp.Text("#results", &results, chromedp.ByQuery))
 	if !strings.Contains(results, "Andi Integritas Tinggi") || strings.Contains(results, "Budi Integritas Rendah") || strings.Contains(results, "Marthen") {
 		var html, where string

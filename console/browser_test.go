@@ -71,9 +71,12 @@ func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Act
 func check(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	var found string
+	// The page must have finished loading (a redirect after a post may
+	// still be under way), and axe is injected and run in one script, so
+	// that no navigation can come between them.
 	run(t, ctx, "axe on "+name,
-		chromedp.Evaluate(axeSource, nil),
-		chromedp.Evaluate(`axe.run(document).then(r => JSON.stringify({passes: r.passes.length,
+		chromedp.Poll(`document.readyState === 'complete'`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Evaluate(axeSource+";\n"+`axe.run(document).then(r => JSON.stringify({passes: r.passes.length,
 			violations: r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
 			 .map(v => v.impact + ' ' + v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))}))`, &found,
 			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
