@@ -141,7 +141,8 @@ func BenchmarkRankingWhileBooking(b *testing.B) {
 				[]any{map[string]any{"code": "komunikasi", "min_level": 3}, map[string]any{"code": "integritas", "min_level": 2}})
 			seedRoster(b, e, roster.nw, roster.np)
 			var people []int64
-			must(b, e.db.Raw(`SELECT id FROM people WHERE institution_id = ? ORDER BY id LIMIT 1000`, e.instA).Scan(&people).Error)
+			must(b, e.db.Raw(`SELECT id FROM people WHERE institution_id = ? AND kind = 'practitioner' ORDER BY id LIMIT 1000`, e.instA).Scan(&people).Error)
+			// Practitioners only: the course takes no widyaiswara as co-trainers.
 			// Online 90-minute sessions on later days: writers book them
 			// without touching the ranked session's time.
 			var sessions []int64
