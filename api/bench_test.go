@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"sinergi/app"
 	"sinergi/matching"
 	"sinergi/postgres"
 )
@@ -214,7 +215,9 @@ func BenchmarkRankingWhileBooking(b *testing.B) {
 
 // matchingPool gives matching a pool of its own, as cmd/sinergi does, so
 // that writers holding every connection of the main pool cannot make
-// ranking queue for one.
+// ranking queue for one, and keeps its index in step as `sinergi serve`
+// does (app.Watch: woken by the database's notifications, polled every
+// second).
 func matchingPool(b *testing.B, e *env) {
 	u, err := url.Parse(os.Getenv("SINERGI_TEST_DATABASE_URL"))
 	must(b, err)
@@ -226,5 +229,12 @@ func matchingPool(b *testing.B, e *env) {
 	ms := postgres.MatchingStore{DB: db}
 	e.srv.Matching.Cache = &matching.Cache{Loader: ms}
 	e.srv.Matching.Scheduling = postgres.SchedulingStore{DB: db}
-	e.srv.Matching.Settings = ms
+	e.srv.Matching.Settings, e.srv.Matching.Inputs = ms, ms
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		app.WatchMatching(ctx, db, e.srv.Matching.Cache, time.Second, e.srv, nil)
+	}()
+	b.Cleanup(func() { cancel(); <-done })
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/semaphore"
 	"gorm.io/gorm"
 
 	"sinergi/api"
@@ -54,8 +55,15 @@ type Config struct {
 	Registry *prometheus.Registry
 	// MatchDB is a pool of its own for matching's reads, so that a burst of
 	// bookings holding every connection of the main pool cannot make
-	// ranking queue; nil shares the main pool.
+	// ranking queue; nil shares the main pool. Watch holds one of its
+	// connections to listen for the database's notifications.
 	MatchDB *gorm.DB
+	// MaxBookingTx bounds the booking transactions that run at once (the
+	// others wait their turn): 0 is 4, below 0 no bound.
+	MaxBookingTx int
+	// MatchingPoll is how often Watch refreshes the matching index when no
+	// notification came (0: every second).
+	MatchingPoll time.Duration
 }
 
 // App is the wired service.
@@ -83,6 +91,10 @@ type App struct {
 	Console *console.Server
 	// Handler serves both: what `sinergi serve` listens with.
 	Handler http.Handler
+
+	matchDB *gorm.DB
+	poll    time.Duration
+	log     *slog.Logger
 }
 
 // New builds the object graph over db.
@@ -103,15 +115,26 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db, Now: now}, KEK: cfg.KEK}
 	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
-	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
+	var bookingTx scheduling.Tx = a.Tx
+	switch {
+	case cfg.MaxBookingTx == 0:
+		bookingTx = admitted{tx: a.Tx, sem: semaphore.NewWeighted(defaultBookingTx)}
+	case cfg.MaxBookingTx > 0:
+		bookingTx = admitted{tx: a.Tx, sem: semaphore.NewWeighted(int64(cfg.MaxBookingTx))}
+	}
+	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: bookingTx, Now: now, Buffer: cfg.Buffer,
 		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}, Trail: sched}
 	matchDB := cfg.MatchDB
 	if matchDB == nil {
 		matchDB = db
 	}
+	a.matchDB, a.poll, a.log = matchDB, cfg.MatchingPoll, cfg.Log
+	if a.poll <= 0 {
+		a.poll = defaultMatchingPoll
+	}
 	reads := postgres.MatchingStore{DB: matchDB, Now: now}
 	a.Matching = matching.Service{Cache: &matching.Cache{Loader: reads}, Scheduling: postgres.SchedulingStore{DB: matchDB, Now: now},
-		Settings: reads, Proposals: ms, Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID,
+		Settings: reads, Inputs: reads, Proposals: ms, Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID,
 		Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: matchDB})}
 	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK, Now: now}
 	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db, Now: now}, Keys: a.Keys, Now: now, BaseURL: cfg.BaseURL}
