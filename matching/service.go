@@ -36,6 +36,24 @@ type Mark struct {
 	Seen map[int64]uint64
 }
 
+// Change is one record of the store's change log: its place in the log
+// and the transaction that wrote it.
+type Change struct {
+	Seq int64
+	Tx  uint64
+}
+
+// covers reports whether the index at m holds change ch. A change of a
+// transaction before m.At was committed (or gone) when m was read, so it
+// was read then or before; the later ones m read are in m.Seen.
+func (m Mark) covers(ch Change) bool {
+	if ch.Tx < m.At {
+		return true
+	}
+	_, ok := m.Seen[ch.Seq]
+	return ok
+}
+
 // maxPatchPeople is the number of changed people beyond which the cache
 // rebuilds instead of patching.
 const maxPatchPeople = 5000
@@ -102,6 +120,39 @@ func (c *Cache) Refresh(ctx context.Context) error {
 	case r := <-ch:
 		return r.Err
 	}
+}
+
+// Mark is the mark of the index as it stands; false before the first
+// refresh.
+func (c *Cache) Mark() (Mark, bool) {
+	if s := c.current.Load(); s != nil {
+		return s.mark, true
+	}
+	return Mark{}, false
+}
+
+// Covering returns an index that holds every change in pending (changes
+// the caller found committed): the current one when it does, or else the
+// first refresh's that does, woken at once.
+func (c *Cache) Covering(ctx context.Context, pending []Change) (*Index, error) {
+	for {
+		s := c.current.Load()
+		if s != nil && coversAll(s.mark, pending) {
+			return s.ix, nil
+		}
+		if err := c.Refresh(ctx); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func coversAll(m Mark, pending []Change) bool {
+	for _, ch := range pending {
+		if !m.covers(ch) {
+			return false
+		}
+	}
+	return true
 }
 
 // Current is the index as it stands, without asking the store; nil
@@ -245,9 +296,18 @@ type Booker interface {
 
 // InputStore reads what a ranking needs besides the index in one round
 // trip: a session of an institution, its course and the institution's
-// settings (the defaults when it has none).
+// settings (the defaults when it has none), and the changes the store's
+// log holds past mark that the mark has not seen: those the index lacks.
 type InputStore interface {
-	RankingInputs(ctx context.Context, inst, sessionID int64) (scheduling.Session, scheduling.Course, Settings, error)
+	RankingInputs(ctx context.Context, inst, sessionID int64, since Mark) (Inputs, error)
+}
+
+// Inputs are what InputStore reads.
+type Inputs struct {
+	Session  scheduling.Session
+	Course   scheduling.Course
+	Settings Settings
+	Pending  []Change
 }
 
 // Service answers matching requests for the API.
@@ -282,11 +342,30 @@ func (s Service) rules(ctx context.Context, inst int64, set Settings, c scheduli
 	return r, nil
 }
 
-// request reads what a ranking needs. The session, course and settings
-// (one round trip with Inputs) and the index (a refresh, shared with the
-// requests that arrive meanwhile) are read side by side: a request waits
-// for the slower, not for their sum.
+// request reads what a ranking needs. With Inputs that is one round trip:
+// the session, course and settings, and the changes committed since the
+// index's mark; when there are some, the index refreshed past them (Run
+// keeps refreshing as the database announces changes, so it is often
+// there already). Without Inputs, the session and course, the settings and
+// a refresh of the index are read side by side.
 func (s Service) request(ctx context.Context, inst, sessionID int64, role scheduling.Role) (*Index, Request, error) {
+	if s.Inputs != nil {
+		if mark, ok := s.Cache.Mark(); ok {
+			in, err := s.Inputs.RankingInputs(ctx, inst, sessionID, mark)
+			if err != nil {
+				return nil, Request{}, err
+			}
+			ix, err := s.Cache.Covering(ctx, in.Pending)
+			if err != nil {
+				return nil, Request{}, err
+			}
+			rules, err := s.rules(ctx, inst, in.Settings, in.Course, in.Session)
+			if err != nil {
+				return nil, Request{}, err
+			}
+			return ix, Request{Session: in.Session, Course: in.Course, Role: role, Weights: in.Settings.Weights, Rules: rules}, nil
+		}
+	}
 	var (
 		sess   scheduling.Session
 		course scheduling.Course
@@ -295,8 +374,9 @@ func (s Service) request(ctx context.Context, inst, sessionID int64, role schedu
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	if s.Inputs != nil {
-		g.Go(func() (err error) {
-			sess, course, set, err = s.Inputs.RankingInputs(gctx, inst, sessionID)
+		g.Go(func() error {
+			in, err := s.Inputs.RankingInputs(gctx, inst, sessionID, Mark{})
+			sess, course, set = in.Session, in.Course, in.Settings
 			return err
 		})
 	} else {

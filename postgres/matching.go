@@ -436,27 +436,48 @@ var courseColumns = func() string {
 	return strings.Join(cols, ", ")
 }()
 
-// RankingInputs implements matching.InputStore: a session, its course and
-// the institution's settings in one query.
-func (s MatchingStore) RankingInputs(ctx context.Context, inst, sessionID int64) (scheduling.Session, scheduling.Course, matching.Settings, error) {
+// RankingInputs implements matching.InputStore: a session, its course,
+// the institution's settings and the change log's records past since, in
+// one query. The zero Mark reads no records.
+func (s MatchingStore) RankingInputs(ctx context.Context, inst, sessionID int64, since matching.Mark) (matching.Inputs, error) {
 	var rows []struct {
 		Session  sessionRow  `gorm:"embedded"`
 		Course   courseRow   `gorm:"embedded;embeddedPrefix:c__"`
 		Settings settingsRow `gorm:"embedded"`
+		Pending  [][2]string `gorm:"serializer:json"`
 	}
 	err := conn(ctx, s.DB).Raw(`SELECT s.*, `+courseColumns+`, m.weights, coalesce(m.monthly_cap_jp, 0) AS monthly_cap_jp,
-			coalesce(m.budget_per_jp, 0) AS budget_per_jp
+			coalesce(m.budget_per_jp, 0) AS budget_per_jp,
+			(SELECT json_agg(json_build_array(l.seq::text, l.xid::text)) FROM matching_change_log l
+				WHERE @read AND l.xid >= CAST(@since AS xid8)) AS pending
 		FROM sessions s JOIN courses c ON c.id = s.course_id AND c.institution_id = s.institution_id
 		LEFT JOIN matching_settings m ON m.institution_id = s.institution_id
-		WHERE s.id = ? AND s.institution_id = ?`, sessionID, inst).Scan(&rows).Error
+		WHERE s.id = @session AND s.institution_id = @inst`,
+		map[string]any{"read": since.At > 0, "since": strconv.FormatUint(since.At, 10), "session": sessionID, "inst": inst}).
+		Scan(&rows).Error
 	if err != nil {
-		return scheduling.Session{}, scheduling.Course{}, matching.Settings{}, fmt.Errorf("load session, course and settings: %w", err)
+		return matching.Inputs{}, fmt.Errorf("load session, course and settings: %w", err)
 	}
 	if len(rows) == 0 {
-		return scheduling.Session{}, scheduling.Course{}, matching.Settings{}, notFound(gorm.ErrRecordNotFound, "session", sessionID)
+		return matching.Inputs{}, notFound(gorm.ErrRecordNotFound, "session", sessionID)
 	}
-	set, err := rows[0].Settings.settings()
-	return rows[0].Session.toDomain(), rows[0].Course.toDomain(), set, err
+	r := rows[0]
+	set, err := r.Settings.settings()
+	if err != nil {
+		return matching.Inputs{}, err
+	}
+	in := matching.Inputs{Session: r.Session.toDomain(), Course: r.Course.toDomain(), Settings: set}
+	for _, p := range r.Pending {
+		seq, err1 := strconv.ParseInt(p[0], 10, 64)
+		xid, err2 := strconv.ParseUint(p[1], 10, 64)
+		if err := errors.Join(err1, err2); err != nil {
+			return matching.Inputs{}, fmt.Errorf("read the change log: %w", err)
+		}
+		if _, seen := since.Seen[seq]; !seen {
+			in.Pending = append(in.Pending, matching.Change{Seq: seq, Tx: xid})
+		}
+	}
+	return in, nil
 }
 
 // PutSettings implements matching.SettingsStore.

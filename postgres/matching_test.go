@@ -176,10 +176,11 @@ func TestRankingInputs(t *testing.T) {
 	ms, sched := postgres.MatchingStore{DB: db}, postgres.SchedulingStore{DB: db}
 	check := func(name string) {
 		t.Helper()
-		sess, course, set, err := ms.RankingInputs(ctx, 1, 1)
+		in, err := ms.RankingInputs(ctx, 1, 1, matching.Mark{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		sess, course, set := in.Session, in.Course, in.Settings
 		wantSess, err1 := sched.Session(ctx, 1, 1)
 		wantCourse, err2 := sched.Course(ctx, 1, 1)
 		wantSet, err3 := ms.Settings(ctx, 1)
@@ -196,8 +197,41 @@ func TestRankingInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("saved settings")
-	if _, _, _, err := ms.RankingInputs(ctx, 2, 1); !notFound(err) {
+	if _, err := ms.RankingInputs(ctx, 2, 1, matching.Mark{}); !notFound(err) {
 		t.Fatalf("another institution's session: %v", err)
+	}
+
+	// The changes past a mark come with the inputs, and only those.
+	mark, err := ms.Mark(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mark, _, _, err = ms.ChangesSince(ctx, mark, 100); err != nil {
+		t.Fatal(err)
+	}
+	pending := func(m matching.Mark) []matching.Change {
+		t.Helper()
+		in, err := ms.RankingInputs(ctx, 1, 1, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in.Pending
+	}
+	if p := pending(mark); len(p) != 0 {
+		t.Fatalf("nothing changed, yet pending %v", p)
+	}
+	if err := db.Exec(`INSERT INTO people (institution_id, kind, name, email, employment, zone, organisation)
+		VALUES (1, 'practitioner', 'Praktisi Satu', 'p@x.id', 'non_asn', 'Asia/Jakarta', 'Org')`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if p := pending(mark); len(p) != 1 {
+		t.Fatalf("one change, pending %v", p)
+	}
+	if mark, _, _, err = ms.ChangesSince(ctx, mark, 100); err != nil {
+		t.Fatal(err)
+	}
+	if p := pending(mark); len(p) != 0 {
+		t.Fatalf("the change was read, yet pending %v", p)
 	}
 }
 
