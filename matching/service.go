@@ -317,8 +317,8 @@ type Service struct {
 	Settings   SettingsStore
 	// Inputs reads a ranking's session, course and settings at once; nil
 	// reads them from Scheduling and Settings, one after another.
-	Inputs InputStore
-	Proposals  ProposalStore
+	Inputs    InputStore
+	Proposals ProposalStore
 	// Tx and Booker apply a proposal: all its bookings in one transaction.
 	Tx     scheduling.Tx
 	Booker Booker
