@@ -115,6 +115,10 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db, Now: now}, KEK: cfg.KEK}
 	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
+	// Booking transactions take turns (admitted); the use cases that book
+	// inside a transaction of their own (applying a proposal, a calendar
+	// reply) take their turn for it, so that what they book inside joins
+	// it instead of waiting for a second turn while holding the first.
 	var bookingTx scheduling.Tx = a.Tx
 	switch {
 	case cfg.MaxBookingTx == 0:
@@ -134,11 +138,11 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	}
 	reads := postgres.MatchingStore{DB: matchDB, Now: now}
 	a.Matching = matching.Service{Cache: &matching.Cache{Loader: reads}, Scheduling: postgres.SchedulingStore{DB: matchDB, Now: now},
-		Settings: reads, Inputs: reads, Proposals: ms, Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID,
+		Settings: reads, Inputs: reads, Proposals: ms, Tx: bookingTx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID,
 		Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: matchDB})}
 	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK, Now: now}
 	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db, Now: now}, Keys: a.Keys, Now: now, BaseURL: cfg.BaseURL}
-	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
+	a.Replies = calendar.Processor{Store: a.Outbox, Tx: bookingTx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
 		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling), Now: now}
 	a.Idempotency = postgres.IdempotencyStore{DB: db}
 	a.Impact = impact.Service{Store: postgres.ImpactStore{DB: db}, Tx: a.Tx, Now: now, BaseURL: cfg.BaseURL, From: cfg.MailFrom}
