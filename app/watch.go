@@ -16,7 +16,7 @@ import (
 
 // Defaults of Config.MaxBookingTx and Config.MatchingPoll.
 const (
-	defaultBookingTx    = 4
+	defaultBookingTx    = 2
 	defaultMatchingPoll = time.Second
 )
 

@@ -178,9 +178,16 @@ func (c *Cache) Wake() {
 	}
 }
 
-// Run refreshes the index on every Wake and, failing those, every poll,
-// until ctx ends. A failed refresh is reported to failed (if not nil) and
-// tried again on the next wake or poll.
+// wakeGap is the least time between two refreshes Run makes on Wake: a
+// busy database announces a change with every booking, and refreshing for
+// each would spend on the index the processor the requests need. A request
+// that needs a newer index than Run's refreshes it itself (Covering).
+const wakeGap = 25 * time.Millisecond
+
+// Run refreshes the index on Wake (at most once per wakeGap, wakes in
+// between folding into one) and, failing those, every poll, until ctx
+// ends. A failed refresh is reported to failed (if not nil) and tried
+// again on the next wake or poll.
 func (c *Cache) Run(ctx context.Context, poll time.Duration, failed func(error)) {
 	t := time.NewTicker(poll)
 	defer t.Stop()
@@ -194,6 +201,11 @@ func (c *Cache) Run(ctx context.Context, poll time.Duration, failed func(error))
 		}
 		if err := c.Refresh(ctx); err != nil && ctx.Err() == nil && failed != nil {
 			failed(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wakeGap):
 		}
 	}
 }
