@@ -76,7 +76,8 @@ func (s MatchingStore) LoadPeopleByID(ctx context.Context, ids []int64) ([]match
 
 // ChangesSince implements matching.Loader in one round trip: the people
 // changed after mark from, everything the index holds of each (the same
-// as LoadPeopleByID), and the mark to read from next. Ids that no longer
+// as LoadPeopleByID, impact tallies included), and the mark to read from
+// next. Ids that no longer
 // load come back without a person. When more than limit people changed it
 // stops at limit+1 ids and loads nobody: the caller rebuilds instead.
 //
@@ -105,6 +106,8 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from matching.Mark, lim
 		Periods       []periodJSON `gorm:"serializer:json"`
 		RatingMean    float64
 		RatingCount   int
+		Impact        [2]int     `gorm:"serializer:json"`
+		PairImpact    [][3]int64 `gorm:"serializer:json"`
 	}
 	seen := make([]string, 0, len(from.Seen))
 	for seq := range from.Seen {
@@ -129,7 +132,14 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from matching.Mark, lim
 			(SELECT json_agg(json_build_object('start', lower(u.during), 'end', upper(u.during))) FROM unavailable_periods u
 				WHERE u.person_id = got.id AND upper(u.during) > now() - interval '1 day') AS periods,
 			(SELECT coalesce(avg(v.mean), 0)::float8 FROM evaluations v WHERE v.person_id = got.id) AS rating_mean,
-			(SELECT count(*) FROM evaluations v WHERE v.person_id = got.id) AS rating_count
+			(SELECT count(*) FROM evaluations v WHERE v.person_id = got.id) AS rating_count,
+			(SELECT json_build_array(count(*), count(*) FILTER (WHERE k.implemented))
+				FROM plan_trainers t JOIN plan_confirmations k ON k.plan_id = t.plan_id WHERE t.person_id = got.id) AS impact,
+			(SELECT json_agg(json_build_array(x.partner, x.confirmed, x.implemented)) FROM (
+				SELECT o.person_id AS partner, count(*) AS confirmed, count(*) FILTER (WHERE k.implemented) AS implemented
+				FROM plan_trainers t JOIN plan_confirmations k ON k.plan_id = t.plan_id
+				JOIN plan_trainers o ON o.plan_id = t.plan_id AND o.person_id <> t.person_id
+				WHERE t.person_id = got.id GROUP BY o.person_id) x) AS pair_impact
 		FROM (VALUES (1)) AS one (x) LEFT JOIN got ON true ORDER BY got.person_id`,
 		map[string]any{"since": strconv.FormatUint(from.At, 10), "seen": "{" + strings.Join(seen, ",") + "}",
 			"limit": limit + 1, "max": limit}).Scan(&rows).Error
@@ -165,7 +175,14 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from matching.Mark, lim
 		p := matching.Person{ID: *r.PersonID, InstitutionID: r.InstitutionID, Name: r.Name, Kind: profile.Kind(r.Kind),
 			Jenjang: profile.Jenjang(value(r.Jenjang)), Organisation: r.Organisation, Unit: r.Unit, Zone: r.Zone,
 			Archived: r.Archived, Shared: r.ShareProfile, Levels: map[string]int{}, JPYear: map[int]int{}, JPMonth: map[int]int{},
-			RatingMean: r.RatingMean, RatingCount: r.RatingCount}
+			RatingMean: r.RatingMean, RatingCount: r.RatingCount,
+			Impact: matching.ImpactTally{Confirmed: r.Impact[0], Implemented: r.Impact[1]}}
+		for _, pi := range r.PairImpact {
+			if p.PairImpact == nil {
+				p.PairImpact = map[int64]matching.ImpactTally{}
+			}
+			p.PairImpact[pi[0]] = matching.ImpactTally{Confirmed: int(pi[1]), Implemented: int(pi[2])}
+		}
 		for _, l := range r.Levels {
 			p.Levels[l.Code] = l.Level
 		}
@@ -186,16 +203,6 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from matching.Mark, lim
 	}
 	if len(ids) > limit {
 		return mark, ids, nil, nil
-	}
-	if len(people) > 0 {
-		found := make([]int64, len(people))
-		for i, p := range people {
-			found[i] = p.ID
-		}
-		// A patched person keeps the impact of the plans that drew on them.
-		if err := addImpact(conn(ctx, s.DB), people, found); err != nil {
-			return matching.Mark{}, nil, nil, fmt.Errorf("load impact of changed people: %w", err)
-		}
 	}
 	return mark, ids, people, nil
 }

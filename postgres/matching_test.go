@@ -97,6 +97,14 @@ func TestChangeLog(t *testing.T) {
 		exec(`INSERT INTO evaluations (form_id, booking_id, person_id, scores, mean, normalised) VALUES (1, 1, 2, '{}', 3.5, 80), (1, 1, 2, '{}', 3, 70)`)
 		exec(`INSERT INTO people (institution_id, kind, name, email, employment, zone, organisation)
 			VALUES (1, 'practitioner', 'Baru', 'baru@x.id', 'non_asn', 'Asia/Makassar', 'Org')`)
+		// Two plans drew on persons 1 and 2; supervisors confirmed both,
+		// one implemented: each has an impact tally and one with the other.
+		exec(`INSERT INTO participants (institution_id, course_id, name, email, supervisor_name, supervisor_email, created_at, updated_at)
+			VALUES (1, 1, 'Peserta', 'peserta@x.id', 'Atasan', 'atasan@x.id', now(), now())`)
+		exec(`INSERT INTO action_plans (institution_id, participant_id, position, change, indicator, baseline, target, due_date, created_at)
+			VALUES (1, 1, 1, 'Perubahan satu', 'Indikator', 1, 2, '2027-03-01', now()), (1, 1, 2, 'Perubahan dua', 'Indikator', 1, 2, '2027-03-01', now())`)
+		exec(`INSERT INTO plan_trainers (plan_id, person_id) VALUES (1, 1), (1, 2), (2, 2)`)
+		exec(`INSERT INTO plan_confirmations (plan_id, implemented, behaviour, confirmed_at) VALUES (1, true, 3, now()), (2, false, 2, now())`)
 		next, ids, got, err := s.ChangesSince(ctx, from, 100)
 		if err != nil || !reflect.DeepEqual(ids, []int64{1, 2, 4}) {
 			t.Fatalf("ids %v, %v", ids, err)
@@ -123,6 +131,9 @@ func TestChangeLog(t *testing.T) {
 			if !reflect.DeepEqual(g, w) {
 				t.Fatalf("person %d:\n got %+v\nwant %+v", w.ID, g, w)
 			}
+		}
+		if got[1].Impact != (matching.ImpactTally{Confirmed: 2, Implemented: 1}) || got[0].PairImpact[2] != (matching.ImpactTally{Confirmed: 1, Implemented: 1}) {
+			t.Fatalf("impact: %+v %+v / %+v", got[1].Impact, got[1].PairImpact, got[0].PairImpact)
 		}
 		if got[1].RatingCount != 2 || len(got[1].Levels) != 2 || len(got[0].Busy) != 1 {
 			t.Fatalf("the loaded data is not what was written: %+v", got)
