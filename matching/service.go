@@ -36,24 +36,6 @@ type Mark struct {
 	Seen map[int64]uint64
 }
 
-// Change is one record of the store's change log: its place in the log
-// and the transaction that wrote it.
-type Change struct {
-	Seq int64
-	Tx  uint64
-}
-
-// covers reports whether the index at m holds change ch. A change of a
-// transaction before m.At was committed (or gone) when m was read, so it
-// was read then or before; the later ones m read are in m.Seen.
-func (m Mark) covers(ch Change) bool {
-	if ch.Tx < m.At {
-		return true
-	}
-	_, ok := m.Seen[ch.Seq]
-	return ok
-}
-
 // maxPatchPeople is the number of changed people beyond which the cache
 // rebuilds instead of patching.
 const maxPatchPeople = 5000
@@ -65,8 +47,8 @@ const maxPatchPeople = 5000
 // when too much changed; no lock is held while it queries. Replicas stay
 // in step because the change log lives in the database. Run refreshes it
 // whenever Wake is called (on a notification from the database) and on a
-// poll, so that between requests it keeps up with the writers and a
-// request's own refresh finds little or nothing to patch.
+// poll, so that between requests it keeps up with the writers and what a
+// request reads past its mark is little or nothing.
 type Cache struct {
 	Loader  Loader
 	current atomic.Pointer[snapshot]
@@ -122,37 +104,20 @@ func (c *Cache) Refresh(ctx context.Context) error {
 	}
 }
 
-// Mark is the mark of the index as it stands; false before the first
-// refresh.
-func (c *Cache) Mark() (Mark, bool) {
-	if s := c.current.Load(); s != nil {
-		return s.mark, true
+// patched is base's index with the changes a request read past base's
+// mark (to mark), which it publishes unless a newer one was meanwhile;
+// past maxPatchPeople it waits for a refresh instead. seq is the
+// refresh number the request took before it read.
+func (c *Cache) patched(ctx context.Context, base *snapshot, seq int64, mark Mark, ids []int64, people []Person) (*Index, error) {
+	switch {
+	case len(ids) == 0:
+		return base.ix, nil
+	case len(ids) > maxPatchPeople:
+		return c.Index(ctx)
 	}
-	return Mark{}, false
-}
-
-// Covering returns an index that holds every change in pending (changes
-// the caller found committed): the current one when it does, or else the
-// first refresh's that does, woken at once.
-func (c *Cache) Covering(ctx context.Context, pending []Change) (*Index, error) {
-	for {
-		s := c.current.Load()
-		if s != nil && coversAll(s.mark, pending) {
-			return s.ix, nil
-		}
-		if err := c.Refresh(ctx); err != nil {
-			return nil, err
-		}
-	}
-}
-
-func coversAll(m Mark, pending []Change) bool {
-	for _, ch := range pending {
-		if !m.covers(ch) {
-			return false
-		}
-	}
-	return true
+	ix := base.ix.Patch(ids, people)
+	c.current.CompareAndSwap(base, &snapshot{ix: ix, mark: mark, seq: seq})
+	return ix, nil
 }
 
 // Current is the index as it stands, without asking the store; nil
@@ -181,7 +146,7 @@ func (c *Cache) Wake() {
 // wakeGap is the least time between two refreshes Run makes on Wake: a
 // busy database announces a change with every booking, and refreshing for
 // each would spend on the index the processor the requests need. A request
-// that needs a newer index than Run's refreshes it itself (Covering).
+// reads what changed past the index's mark itself.
 const wakeGap = 25 * time.Millisecond
 
 // Run refreshes the index on Wake (at most once per wakeGap, wakes in
@@ -306,12 +271,13 @@ type Booker interface {
 	Book(ctx context.Context, inst int64, r scheduling.BookRequest) (scheduling.Booking, error)
 }
 
-// InputStore reads what a ranking needs besides the index in one round
-// trip: a session of an institution, its course and the institution's
-// settings (the defaults when it has none), and the changes the store's
-// log holds past mark that the mark has not seen: those the index lacks.
+// InputStore reads what a ranking needs in one round trip: a session of
+// an institution, its course and the institution's settings (the defaults
+// when it has none), and, as Loader.ChangesSince does, the people changed
+// past mark since with their data and the mark to read from next. The
+// zero Mark reads no changes.
 type InputStore interface {
-	RankingInputs(ctx context.Context, inst, sessionID int64, since Mark) (Inputs, error)
+	RankingInputs(ctx context.Context, inst, sessionID int64, since Mark, limit int) (Inputs, error)
 }
 
 // Inputs are what InputStore reads.
@@ -319,7 +285,10 @@ type Inputs struct {
 	Session  scheduling.Session
 	Course   scheduling.Course
 	Settings Settings
-	Pending  []Change
+	// Mark, Changed and People are ChangesSince's answer.
+	Mark    Mark
+	Changed []int64
+	People  []Person
 }
 
 // Service answers matching requests for the API.
@@ -355,19 +324,21 @@ func (s Service) rules(ctx context.Context, inst int64, set Settings, c scheduli
 }
 
 // request reads what a ranking needs. With Inputs that is one round trip:
-// the session, course and settings, and the changes committed since the
-// index's mark; when there are some, the index refreshed past them (Run
-// keeps refreshing as the database announces changes, so it is often
-// there already). Without Inputs, the session and course, the settings and
-// a refresh of the index are read side by side.
+// the session, course and settings, and the changes committed past the
+// index's mark with the people they name; the request patches the index
+// with them itself (usually one or two people, or none: Run keeps the
+// index up with the notifications), and publishes the result for the
+// requests after it. Without Inputs, the session and course, the settings
+// and a refresh of the index are read side by side.
 func (s Service) request(ctx context.Context, inst, sessionID int64, role scheduling.Role) (*Index, Request, error) {
 	if s.Inputs != nil {
-		if mark, ok := s.Cache.Mark(); ok {
-			in, err := s.Inputs.RankingInputs(ctx, inst, sessionID, mark)
+		if base := s.Cache.current.Load(); base != nil {
+			seq := s.Cache.started.Add(1) // what it reads is as new as a refresh begun now
+			in, err := s.Inputs.RankingInputs(ctx, inst, sessionID, base.mark, maxPatchPeople)
 			if err != nil {
 				return nil, Request{}, err
 			}
-			ix, err := s.Cache.Covering(ctx, in.Pending)
+			ix, err := s.Cache.patched(ctx, base, seq, in.Mark, in.Changed, in.People)
 			if err != nil {
 				return nil, Request{}, err
 			}
@@ -387,7 +358,7 @@ func (s Service) request(ctx context.Context, inst, sessionID int64, role schedu
 	g, gctx := errgroup.WithContext(ctx)
 	if s.Inputs != nil {
 		g.Go(func() error {
-			in, err := s.Inputs.RankingInputs(gctx, inst, sessionID, Mark{})
+			in, err := s.Inputs.RankingInputs(gctx, inst, sessionID, Mark{}, 0)
 			sess, course, set = in.Session, in.Course, in.Settings
 			return err
 		})

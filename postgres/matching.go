@@ -88,36 +88,51 @@ func (s MatchingStore) LoadPeopleByID(ctx context.Context, ids []int64) ([]match
 // is the next mark; the rows of the transactions from there on that this
 // statement already sees become its Seen, so none is patched twice.
 func (s MatchingStore) ChangesSince(ctx context.Context, from matching.Mark, limit int) (matching.Mark, []int64, []matching.Person, error) {
-	var rows []struct {
-		XMin          string      `gorm:"column:x_min"`
-		Window        [][2]string `gorm:"serializer:json"`
-		PersonID      *int64
-		Found         bool
-		InstitutionID int64
-		Name, Kind    string
-		Jenjang       *string
-		Organisation  string
-		Unit, Zone    string
-		Archived      bool
-		ShareProfile  bool
-		Levels        []levelJSON  `gorm:"serializer:json"`
-		Booked        []bookedJSON `gorm:"serializer:json"`
-		Windows       []windowJSON `gorm:"serializer:json"`
-		Periods       []periodJSON `gorm:"serializer:json"`
-		RatingMean    float64
-		RatingCount   int
-		Impact        [2]int     `gorm:"serializer:json"`
-		PairImpact    [][3]int64 `gorm:"serializer:json"`
+	var rows []changeRow
+	err := conn(ctx, s.DB).Raw(`WITH `+changesCTE+` SELECT `+changesColumns+`
+		FROM (VALUES (1)) AS one (x) LEFT JOIN got ON true ORDER BY got.person_id`, changeArgs(from, limit, nil)).Scan(&rows).Error
+	if err != nil {
+		return matching.Mark{}, nil, nil, fmt.Errorf("load matching changes: %w", err)
 	}
-	seen := make([]string, 0, len(from.Seen))
-	for seq := range from.Seen {
-		seen = append(seen, strconv.FormatInt(seq, 10))
+	if len(rows) == 0 {
+		return matching.Mark{}, nil, nil, errors.New("load matching changes: no row")
 	}
-	err := conn(ctx, s.DB).Raw(`WITH snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-		log AS (SELECT l.seq, l.xid, l.person_id FROM matching_change_log l WHERE l.xid >= CAST(@since AS xid8)),
+	return changesOf(rows, limit)
+}
+
+// changeRow is a row of the change query: the next mark (in every row)
+// and a changed person, if any.
+type changeRow struct {
+	XMin          string      `gorm:"column:x_min"`
+	Window        [][2]string `gorm:"serializer:json"`
+	PersonID      *int64
+	Found         bool
+	InstitutionID int64
+	Name, Kind    string
+	Jenjang       *string
+	Organisation  string
+	Unit, Zone    string
+	Archived      bool
+	ShareProfile  bool
+	Levels        []levelJSON  `gorm:"serializer:json"`
+	Booked        []bookedJSON `gorm:"serializer:json"`
+	Windows       []windowJSON `gorm:"serializer:json"`
+	Periods       []periodJSON `gorm:"serializer:json"`
+	RatingMean    float64
+	RatingCount   int
+	Impact        [2]int     `gorm:"serializer:json"`
+	PairImpact    [][3]int64 `gorm:"serializer:json"`
+}
+
+// changesCTE reads the change log past a mark (changeArgs) and the people
+// it names; changesColumns select the next mark and each person's data
+// from it, one row per person.
+const changesCTE = `snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+		log AS (SELECT l.seq, l.xid, l.person_id FROM matching_change_log l WHERE @read AND l.xid >= CAST(@since AS xid8)),
 		ch AS (SELECT DISTINCT person_id FROM log WHERE seq <> ALL (CAST(@seen AS bigint[])) LIMIT @limit),
-		got AS (SELECT ch.person_id, p.* FROM ch LEFT JOIN people p ON p.id = ch.person_id AND (SELECT count(*) FROM ch) <= @max)
-		SELECT (SELECT xmin FROM snap)::text AS x_min,
+		got AS (SELECT ch.person_id, p.* FROM ch LEFT JOIN people p ON p.id = ch.person_id AND (SELECT count(*) FROM ch) <= @max)`
+
+const changesColumns = `(SELECT xmin FROM snap)::text AS x_min,
 			(SELECT json_agg(json_build_array(log.seq::text, log.xid::text)) FROM log WHERE log.xid >= (SELECT xmin FROM snap)) AS window,
 			got.person_id, got.id IS NOT NULL AS found, got.institution_id,
 			got.name, got.kind, got.jenjang, got.organisation, got.unit, got.zone, got.archived_at IS NOT NULL AS archived,
@@ -139,16 +154,25 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from matching.Mark, lim
 				SELECT o.person_id AS partner, count(*) AS confirmed, count(*) FILTER (WHERE k.implemented) AS implemented
 				FROM plan_trainers t JOIN plan_confirmations k ON k.plan_id = t.plan_id
 				JOIN plan_trainers o ON o.plan_id = t.plan_id AND o.person_id <> t.person_id
-				WHERE t.person_id = got.id GROUP BY o.person_id) x) AS pair_impact
-		FROM (VALUES (1)) AS one (x) LEFT JOIN got ON true ORDER BY got.person_id`,
-		map[string]any{"since": strconv.FormatUint(from.At, 10), "seen": "{" + strings.Join(seen, ",") + "}",
-			"limit": limit + 1, "max": limit}).Scan(&rows).Error
-	if err != nil {
-		return matching.Mark{}, nil, nil, fmt.Errorf("load matching changes: %w", err)
+				WHERE t.person_id = got.id GROUP BY o.person_id) x) AS pair_impact`
+
+// changeArgs are the change query's arguments, with more.
+func changeArgs(from matching.Mark, limit int, more map[string]any) map[string]any {
+	seen := make([]string, 0, len(from.Seen))
+	for seq := range from.Seen {
+		seen = append(seen, strconv.FormatInt(seq, 10))
 	}
-	if len(rows) == 0 {
-		return matching.Mark{}, nil, nil, errors.New("load matching changes: no row")
+	args := map[string]any{"since": strconv.FormatUint(from.At, 10), "seen": "{" + strings.Join(seen, ",") + "}",
+		"limit": limit + 1, "max": limit, "read": true}
+	for k, v := range more {
+		args[k] = v
 	}
+	return args
+}
+
+// changesOf reads the next mark, the changed ids and people from the rows
+// of the change query.
+func changesOf(rows []changeRow, limit int) (matching.Mark, []int64, []matching.Person, error) {
 	at, err := strconv.ParseUint(rows[0].XMin, 10, 64)
 	if err != nil {
 		return matching.Mark{}, nil, nil, fmt.Errorf("load matching changes: mark %q: %w", rows[0].XMin, err)
@@ -429,39 +453,47 @@ func (s MatchingStore) Settings(ctx context.Context, inst int64) (matching.Setti
 	return row.settings()
 }
 
-// courseColumns selects a course's columns as c__<column>, beside a
-// session's own.
-var courseColumns = func() string {
-	sch, err := schema.Parse(&courseRow{}, &sync.Map{}, schema.NamingStrategy{})
+// columns selects the columns of row's table from alias as
+// <prefix><column>.
+func columns(row any, alias, prefix string) string {
+	sch, err := schema.Parse(row, &sync.Map{}, schema.NamingStrategy{})
 	if err != nil {
 		panic(err)
 	}
 	cols := make([]string, 0, len(sch.DBNames))
 	for _, name := range sch.DBNames {
-		cols = append(cols, "c."+name+" AS c__"+name)
+		cols = append(cols, alias+"."+name+" AS "+prefix+name)
 	}
 	return strings.Join(cols, ", ")
-}()
+}
+
+// inputColumns select a session (s__), its course (c__) and the settings.
+var inputColumns = columns(&sessionRow{}, "s", "s__") + ", " + columns(&courseRow{}, "c", "c__") +
+	", m.weights, coalesce(m.monthly_cap_jp, 0) AS monthly_cap_jp, coalesce(m.budget_per_jp, 0) AS budget_per_jp"
 
 // RankingInputs implements matching.InputStore: a session, its course,
-// the institution's settings and the change log's records past since, in
-// one query. The zero Mark reads no records.
-func (s MatchingStore) RankingInputs(ctx context.Context, inst, sessionID int64, since matching.Mark) (matching.Inputs, error) {
+// the institution's settings and the change log past since with the
+// people it names (as ChangesSince reads them), in one query. The zero
+// Mark reads no changes.
+func (s MatchingStore) RankingInputs(ctx context.Context, inst, sessionID int64, since matching.Mark, limit int) (matching.Inputs, error) {
 	var rows []struct {
-		Session  sessionRow  `gorm:"embedded"`
+		Session  sessionRow  `gorm:"embedded;embeddedPrefix:s__"`
 		Course   courseRow   `gorm:"embedded;embeddedPrefix:c__"`
 		Settings settingsRow `gorm:"embedded"`
-		Pending  [][2]string `gorm:"serializer:json"`
+		Change   changeRow   `gorm:"embedded"`
 	}
-	err := conn(ctx, s.DB).Raw(`SELECT s.*, `+courseColumns+`, m.weights, coalesce(m.monthly_cap_jp, 0) AS monthly_cap_jp,
-			coalesce(m.budget_per_jp, 0) AS budget_per_jp,
-			(SELECT json_agg(json_build_array(l.seq::text, l.xid::text)) FROM matching_change_log l
-				WHERE @read AND l.xid >= CAST(@since AS xid8)) AS pending
-		FROM sessions s JOIN courses c ON c.id = s.course_id AND c.institution_id = s.institution_id
-		LEFT JOIN matching_settings m ON m.institution_id = s.institution_id
-		WHERE s.id = @session AND s.institution_id = @inst`,
-		map[string]any{"read": since.At > 0, "since": strconv.FormatUint(since.At, 10), "session": sessionID, "inst": inst}).
-		Scan(&rows).Error
+	read := since.At > 0
+	if !read {
+		limit = 0
+	}
+	err := conn(ctx, s.DB).Raw(`WITH `+changesCTE+`,
+		input AS (SELECT `+inputColumns+`
+			FROM sessions s JOIN courses c ON c.id = s.course_id AND c.institution_id = s.institution_id
+			LEFT JOIN matching_settings m ON m.institution_id = s.institution_id
+			WHERE s.id = @session AND s.institution_id = @inst)
+		SELECT input.*, `+changesColumns+`
+		FROM input LEFT JOIN got ON @read ORDER BY got.person_id`,
+		changeArgs(since, limit, map[string]any{"session": sessionID, "inst": inst, "read": read})).Scan(&rows).Error
 	if err != nil {
 		return matching.Inputs{}, fmt.Errorf("load session, course and settings: %w", err)
 	}
@@ -474,15 +506,15 @@ func (s MatchingStore) RankingInputs(ctx context.Context, inst, sessionID int64,
 		return matching.Inputs{}, err
 	}
 	in := matching.Inputs{Session: r.Session.toDomain(), Course: r.Course.toDomain(), Settings: set}
-	for _, p := range r.Pending {
-		seq, err1 := strconv.ParseInt(p[0], 10, 64)
-		xid, err2 := strconv.ParseUint(p[1], 10, 64)
-		if err := errors.Join(err1, err2); err != nil {
-			return matching.Inputs{}, fmt.Errorf("read the change log: %w", err)
-		}
-		if _, seen := since.Seen[seq]; !seen {
-			in.Pending = append(in.Pending, matching.Change{Seq: seq, Tx: xid})
-		}
+	if !read {
+		return in, nil
+	}
+	changes := make([]changeRow, len(rows))
+	for i := range rows {
+		changes[i] = rows[i].Change
+	}
+	if in.Mark, in.Changed, in.People, err = changesOf(changes, limit); err != nil {
+		return matching.Inputs{}, err
 	}
 	return in, nil
 }

@@ -187,7 +187,7 @@ func TestRankingInputs(t *testing.T) {
 	ms, sched := postgres.MatchingStore{DB: db}, postgres.SchedulingStore{DB: db}
 	check := func(name string) {
 		t.Helper()
-		in, err := ms.RankingInputs(ctx, 1, 1, matching.Mark{})
+		in, err := ms.RankingInputs(ctx, 1, 1, matching.Mark{}, 100)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -208,11 +208,12 @@ func TestRankingInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("saved settings")
-	if _, err := ms.RankingInputs(ctx, 2, 1, matching.Mark{}); !notFound(err) {
+	if _, err := ms.RankingInputs(ctx, 2, 1, matching.Mark{}, 100); !notFound(err) {
 		t.Fatalf("another institution's session: %v", err)
 	}
 
-	// The changes past a mark come with the inputs, and only those.
+	// The changes past a mark come with the inputs, as ChangesSince reads
+	// them, and only those.
 	mark, err := ms.Mark(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -220,29 +221,32 @@ func TestRankingInputs(t *testing.T) {
 	if mark, _, _, err = ms.ChangesSince(ctx, mark, 100); err != nil {
 		t.Fatal(err)
 	}
-	pending := func(m matching.Mark) []matching.Change {
+	changed := func(m matching.Mark) matching.Inputs {
 		t.Helper()
-		in, err := ms.RankingInputs(ctx, 1, 1, m)
+		in, err := ms.RankingInputs(ctx, 1, 1, m, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return in.Pending
+		return in
 	}
-	if p := pending(mark); len(p) != 0 {
-		t.Fatalf("nothing changed, yet pending %v", p)
+	if in := changed(mark); len(in.Changed) != 0 || in.Session.ID != 1 {
+		t.Fatalf("nothing changed, yet %v (session %d)", in.Changed, in.Session.ID)
 	}
 	if err := db.Exec(`INSERT INTO people (institution_id, kind, name, email, employment, zone, organisation)
 		VALUES (1, 'practitioner', 'Praktisi Satu', 'p@x.id', 'non_asn', 'Asia/Jakarta', 'Org')`).Error; err != nil {
 		t.Fatal(err)
 	}
-	if p := pending(mark); len(p) != 1 {
-		t.Fatalf("one change, pending %v", p)
-	}
-	if mark, _, _, err = ms.ChangesSince(ctx, mark, 100); err != nil {
+	in := changed(mark)
+	next, ids, people, err := ms.ChangesSince(ctx, mark, 100)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if p := pending(mark); len(p) != 0 {
-		t.Fatalf("the change was read, yet pending %v", p)
+	if !reflect.DeepEqual(in.Changed, ids) || len(in.People) != 1 || in.People[0].Name != "Praktisi Satu" ||
+		!reflect.DeepEqual(in.Mark, next) || !reflect.DeepEqual(in.People[0].Levels, people[0].Levels) {
+		t.Fatalf("with the inputs %v %+v %+v, alone %v %+v %+v", in.Changed, in.People, in.Mark, ids, people, next)
+	}
+	if in := changed(next); len(in.Changed) != 0 || in.Session.ID != 1 {
+		t.Fatalf("the change was read, yet %v", in.Changed)
 	}
 }
 
