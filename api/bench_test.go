@@ -195,9 +195,13 @@ func BenchmarkRankingWhileBooking(b *testing.B) {
 			time.Sleep(500 * time.Millisecond) // let the writers get going
 			began, before := time.Now(), created.Load()
 			busy := measure()
-			rate := float64(created.Load()-before) / time.Since(began).Seconds()
+			made := created.Load() - before
+			rate := float64(made) / time.Since(began).Seconds()
 			stop.Store(true)
 			wg.Wait()
+			if made == 0 {
+				b.Fatal("no booking was made while ranking: the busy figures would be idle ones")
+			}
 			b.StopTimer()
 			pct := func(d []time.Duration, p float64) float64 {
 				return float64(d[min(len(d)-1, int(p*float64(len(d))))].Microseconds()) / 1000
