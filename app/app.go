@@ -59,7 +59,7 @@ type Config struct {
 	// connections to listen for the database's notifications.
 	MatchDB *gorm.DB
 	// MaxBookingTx bounds the booking transactions that run at once (the
-	// others wait their turn): 0 is 2, below 0 no bound.
+	// others wait their turn): 0 is 1, below 0 no bound.
 	MaxBookingTx int
 	// MatchingPoll is how often Watch refreshes the matching index when no
 	// notification came (0: every second).

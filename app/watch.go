@@ -16,16 +16,21 @@ import (
 
 // Defaults of Config.MaxBookingTx and Config.MatchingPoll.
 const (
-	defaultBookingTx    = 2
+	defaultBookingTx    = 1
 	defaultMatchingPoll = time.Second
 )
 
 // admitted bounds the booking transactions (scheduling's use cases) that
-// run at once; the others wait for a turn before they open one. On a
-// small machine the database serves a few transactions at a time no
-// slower than many, while many at once take the processor from everything
-// else, rankings included. A use case called inside one that was admitted
-// (applying a proposal books each slot) joins it without a second turn.
+// run at once in this replica; the others wait for a turn before they open
+// one. By default they take turns one at a time: each booking then runs
+// without a queue of others inside the database, and rankings keep most
+// of the processor (on two cores, 2 or 4 at once booked a little faster
+// and doubled a ranking's time among 60,000 people; bench/rank-busy.sh).
+// Until migration 00021 every booking held the one epoch row's lock to its
+// commit, which serialised bookings across all replicas; this serialises
+// them per replica, outside the database. A use case called inside one
+// that was admitted (applying a proposal books each slot) joins it
+// without a second turn.
 type admitted struct {
 	tx interface {
 		Do(ctx context.Context, f func(ctx context.Context) error) error
