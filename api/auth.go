@@ -79,7 +79,9 @@ func ownInstitution(p tenant.Principal, inst int64) error {
 }
 
 // keyTTL is how long a resolved key is trusted without asking the
-// database: a key revoked on another replica stops working within it.
+// database. A key revoked on another replica is dropped as soon as the
+// database's notification arrives (ForgetKey); keyTTL bounds it when the
+// notification is lost.
 const keyTTL = time.Second
 
 // maxCachedKeys bounds the cache; past it the cache starts over.
@@ -88,7 +90,8 @@ const maxCachedKeys = 10000
 // keyCache remembers resolved API keys for under a second, so that a busy
 // client's requests do not each query api_keys. Only keys that resolved
 // are kept (by the hash of the secret, never the secret), so unknown keys
-// cannot fill it, and a key revoked through this server is dropped at once.
+// cannot fill it, and a key revoked through this server, or announced
+// revoked by the database, is dropped at once.
 type keyCache struct {
 	now     func() time.Time // monotonic time, not the service's clock
 	mu      sync.RWMutex
@@ -136,3 +139,18 @@ func (k *keyCache) forget(keyID int64) {
 		}
 	}
 }
+
+// forgetAll empties the cache, as when revocations may have been missed.
+func (k *keyCache) forgetAll() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.entries = map[string]cachedKey{}
+}
+
+// ForgetKey drops an API key from the cache at once: the database
+// announces each revoked or deleted key (on every replica).
+func (s *Server) ForgetKey(keyID int64) { s.keys.forget(keyID) }
+
+// ForgetKeys empties the key cache: announcements may have been missed
+// (the connection that listens for them was lost).
+func (s *Server) ForgetKeys() { s.keys.forgetAll() }

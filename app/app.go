@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/semaphore"
 	"gorm.io/gorm"
 
 	"sinergi/api"
@@ -54,8 +55,15 @@ type Config struct {
 	Registry *prometheus.Registry
 	// MatchDB is a pool of its own for matching's reads, so that a burst of
 	// bookings holding every connection of the main pool cannot make
-	// ranking queue; nil shares the main pool.
+	// ranking queue; nil shares the main pool. Watch holds one of its
+	// connections to listen for the database's notifications.
 	MatchDB *gorm.DB
+	// MaxBookingTx bounds the booking transactions that run at once (the
+	// others wait their turn): 0 is 1, below 0 no bound.
+	MaxBookingTx int
+	// MatchingPoll is how often Watch refreshes the matching index when no
+	// notification came (0: every second).
+	MatchingPoll time.Duration
 }
 
 // App is the wired service.
@@ -85,6 +93,10 @@ type App struct {
 	Console *console.Server
 	// Handler serves both: what `sinergi serve` listens with.
 	Handler http.Handler
+
+	matchDB *gorm.DB
+	poll    time.Duration
+	log     *slog.Logger
 }
 
 // New builds the object graph over db.
@@ -105,19 +117,34 @@ func New(db *gorm.DB, cfg Config) (*App, error) {
 	a.Outbox = postgres.OutboxStore{CalendarStore: postgres.CalendarStore{DB: db, Now: now}, KEK: cfg.KEK}
 	a.Postman = calendar.Postman{Store: a.Outbox, Organizer: cfg.MailFrom, BaseURL: cfg.BaseURL, Now: now}
 	a.Incentives = incentive.Service{Store: is, Scheduling: sched, People: a.People.Store, Tx: a.Tx, Now: now}
-	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: a.Tx, Now: now, Buffer: cfg.Buffer,
+	// Booking transactions take turns (admitted); the use cases that book
+	// inside a transaction of their own (applying a proposal, a calendar
+	// reply) take their turn for it, so that what they book inside joins
+	// it instead of waiting for a second turn while holding the first.
+	var bookingTx scheduling.Tx = a.Tx
+	switch {
+	case cfg.MaxBookingTx == 0:
+		bookingTx = admitted{tx: a.Tx, sem: semaphore.NewWeighted(defaultBookingTx)}
+	case cfg.MaxBookingTx > 0:
+		bookingTx = admitted{tx: a.Tx, sem: semaphore.NewWeighted(int64(cfg.MaxBookingTx))}
+	}
+	a.Scheduling = scheduling.Service{Store: sched, People: a.People.Store, Tx: bookingTx, Now: now, Buffer: cfg.Buffer,
 		NewUID: cfg.NewUID, Notify: notifier{a.Postman}, Accrue: accruer{a.Incentives}, Trail: sched}
 	matchDB := cfg.MatchDB
 	if matchDB == nil {
 		matchDB = db
 	}
+	a.matchDB, a.poll, a.log = matchDB, cfg.MatchingPoll, cfg.Log
+	if a.poll <= 0 {
+		a.poll = defaultMatchingPoll
+	}
 	reads := postgres.MatchingStore{DB: matchDB, Now: now}
 	a.Matching = matching.Service{Cache: &matching.Cache{Loader: reads}, Scheduling: postgres.SchedulingStore{DB: matchDB, Now: now},
-		Settings: reads, Proposals: ms, Tx: a.Tx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID,
+		Settings: reads, Inputs: reads, Proposals: ms, Tx: bookingTx, Booker: a.Scheduling, Buffer: cfg.Buffer, NewUID: cfg.NewUID,
 		Costs: incentive.MatchingCosts(postgres.IncentiveStore{DB: matchDB})}
 	a.Keys = postgres.KeyStore{DB: db, KEK: cfg.KEK, Now: now}
 	a.Certificates = certification.Service{Store: postgres.CertificateStore{DB: db, Now: now}, Keys: a.Keys, Tx: a.Tx, Now: now, BaseURL: cfg.BaseURL}
-	a.Replies = calendar.Processor{Store: a.Outbox, Tx: a.Tx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
+	a.Replies = calendar.Processor{Store: a.Outbox, Tx: bookingTx, Mailer: a.Postman, RequireDKIM: cfg.RequireDKIM,
 		LookupTXT: cfg.LookupTXT, Transition: answer(a.Scheduling), Now: now}
 	a.Idempotency = postgres.IdempotencyStore{DB: db}
 	a.Impact = impact.Service{Store: postgres.ImpactStore{DB: db}, Tx: a.Tx, Now: now, BaseURL: cfg.BaseURL, From: cfg.MailFrom}

@@ -214,6 +214,11 @@ func (m *memLoader) Epoch(context.Context) (int64, error) {
 	return m.epoch, nil
 }
 
+func (m *memLoader) Mark(ctx context.Context) (Mark, error) {
+	e, err := m.Epoch(ctx)
+	return Mark{At: uint64(e)}, err
+}
+
 func (m *memLoader) LoadPeople(context.Context) ([]Person, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -221,9 +226,10 @@ func (m *memLoader) LoadPeople(context.Context) ([]Person, error) {
 	return m.w.all(), nil
 }
 
-func (m *memLoader) ChangesSince(_ context.Context, from int64, limit int) (int64, []int64, []Person, error) {
+func (m *memLoader) ChangesSince(_ context.Context, mark Mark, limit int) (Mark, []int64, []Person, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	from, now := int64(mark.At), Mark{At: uint64(m.epoch)}
 	var ids []int64
 	for e := from + 1; e <= m.epoch; e++ {
 		ids = append(ids, m.log[e]...)
@@ -231,9 +237,9 @@ func (m *memLoader) ChangesSince(_ context.Context, from int64, limit int) (int6
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	if len(ids) > limit {
-		return m.epoch, ids[:limit+1], nil, nil
+		return now, ids[:limit+1], nil, nil
 	}
-	return m.epoch, ids, m.w.load(ids), nil
+	return now, ids, m.w.load(ids), nil
 }
 
 // write changes some people in one epoch.

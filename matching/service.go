@@ -2,6 +2,7 @@ package matching
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -14,41 +15,55 @@ import (
 
 // Loader reads what the index needs from the store.
 type Loader interface {
-	// Epoch changes whenever anything the index holds changes.
-	Epoch(ctx context.Context) (int64, error)
+	// Mark is where the store's change log stands now: people loaded
+	// after it hold every change it covers.
+	Mark(ctx context.Context) (Mark, error)
 	LoadPeople(ctx context.Context) ([]Person, error)
-	// ChangesSince returns, at once, the current epoch, the ids of the
-	// people changed after epoch from, and the fresh data of those that
-	// still load. When more than limit changed it returns limit+1 ids and
-	// no people.
-	ChangesSince(ctx context.Context, from int64, limit int) (int64, []int64, []Person, error)
+	// ChangesSince returns, at once, the mark the store stands at now, the
+	// ids of the people changed after mark from, and the fresh data of
+	// those that still load. When more than limit changed it returns
+	// limit+1 ids and no people.
+	ChangesSince(ctx context.Context, from Mark, limit int) (Mark, []int64, []Person, error)
 }
 
-// Limits beyond which the cache rebuilds instead of patching.
-const (
-	maxPatchPeople = 5000
-	maxPatchEpochs = 100000
-)
+// Mark is where a reader stands in the store's change log; only the
+// Loader that made it reads it. At is a position in the log; Seen the
+// changes at or after At the reader already holds (the log need not
+// commit in order, so a reader may have seen some changes past a point
+// and not others).
+type Mark struct {
+	At   uint64
+	Seen map[int64]uint64
+}
+
+// maxPatchPeople is the number of changed people beyond which the cache
+// rebuilds instead of patching.
+const maxPatchPeople = 5000
 
 // Cache keeps one Index, read without a lock. One refresh at a time (the
 // requests that arrive meanwhile wait for the next and share it) reads, in
-// one query, the change log since the index's epoch and the people it
+// one query, the change log since the index's mark and the people it
 // names, and patches the index with just them, rebuilding it whole only
 // when too much changed; no lock is held while it queries. Replicas stay
-// in step because the epoch and the change log live in the database.
+// in step because the change log lives in the database. Run refreshes it
+// whenever Wake is called (on a notification from the database) and on a
+// poll, so that between requests it keeps up with the writers and what a
+// request reads past its mark is little or nothing.
 type Cache struct {
 	Loader  Loader
 	current atomic.Pointer[snapshot]
 	refresh singleflight.Group
 	started atomic.Int64 // refreshes begun
+	wake    chan struct{}
+	once    sync.Once
 }
 
-// snapshot is an index, the epoch it reflects and the refresh that made
+// snapshot is an index, the mark it reflects and the refresh that made
 // it.
 type snapshot struct {
-	ix    *Index
-	epoch int64
-	seq   int64
+	ix   *Index
+	mark Mark
+	seq  int64
 }
 
 // refreshTimeout bounds a refresh, which runs apart from the request that
@@ -58,7 +73,7 @@ const refreshTimeout = time.Minute
 // Index returns an index that holds every change committed before the call.
 // A refresh that begins after the call reads the store as it is then or
 // later, so the call waits for one: it costs a single query (the change
-// log since the index's epoch, with the changed people; usually empty),
+// log since the index's mark, with the changed people; usually little),
 // shared by every request that arrives while it runs.
 func (c *Cache) Index(ctx context.Context) (*Index, error) {
 	arrived := c.started.Load()
@@ -68,41 +83,117 @@ func (c *Cache) Index(ctx context.Context) (*Index, error) {
 		}
 		// A refresh already under way began before the call: the next one
 		// is the one to wait for.
-		ch := c.refresh.DoChan("", func() (any, error) {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
-			defer cancel()
-			return nil, c.load(rctx)
-		})
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case r := <-ch:
-			if r.Err != nil {
-				return nil, r.Err
-			}
+		if err := c.Refresh(ctx); err != nil {
+			return nil, err
 		}
 	}
 }
 
-// load patches or rebuilds the index up to the current epoch. Only one
-// runs at a time; a patch costs one round trip to the store.
+// Refresh waits for a refresh: the one under way, or a new one.
+func (c *Cache) Refresh(ctx context.Context) error {
+	ch := c.refresh.DoChan("", func() (any, error) {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+		defer cancel()
+		return nil, c.load(rctx)
+	})
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case r := <-ch:
+		return r.Err
+	}
+}
+
+// patched is base's index with the changes a request read past base's
+// mark (to mark), which it publishes unless a newer one was meanwhile;
+// past maxPatchPeople it waits for a refresh instead. seq is the
+// refresh number the request took before it read.
+func (c *Cache) patched(ctx context.Context, base *snapshot, seq int64, mark Mark, ids []int64, people []Person) (*Index, error) {
+	switch {
+	case len(ids) == 0:
+		return base.ix, nil
+	case len(ids) > maxPatchPeople:
+		return c.Index(ctx)
+	}
+	ix := base.ix.Patch(ids, people)
+	c.current.CompareAndSwap(base, &snapshot{ix: ix, mark: mark, seq: seq})
+	return ix, nil
+}
+
+// Current is the index as it stands, without asking the store; nil
+// before the first refresh.
+func (c *Cache) Current() *Index {
+	if s := c.current.Load(); s != nil {
+		return s.ix
+	}
+	return nil
+}
+
+func (c *Cache) wakeup() chan struct{} {
+	c.once.Do(func() { c.wake = make(chan struct{}, 1) })
+	return c.wake
+}
+
+// Wake asks Run for a refresh; it never blocks. Wakes that come while a
+// refresh runs fold into one more refresh after it.
+func (c *Cache) Wake() {
+	select {
+	case c.wakeup() <- struct{}{}:
+	default:
+	}
+}
+
+// wakeGap is the least time between two refreshes Run makes on Wake: a
+// busy database announces a change with every booking, and refreshing for
+// each would spend on the index the processor the requests need. A request
+// reads what changed past the index's mark itself.
+const wakeGap = 25 * time.Millisecond
+
+// Run refreshes the index on Wake (at most once per wakeGap, wakes in
+// between folding into one) and, failing those, every poll, until ctx
+// ends. A failed refresh is reported to failed (if not nil) and tried
+// again on the next wake or poll.
+func (c *Cache) Run(ctx context.Context, poll time.Duration, failed func(error)) {
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	wake := c.wakeup()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-t.C:
+		}
+		if err := c.Refresh(ctx); err != nil && ctx.Err() == nil && failed != nil {
+			failed(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wakeGap):
+		}
+	}
+}
+
+// load patches or rebuilds the index up to the store's current mark. Only
+// one runs at a time; a patch costs one round trip to the store.
 func (c *Cache) load(ctx context.Context) error {
 	seq := c.started.Add(1)
 	if cur := c.current.Load(); cur != nil {
-		epoch, ids, people, err := c.Loader.ChangesSince(ctx, cur.epoch, maxPatchPeople)
+		mark, ids, people, err := c.Loader.ChangesSince(ctx, cur.mark, maxPatchPeople)
 		if err != nil {
 			return err
 		}
 		switch {
-		case epoch <= cur.epoch:
-			c.current.Store(&snapshot{ix: cur.ix, epoch: cur.epoch, seq: seq})
+		case len(ids) == 0:
+			c.current.Store(&snapshot{ix: cur.ix, mark: mark, seq: seq})
 			return nil
-		case epoch-cur.epoch <= maxPatchEpochs && len(ids) <= maxPatchPeople:
-			c.current.Store(&snapshot{ix: cur.ix.Patch(ids, people), epoch: epoch, seq: seq})
+		case len(ids) <= maxPatchPeople:
+			c.current.Store(&snapshot{ix: cur.ix.Patch(ids, people), mark: mark, seq: seq})
 			return nil
 		}
 	}
-	epoch, err := c.Loader.Epoch(ctx)
+	mark, err := c.Loader.Mark(ctx)
 	if err != nil {
 		return err
 	}
@@ -110,7 +201,7 @@ func (c *Cache) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.current.Store(&snapshot{ix: NewIndex(people), epoch: epoch, seq: seq})
+	c.current.Store(&snapshot{ix: NewIndex(people), mark: mark, seq: seq})
 	return nil
 }
 
@@ -180,12 +271,35 @@ type Booker interface {
 	Book(ctx context.Context, inst int64, r scheduling.BookRequest) (scheduling.Booking, error)
 }
 
+// InputStore reads what a ranking needs in one round trip: a session of
+// an institution, its course and the institution's settings (the defaults
+// when it has none), and, as Loader.ChangesSince does, the people changed
+// past mark since with their data and the mark to read from next. The
+// zero Mark reads no changes.
+type InputStore interface {
+	RankingInputs(ctx context.Context, inst, sessionID int64, since Mark, limit int) (Inputs, error)
+}
+
+// Inputs are what InputStore reads.
+type Inputs struct {
+	Session  scheduling.Session
+	Course   scheduling.Course
+	Settings Settings
+	// Mark, Changed and People are ChangesSince's answer.
+	Mark    Mark
+	Changed []int64
+	People  []Person
+}
+
 // Service answers matching requests for the API.
 type Service struct {
 	Cache      *Cache
 	Scheduling scheduling.Store
 	Settings   SettingsStore
-	Proposals  ProposalStore
+	// Inputs reads a ranking's session, course and settings at once; nil
+	// reads them from Scheduling and Settings, one after another.
+	Inputs    InputStore
+	Proposals ProposalStore
 	// Tx and Booker apply a proposal: all its bookings in one transaction.
 	Tx     scheduling.Tx
 	Booker Booker
@@ -218,10 +332,32 @@ func (s Service) rules(ctx context.Context, inst int64, set Settings, c scheduli
 	return r, nil
 }
 
-// request reads what a ranking needs. The session and course, the
-// settings and the index (its epoch, and a refresh when it moved) are read
-// side by side: a request waits for the slowest, not for their sum.
+// request reads what a ranking needs. With Inputs that is one round trip:
+// the session, course and settings, and the changes committed past the
+// index's mark with the people they name; the request patches the index
+// with them itself (usually one or two people, or none: Run keeps the
+// index up with the notifications), and publishes the result for the
+// requests after it. Without Inputs, the session and course, the settings
+// and a refresh of the index are read side by side.
 func (s Service) request(ctx context.Context, inst, sessionID int64, role scheduling.Role) (*Index, Request, error) {
+	if s.Inputs != nil {
+		if base := s.Cache.current.Load(); base != nil {
+			seq := s.Cache.started.Add(1) // what it reads is as new as a refresh begun now
+			in, err := s.Inputs.RankingInputs(ctx, inst, sessionID, base.mark, maxPatchPeople)
+			if err != nil {
+				return nil, Request{}, err
+			}
+			ix, err := s.Cache.patched(ctx, base, seq, in.Mark, in.Changed, in.People)
+			if err != nil {
+				return nil, Request{}, err
+			}
+			rules, err := s.rules(ctx, inst, in.Settings, in.Course, in.Session)
+			if err != nil {
+				return nil, Request{}, err
+			}
+			return ix, Request{Session: in.Session, Course: in.Course, Role: role, Weights: in.Settings.Weights, Rules: rules}, nil
+		}
+	}
 	var (
 		sess   scheduling.Session
 		course scheduling.Course
@@ -229,17 +365,25 @@ func (s Service) request(ctx context.Context, inst, sessionID int64, role schedu
 		ix     *Index
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		if sess, err = s.Scheduling.Session(gctx, inst, sessionID); err != nil {
+	if s.Inputs != nil {
+		g.Go(func() error {
+			in, err := s.Inputs.RankingInputs(gctx, inst, sessionID, Mark{}, 0)
+			sess, course, set = in.Session, in.Course, in.Settings
 			return err
-		}
-		course, err = s.Scheduling.Course(gctx, inst, sess.CourseID)
-		return err
-	})
-	g.Go(func() (err error) {
-		set, err = s.Settings.Settings(gctx, inst)
-		return err
-	})
+		})
+	} else {
+		g.Go(func() (err error) {
+			if sess, err = s.Scheduling.Session(gctx, inst, sessionID); err != nil {
+				return err
+			}
+			course, err = s.Scheduling.Course(gctx, inst, sess.CourseID)
+			return err
+		})
+		g.Go(func() (err error) {
+			set, err = s.Settings.Settings(gctx, inst)
+			return err
+		})
+	}
 	g.Go(func() (err error) {
 		ix, err = s.Cache.Index(gctx)
 		return err

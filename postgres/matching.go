@@ -6,9 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 
 	"sinergi/errs"
 	"sinergi/matching"
@@ -24,8 +28,8 @@ type MatchingStore struct {
 }
 
 // MatchingDSN returns dsn for matching's own pool: just-in-time compilation
-// off. Matching's queries are short, but the epoch row and the change log
-// change so fast that their statistics are always stale, and the planner's
+// off. Matching's queries are short, but the change log changes so fast
+// that its statistics are always stale, and the planner's
 // estimates can pass the JIT threshold: compiling then takes far longer
 // than running the query.
 func MatchingDSN(dsn string) string {
@@ -39,11 +43,19 @@ func MatchingDSN(dsn string) string {
 	return u.String()
 }
 
-// Epoch implements matching.Loader.
-func (s MatchingStore) Epoch(ctx context.Context) (int64, error) {
-	var e int64
-	err := conn(ctx, s.DB).Raw("SELECT epoch FROM matching_epoch").Scan(&e).Error
-	return e, err
+// Mark implements matching.Loader: the oldest transaction running now.
+// Every change of a transaction before it is committed or gone, so people
+// loaded afterwards hold them all; ChangesSince reads the rest.
+func (s MatchingStore) Mark(ctx context.Context) (matching.Mark, error) {
+	var x string
+	if err := conn(ctx, s.DB).Raw("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").Scan(&x).Error; err != nil {
+		return matching.Mark{}, fmt.Errorf("read the change log's mark: %w", err)
+	}
+	at, err := strconv.ParseUint(x, 10, 64)
+	if err != nil {
+		return matching.Mark{}, fmt.Errorf("read the change log's mark: %w", err)
+	}
+	return matching.Mark{At: at}, nil
 }
 
 // LoadPeople implements matching.Loader: every person with competencies,
@@ -62,47 +74,67 @@ func (s MatchingStore) LoadPeopleByID(ctx context.Context, ids []int64) ([]match
 	return s.loadPeople(ctx, ids)
 }
 
-// Changed lists the people changed in epochs (from, to].
-func (s MatchingStore) Changed(ctx context.Context, from, to int64) ([]int64, error) {
-	var ids []int64
-	err := conn(ctx, s.DB).Raw(`SELECT DISTINCT person_id FROM matching_changes WHERE epoch > ? AND epoch <= ? ORDER BY 1`, from, to).
-		Scan(&ids).Error
-	return ids, err
+// ChangesSince implements matching.Loader in one round trip: the people
+// changed after mark from, everything the index holds of each (the same
+// as LoadPeopleByID, impact tallies included), and the mark to read from
+// next. Ids that no longer
+// load come back without a person. When more than limit people changed it
+// stops at limit+1 ids and loads nobody: the caller rebuilds instead.
+//
+// The change log is read by transaction, not in commit order, and without
+// a lock: the rows of transactions from from.At on that the reader has not
+// seen (from.Seen). Every transaction that commits after this statement's
+// snapshot is at or after the snapshot's oldest running transaction, which
+// is the next mark; the rows of the transactions from there on that this
+// statement already sees become its Seen, so none is patched twice.
+func (s MatchingStore) ChangesSince(ctx context.Context, from matching.Mark, limit int) (matching.Mark, []int64, []matching.Person, error) {
+	var rows []changeRow
+	err := conn(ctx, s.DB).Raw(`WITH `+changesCTE+` SELECT `+changesColumns+`
+		FROM (VALUES (1)) AS one (x) LEFT JOIN got ON true ORDER BY got.person_id`, changeArgs(from, limit, nil)).Scan(&rows).Error
+	if err != nil {
+		return matching.Mark{}, nil, nil, fmt.Errorf("load matching changes: %w", err)
+	}
+	if len(rows) == 0 {
+		return matching.Mark{}, nil, nil, errors.New("load matching changes: no row")
+	}
+	return changesOf(rows, limit)
 }
 
-// ChangesSince implements matching.Loader in one round trip: the current
-// epoch, the people changed after epoch from, and everything the index
-// holds of each (the same as LoadPeopleByID). Ids that no longer load come
-// back without a person. When more than limit people changed it stops at
-// limit+1 ids and loads nobody: the caller rebuilds instead.
-//
-// The epoch is read as a scalar subquery, never joined: the row is updated
-// by every write, its statistics are always stale, and a join on it makes
-// the planner's estimates large enough to compile the query (JIT), which
-// takes longer than running it.
-func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) (int64, []int64, []matching.Person, error) {
-	var rows []struct {
-		Epoch         int64
-		PersonID      *int64
-		Found         bool
-		InstitutionID int64
-		Name, Kind    string
-		Jenjang       *string
-		Organisation  string
-		Unit, Zone    string
-		Archived      bool
-		ShareProfile  bool
-		Levels        []levelJSON  `gorm:"serializer:json"`
-		Booked        []bookedJSON `gorm:"serializer:json"`
-		Windows       []windowJSON `gorm:"serializer:json"`
-		Periods       []periodJSON `gorm:"serializer:json"`
-		RatingMean    float64
-		RatingCount   int
-	}
-	err := conn(ctx, s.DB).Raw(`WITH ch AS (SELECT DISTINCT c.person_id FROM matching_changes c
-			WHERE c.epoch > @from AND c.epoch <= (SELECT epoch FROM matching_epoch) LIMIT @limit),
-		got AS (SELECT ch.person_id, p.* FROM ch LEFT JOIN people p ON p.id = ch.person_id AND (SELECT count(*) FROM ch) <= @max)
-		SELECT (SELECT epoch FROM matching_epoch) AS epoch, got.person_id, got.id IS NOT NULL AS found, got.institution_id,
+// changeRow is a row of the change query: the next mark (in every row)
+// and a changed person, if any.
+type changeRow struct {
+	XMin          string      `gorm:"column:x_min"`
+	Window        [][2]string `gorm:"serializer:json"`
+	PersonID      *int64
+	Found         bool
+	InstitutionID int64
+	Name, Kind    string
+	Jenjang       *string
+	Organisation  string
+	Unit, Zone    string
+	Archived      bool
+	ShareProfile  bool
+	Levels        []levelJSON  `gorm:"serializer:json"`
+	Booked        []bookedJSON `gorm:"serializer:json"`
+	Windows       []windowJSON `gorm:"serializer:json"`
+	Periods       []periodJSON `gorm:"serializer:json"`
+	RatingMean    float64
+	RatingCount   int
+	Impact        [2]int     `gorm:"serializer:json"`
+	PairImpact    [][3]int64 `gorm:"serializer:json"`
+}
+
+// changesCTE reads the change log past a mark (changeArgs) and the people
+// it names; changesColumns select the next mark and each person's data
+// from it, one row per person.
+const changesCTE = `snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+		log AS (SELECT l.seq, l.xid, l.person_id FROM matching_change_log l WHERE @read AND l.xid >= CAST(@since AS xid8)),
+		ch AS (SELECT DISTINCT person_id FROM log WHERE seq <> ALL (CAST(@seen AS bigint[])) LIMIT @limit),
+		got AS (SELECT ch.person_id, p.* FROM ch LEFT JOIN people p ON p.id = ch.person_id AND (SELECT count(*) FROM ch) <= @max)`
+
+const changesColumns = `(SELECT xmin FROM snap)::text AS x_min,
+			(SELECT json_agg(json_build_array(log.seq::text, log.xid::text)) FROM log WHERE log.xid >= (SELECT xmin FROM snap)) AS window,
+			got.person_id, got.id IS NOT NULL AS found, got.institution_id,
 			got.name, got.kind, got.jenjang, got.organisation, got.unit, got.zone, got.archived_at IS NOT NULL AS archived,
 			got.share_profile,
 			(SELECT json_agg(json_build_object('code', c.code, 'level', pc.level)) FROM person_competencies pc
@@ -115,16 +147,45 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) 
 			(SELECT json_agg(json_build_object('start', lower(u.during), 'end', upper(u.during))) FROM unavailable_periods u
 				WHERE u.person_id = got.id AND upper(u.during) > now() - interval '1 day') AS periods,
 			(SELECT coalesce(avg(v.mean), 0)::float8 FROM evaluations v WHERE v.person_id = got.id) AS rating_mean,
-			(SELECT count(*) FROM evaluations v WHERE v.person_id = got.id) AS rating_count
-		FROM (VALUES (1)) AS one (x) LEFT JOIN got ON true ORDER BY got.person_id`,
-		map[string]any{"from": from, "limit": limit + 1, "max": limit}).Scan(&rows).Error
+			(SELECT count(*) FROM evaluations v WHERE v.person_id = got.id) AS rating_count,
+			(SELECT json_build_array(count(*), count(*) FILTER (WHERE k.implemented))
+				FROM plan_trainers t JOIN plan_confirmations k ON k.plan_id = t.plan_id WHERE t.person_id = got.id) AS impact,
+			(SELECT json_agg(json_build_array(x.partner, x.confirmed, x.implemented)) FROM (
+				SELECT o.person_id AS partner, count(*) AS confirmed, count(*) FILTER (WHERE k.implemented) AS implemented
+				FROM plan_trainers t JOIN plan_confirmations k ON k.plan_id = t.plan_id
+				JOIN plan_trainers o ON o.plan_id = t.plan_id AND o.person_id <> t.person_id
+				WHERE t.person_id = got.id GROUP BY o.person_id) x) AS pair_impact`
+
+// changeArgs are the change query's arguments, with more.
+func changeArgs(from matching.Mark, limit int, more map[string]any) map[string]any {
+	seen := make([]string, 0, len(from.Seen))
+	for seq := range from.Seen {
+		seen = append(seen, strconv.FormatInt(seq, 10))
+	}
+	args := map[string]any{"since": strconv.FormatUint(from.At, 10), "seen": "{" + strings.Join(seen, ",") + "}",
+		"limit": limit + 1, "max": limit, "read": true}
+	for k, v := range more {
+		args[k] = v
+	}
+	return args
+}
+
+// changesOf reads the next mark, the changed ids and people from the rows
+// of the change query.
+func changesOf(rows []changeRow, limit int) (matching.Mark, []int64, []matching.Person, error) {
+	at, err := strconv.ParseUint(rows[0].XMin, 10, 64)
 	if err != nil {
-		return 0, nil, nil, fmt.Errorf("load matching changes: %w", err)
+		return matching.Mark{}, nil, nil, fmt.Errorf("load matching changes: mark %q: %w", rows[0].XMin, err)
 	}
-	if len(rows) == 0 {
-		return 0, nil, nil, errors.New("load matching changes: no epoch row")
+	mark := matching.Mark{At: at, Seen: make(map[int64]uint64, len(rows[0].Window))}
+	for _, w := range rows[0].Window {
+		seq, err1 := strconv.ParseInt(w[0], 10, 64)
+		xid, err2 := strconv.ParseUint(w[1], 10, 64)
+		if err := errors.Join(err1, err2); err != nil {
+			return matching.Mark{}, nil, nil, fmt.Errorf("load matching changes: %w", err)
+		}
+		mark.Seen[seq] = xid
 	}
-	epoch := rows[0].Epoch
 	var ids []int64
 	var people []matching.Person
 	for _, r := range rows {
@@ -138,7 +199,14 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) 
 		p := matching.Person{ID: *r.PersonID, InstitutionID: r.InstitutionID, Name: r.Name, Kind: profile.Kind(r.Kind),
 			Jenjang: profile.Jenjang(value(r.Jenjang)), Organisation: r.Organisation, Unit: r.Unit, Zone: r.Zone,
 			Archived: r.Archived, Shared: r.ShareProfile, Levels: map[string]int{}, JPYear: map[int]int{}, JPMonth: map[int]int{},
-			RatingMean: r.RatingMean, RatingCount: r.RatingCount}
+			RatingMean: r.RatingMean, RatingCount: r.RatingCount,
+			Impact: matching.ImpactTally{Confirmed: r.Impact[0], Implemented: r.Impact[1]}}
+		for _, pi := range r.PairImpact {
+			if p.PairImpact == nil {
+				p.PairImpact = map[int64]matching.ImpactTally{}
+			}
+			p.PairImpact[pi[0]] = matching.ImpactTally{Confirmed: int(pi[1]), Implemented: int(pi[2])}
+		}
 		for _, l := range r.Levels {
 			p.Levels[l.Code] = l.Level
 		}
@@ -158,19 +226,9 @@ func (s MatchingStore) ChangesSince(ctx context.Context, from int64, limit int) 
 		people = append(people, p)
 	}
 	if len(ids) > limit {
-		return epoch, ids, nil, nil
+		return mark, ids, nil, nil
 	}
-	if len(people) > 0 {
-		found := make([]int64, len(people))
-		for i, p := range people {
-			found[i] = p.ID
-		}
-		// A patched person keeps the impact of the plans that drew on them.
-		if err := addImpact(conn(ctx, s.DB), people, found); err != nil {
-			return 0, nil, nil, fmt.Errorf("load impact of changed people: %w", err)
-		}
-	}
-	return epoch, ids, people, nil
+	return mark, ids, people, nil
 }
 
 type levelJSON struct {
@@ -203,9 +261,12 @@ func addBooking(p *matching.Person, inst, session int64, start, end time.Time, m
 	p.JPMonth[local.Year()*100+int(local.Month())] += jp
 }
 
-// PurgeChanges drops change records more than keep epochs old.
+// PurgeChanges drops the change records of transactions that ended more
+// than keep ago (by the records' order, not their time: keep is a number of
+// records), leaving the ones a reader may still need.
 func (s MatchingStore) PurgeChanges(ctx context.Context, keep int64) error {
-	return conn(ctx, s.DB).Exec(`DELETE FROM matching_changes WHERE epoch < (SELECT epoch FROM matching_epoch) - ?`, keep).Error
+	return conn(ctx, s.DB).Exec(`DELETE FROM matching_change_log WHERE seq < (SELECT max(seq) FROM matching_change_log) - ?
+		AND xid < pg_snapshot_xmin(pg_current_snapshot())`, keep).Error
 }
 
 // loadPeople loads everyone (ids nil) or the given people.
@@ -361,19 +422,15 @@ func weightsOf(w matching.Weights) weightsJSON {
 	return weightsJSON{Expertise: w.Expertise, Level: w.Level, Rating: w.Rating, Load: w.Load, Cost: w.Cost, Travel: w.Travel, Impact: &w.Impact}
 }
 
-// Settings implements matching.SettingsStore; an institution without
-// settings gets the defaults.
-func (s MatchingStore) Settings(ctx context.Context, inst int64) (matching.Settings, error) {
-	var row struct {
-		Weights      []byte
-		MonthlyCapJP int `gorm:"column:monthly_cap_jp"`
-		BudgetPerJP  int64
-	}
-	err := conn(ctx, s.DB).Raw(`SELECT weights, monthly_cap_jp, budget_per_jp FROM matching_settings WHERE institution_id = ?`, inst).
-		Scan(&row).Error
-	if err != nil {
-		return matching.Settings{}, fmt.Errorf("load matching settings: %w", err)
-	}
+// settingsRow is an institution's row of matching_settings; Weights nil
+// when it has none.
+type settingsRow struct {
+	Weights      []byte
+	MonthlyCapJP int `gorm:"column:monthly_cap_jp"`
+	BudgetPerJP  int64
+}
+
+func (row settingsRow) settings() (matching.Settings, error) {
 	if row.Weights == nil {
 		return matching.Settings{Weights: matching.DefaultWeights()}, nil
 	}
@@ -382,6 +439,84 @@ func (s MatchingStore) Settings(ctx context.Context, inst int64) (matching.Setti
 		return matching.Settings{}, fmt.Errorf("decode weights: %w", err)
 	}
 	return matching.Settings{Weights: w.weights(), MonthlyCapJP: row.MonthlyCapJP, BudgetPerJP: row.BudgetPerJP}, nil
+}
+
+// Settings implements matching.SettingsStore; an institution without
+// settings gets the defaults.
+func (s MatchingStore) Settings(ctx context.Context, inst int64) (matching.Settings, error) {
+	var row settingsRow
+	err := conn(ctx, s.DB).Raw(`SELECT weights, monthly_cap_jp, budget_per_jp FROM matching_settings WHERE institution_id = ?`, inst).
+		Scan(&row).Error
+	if err != nil {
+		return matching.Settings{}, fmt.Errorf("load matching settings: %w", err)
+	}
+	return row.settings()
+}
+
+// columns selects the columns of row's table from alias as
+// <prefix><column>.
+func columns(row any, alias, prefix string) string {
+	sch, err := schema.Parse(row, &sync.Map{}, schema.NamingStrategy{})
+	if err != nil {
+		panic(err)
+	}
+	cols := make([]string, 0, len(sch.DBNames))
+	for _, name := range sch.DBNames {
+		cols = append(cols, alias+"."+name+" AS "+prefix+name)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// inputColumns select a session (s__), its course (c__) and the settings.
+var inputColumns = columns(&sessionRow{}, "s", "s__") + ", " + columns(&courseRow{}, "c", "c__") +
+	", m.weights, coalesce(m.monthly_cap_jp, 0) AS monthly_cap_jp, coalesce(m.budget_per_jp, 0) AS budget_per_jp"
+
+// RankingInputs implements matching.InputStore: a session, its course,
+// the institution's settings and the change log past since with the
+// people it names (as ChangesSince reads them), in one query. The zero
+// Mark reads no changes.
+func (s MatchingStore) RankingInputs(ctx context.Context, inst, sessionID int64, since matching.Mark, limit int) (matching.Inputs, error) {
+	var rows []struct {
+		Session  sessionRow  `gorm:"embedded;embeddedPrefix:s__"`
+		Course   courseRow   `gorm:"embedded;embeddedPrefix:c__"`
+		Settings settingsRow `gorm:"embedded"`
+		Change   changeRow   `gorm:"embedded"`
+	}
+	read := since.At > 0
+	if !read {
+		limit = 0
+	}
+	err := conn(ctx, s.DB).Raw(`WITH `+changesCTE+`,
+		input AS (SELECT `+inputColumns+`
+			FROM sessions s JOIN courses c ON c.id = s.course_id AND c.institution_id = s.institution_id
+			LEFT JOIN matching_settings m ON m.institution_id = s.institution_id
+			WHERE s.id = @session AND s.institution_id = @inst)
+		SELECT input.*, `+changesColumns+`
+		FROM input LEFT JOIN got ON @read ORDER BY got.person_id`,
+		changeArgs(since, limit, map[string]any{"session": sessionID, "inst": inst, "read": read})).Scan(&rows).Error
+	if err != nil {
+		return matching.Inputs{}, fmt.Errorf("load session, course and settings: %w", err)
+	}
+	if len(rows) == 0 {
+		return matching.Inputs{}, notFound(gorm.ErrRecordNotFound, "session", sessionID)
+	}
+	r := rows[0]
+	set, err := r.Settings.settings()
+	if err != nil {
+		return matching.Inputs{}, err
+	}
+	in := matching.Inputs{Session: r.Session.toDomain(), Course: r.Course.toDomain(), Settings: set}
+	if !read {
+		return in, nil
+	}
+	changes := make([]changeRow, len(rows))
+	for i := range rows {
+		changes[i] = rows[i].Change
+	}
+	if in.Mark, in.Changed, in.People, err = changesOf(changes, limit); err != nil {
+		return matching.Inputs{}, err
+	}
+	return in, nil
 }
 
 // PutSettings implements matching.SettingsStore.

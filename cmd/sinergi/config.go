@@ -25,6 +25,7 @@ type config struct {
 	LogLevel        string
 	DBMaxConns      int
 	DBMatchingConns int // matching's own pool; 0 shares the main one
+	BookingTx       int // booking transactions at once on this replica
 	ShutdownTimeout time.Duration
 	BookingBuffer   time.Duration
 	// SigningKEK seals the certificate signing keys (base64, 32 bytes).
@@ -92,6 +93,8 @@ func (c *config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.MigrateOnStart, "migrate", envBool("MIGRATE_ON_START", false), "apply migrations before serving (env MIGRATE_ON_START)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 20), "database pool size (env DB_MAX_CONNS)")
+	fs.IntVar(&c.BookingTx, "booking-tx", envInt("BOOKING_TX", 1),
+		"booking transactions that run at once on this replica; the others wait their turn, so that bursts of bookings leave ranking its share of the processors (env BOOKING_TX)")
 	fs.IntVar(&c.DBMatchingConns, "db-matching-conns", envInt("DB_MATCHING_CONNS", 8),
 		"pool of its own for ranking and assignment, so bursts of writes cannot hold every connection; 0 shares the main pool (env DB_MATCHING_CONNS)")
 	buffer, err := time.ParseDuration(envOr("BOOKING_BUFFER", "60m"))
@@ -135,6 +138,9 @@ func (c *config) validate() error {
 	}
 	if c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
 		problems = append(problems, "DB_MAX_CONNS must be 1 to 1000")
+	}
+	if c.BookingTx < 1 || c.BookingTx > 1000 {
+		problems = append(problems, "BOOKING_TX must be 1 to 1000")
 	}
 	if c.DBMatchingConns < 0 || c.DBMatchingConns > 1000 {
 		problems = append(problems, "DB_MATCHING_CONNS must be 0 to 1000")
@@ -214,5 +220,5 @@ func (c *config) kek() ([]byte, error) {
 func (c config) app(kek []byte, log *slog.Logger) app.Config {
 	return app.Config{BaseURL: c.BaseURL, MailFrom: c.MailFrom, Buffer: c.BookingBuffer, RequireDKIM: c.RequireDKIM,
 		KEK: kek, KeyRate: c.KeyRate, ClientRate: c.ClientRate, Log: log, RequestTimeout: c.RequestTimeout,
-		TrustedProxies: c.proxies()}
+		TrustedProxies: c.proxies(), MaxBookingTx: c.BookingTx}
 }

@@ -8,7 +8,7 @@ import (
 
 func TestConfigValidate(t *testing.T) {
 	good := config{DatabaseURL: "postgres://u@127.0.0.1:5432/db", ListenAddr: ":8080", BaseURL: "https://sinergi.example.id/",
-		LogLevel: "info", DBMaxConns: 10, BookingBuffer: time.Hour}
+		LogLevel: "info", DBMaxConns: 10, BookingTx: 1, BookingBuffer: time.Hour}
 	if err := good.validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -26,6 +26,7 @@ func TestConfigValidate(t *testing.T) {
 		{"relative base URL", func(c *config) { c.BaseURL = "/app" }, "BASE_URL"},
 		{"unknown log level", func(c *config) { c.LogLevel = "loud" }, "LOG_LEVEL"},
 		{"pool of zero", func(c *config) { c.DBMaxConns = 0 }, "DB_MAX_CONNS"},
+		{"no booking at a time", func(c *config) { c.BookingTx = 0 }, "BOOKING_TX"},
 		{"a proxy that is not an address", func(c *config) { c.TrustedProxies = "10.0.0.0/8, proxy.local" }, "TRUSTED_PROXIES"},
 		{"a request deadline past the idempotency lease", func(c *config) { c.RequestTimeout = time.Minute }, "REQUEST_TIMEOUT"},
 		{"an unparseable statement timeout", func(c *config) { c.StatementTimeout = -1 }, "STATEMENT_TIMEOUT"},

@@ -274,6 +274,7 @@ func serve(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger) error
 		// in the outbox until a mail worker sends it.
 		go a.ImpactScheduler.Run(ctx)
 	}
+	go a.Watch(ctx) // matching index and API key cache woken by the database's notifications
 	go purge(ctx, a.Idempotency, postgres.MatchingStore{DB: db}, a.Accounts, log)
 	handler := a.Handler
 	srv := &http.Server{
