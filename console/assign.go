@@ -47,7 +47,7 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request, u tenant.User) 
 	}
 	v := assignView{page: newPage(r, &u, "courses"), Course: c, ID: id, Proposal: prop}
 	for _, f := range prop.Slots {
-		v.Lines = append(v.Lines, assignLine{Filled: f, Session: line(f.Slot.Session, c.Name)})
+		v.Lines = append(v.Lines, assignLine{Filled: f, Session: line(v.Lang, f.Slot.Session, c.Name)})
 	}
 	v.Title = v.T("assignment_title")
 	s.render(w, r, http.StatusOK, "assignment", v)

@@ -34,20 +34,8 @@ type sessionLine struct {
 	NoCo       bool
 }
 
-func when(s scheduling.Session) string {
-	loc := s.Location()
-	return fmt.Sprintf("%s %s–%s %s", s.Start.In(loc).Format("Mon 02-01-2006"), s.Start.In(loc).Format("15:04"),
-		s.End.In(loc).Format("15:04"), tz.Label(s.Zone))
-}
-
-func line(s scheduling.Session, course string) sessionLine {
-	return sessionLine{Session: s, CourseName: course, When: hari(when(s))}
-}
-
-// hari turns English weekday abbreviations into Indonesian ones.
-func hari(s string) string {
-	r := strings.NewReplacer("Mon", "Sen", "Tue", "Sel", "Wed", "Rab", "Thu", "Kam", "Fri", "Jum", "Sat", "Sab", "Sun", "Min")
-	return r.Replace(s)
+func line(lang string, s scheduling.Session, course string) sessionLine {
+	return sessionLine{Session: s, CourseName: course, When: when(lang, s)}
 }
 
 type dashboardView struct {
@@ -105,7 +93,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 			if sess.End.Before(now) || sess.Status != scheduling.SessionScheduled {
 				continue
 			}
-			l := line(sess, c.Name)
+			l := line(v.Lang, sess, c.Name)
 			if sess.Start.Before(weekEnd) {
 				v.Week = append(v.Week, l)
 			}
@@ -164,7 +152,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 				s.errorPage(w, r, &u, err)
 				return
 			}
-			v.Answers = append(v.Answers, answerLine{Status: b.Status, Name: name, BookingID: b.ID, Session: line(sess, "")})
+			v.Answers = append(v.Answers, answerLine{Status: b.Status, Name: name, BookingID: b.ID, Session: line(v.Lang, sess, "")})
 		}
 	}
 	open, err := s.Replies.Messages(ctx, inst, calendar.MessageFilter{Attention: true}, attentionShown)
@@ -185,7 +173,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 		}
 	}
 	for _, m := range open {
-		a := attentionLine{replyLine: replyOf(m, home)}
+		a := attentionLine{replyLine: replyOf(v.Lang, m, home)}
 		if m.BookingID != 0 {
 			b, err := s.Scheduling.Booking(ctx, scheduling.Scope{InstitutionID: inst}, m.BookingID)
 			if err != nil {
@@ -201,8 +189,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 				s.errorPage(w, r, &u, err)
 				return
 			}
-			l := line(sess, "")
-			a.Session, a.replyLine = &l, replyOf(m, sess.Zone)
+			l := line(v.Lang, sess, "")
+			a.Session, a.replyLine = &l, replyOf(v.Lang, m, sess.Zone)
 		}
 		v.Attention = append(v.Attention, a)
 	}
@@ -362,7 +350,7 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, u tenant.U
 	v := courseView{page: p, Course: c, Certificates: certs, VerifyURL: map[int64]string{}, Competencies: comps}
 	lo, hi, pg := p.pageRows(r, "page", len(sessions))
 	for _, sess := range sessions[lo:hi] {
-		v.Sessions = append(v.Sessions, line(sess, c.Name))
+		v.Sessions = append(v.Sessions, line(p.Lang, sess, c.Name))
 	}
 	v.Pager = pg
 	for _, ct := range certs {
@@ -505,7 +493,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	board, err := s.board(ctx, inst, sess.ID)
+	board, err := s.board(ctx, p.Lang, inst, sess.ID)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -515,7 +503,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := sessionView{page: p, Session: line(sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs}
+	v := sessionView{page: p, Session: line(p.Lang, sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs}
 	// Free times only help before the session is staffed; a course longer
 	// than the search window gets none.
 	if len(board) == 0 {
@@ -525,7 +513,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 			return
 		}
 		for _, sl := range slots {
-			v.Slots = append(v.Slots, slotLine{When: hari(when(scheduling.Session{Start: sl.Start, End: sl.End, Zone: sess.Zone})), Pair: sl.Pair})
+			v.Slots = append(v.Slots, slotLine{When: (when(p.Lang, scheduling.Session{Start: sl.Start, End: sl.End, Zone: sess.Zone})), Pair: sl.Pair})
 		}
 	}
 	for _, z := range []string{"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"} {
@@ -536,7 +524,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 	s.render(w, r, st, "session", v)
 }
 
-func (s *Server) board(ctx context.Context, inst, sessionID int64) ([]boardLine, error) {
+func (s *Server) board(ctx context.Context, lang string, inst, sessionID int64) ([]boardLine, error) {
 	bookings, err := s.Scheduling.SessionBookings(ctx, inst, sessionID)
 	if err != nil {
 		return nil, err
@@ -553,7 +541,7 @@ func (s *Server) board(ctx context.Context, inst, sessionID int64) ([]boardLine,
 			return nil, err
 		}
 		for _, m := range msgs {
-			rl := replyOf(m, b.Zone)
+			rl := replyOf(lang, m, b.Zone)
 			l.Attention = l.Attention || rl.Open
 			l.Replies = append(l.Replies, rl)
 		}

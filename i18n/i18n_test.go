@@ -46,6 +46,9 @@ func TestTellingTimesAndMoney(t *testing.T) {
 		{span.Tell(English), "Monday 15 February 2027 08:00–09:30 WITA"},
 		{night.Tell(Indonesian), "Senin, 15 Februari 2027, 22:00–Selasa, 16 Februari 2027 01:00 WITA"},
 		{Moment{At: span.Start, Label: "WIT"}.Tell(Indonesian), "Senin, 15 Februari 2027 08:00 WIT"},
+		{ShortDate(span.Start).Tell(Indonesian), "Sen 15-02-2027"},
+		{ShortDate(span.Start).Tell(English), "Mon 15-02-2027"},
+		{ShortDate(night.End.AddDate(0, 0, 5)).Tell(Indonesian), "Min 21-02-2027"},
 		{Rupiah(1500000).Tell(Indonesian), "Rp1.500.000"},
 		{Rupiah(1500000).Tell(English), "Rp1,500,000"},
 		{Rupiah(-900).Tell(Indonesian), "-Rp900"},
@@ -115,7 +118,8 @@ func TestCatalogueCoversTheCode(t *testing.T) {
 				t.Errorf("%s: template text %q has no Indonesian text in the catalogue", path, s)
 			}
 		}
-		problems := strings.HasSuffix(path, "profile/validate.go") || strings.HasSuffix(path, "profile/competency.go")
+		problems := strings.HasSuffix(path, "profile/validate.go") || strings.HasSuffix(path, "profile/competency.go") ||
+			strings.HasSuffix(path, "profile/taxid.go")
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr:

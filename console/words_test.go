@@ -1,0 +1,103 @@
+package console_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// newCourseAndSession makes a course and a session of A through the
+// console and returns their paths.
+func (c *client) newCourseAndSession(t *testing.T) (course, session string) {
+	t.Helper()
+	r := c.post("/console/courses", url.Values{"name": {"Pelatihan Kata"}, "organising_unit": {"Bidang PKM"}, "funding": {"APBD"},
+		"region": {"Sulawesi Selatan"}, "start_date": {"2026-12-14"}, "end_date": {"2026-12-18"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("create course: %d %s", r.Status, r.Body)
+	}
+	course = r.Location[:strings.Index(r.Location, "?")]
+	r = c.post(course+"/sessions", url.Values{"topic": {"Sesi Kata"}, "zone": {"Asia/Makassar"}, "start": {"2026-12-15T08:00"},
+		"end": {"2026-12-15T09:30"}, "mode": {"online"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("create session: %d %s", r.Status, r.Body)
+	}
+	return course, r.Location[:strings.Index(r.Location, "?")]
+}
+
+func (c *client) english(t *testing.T) {
+	t.Helper()
+	if r := c.post("/console/lang", url.Values{"lang": {"en"}, "next": {"/console/dashboard"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("switching to English answered %d", r.Status)
+	}
+}
+
+// Candidate explanations and exclusions are told in the page's language,
+// as the API tells them.
+func TestCandidateExplanationsInPageLanguage(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	_, session := c.newCourseAndSession(t)
+	r := c.get(session)
+	if r.Status != http.StatusOK {
+		t.Fatalf("session page: %d", r.Status)
+	}
+	for _, en := range []string{"scores ", "meets ", "lacks ", "available", "JP booked", "no availability"} {
+		if i := strings.Index(r.Body, `class="parts"`); i >= 0 && strings.Contains(r.Body[i:], en) {
+			t.Errorf("the Indonesian session page explains candidates in English (%q)", en)
+		}
+	}
+	if !strings.Contains(r.Body, `class="parts"`) {
+		t.Fatal("no candidate explanations on the session page")
+	}
+	c.english(t)
+	if r := c.get(session); !strings.Contains(r.Body, `class="parts"`) || strings.Contains(r.Body[strings.Index(r.Body, `class="parts"`):], "kompetensi") {
+		t.Error("the English session page explains candidates in Indonesian")
+	}
+}
+
+// Tax number problems are told in the page's language.
+func TestTaxNumberProblemsInPageLanguage(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	person := fmt.Sprintf("/console/people/%d", e.practitioner)
+	form := func(status, number string) url.Values {
+		r := c.get(person)
+		return url.Values{"kind": {"practitioner"}, "name": {"Marthen Rumbiak"}, "email": {"marthen@example.id"},
+			"organisation": {"BPBD Provinsi Papua"}, "unit": {"Logistik"}, "employment": {"non_asn"}, "zone": {"Asia/Jayapura"},
+			"expertise": {"manajemen_bencana"}, "experience_years": {"12"}, "tax_id_status": {status}, "tax_id": {number},
+			"version": {versionOf(t, r.Body)}}
+	}
+	for _, tc := range []struct{ status, number, want string }{
+		{"npwp", "1234", "NPWP terdiri atas 16 digit"},
+		{"nik", "7371019999990001", "digit 7–12 NIK harus tanggal lahir"},
+		{"npwp", "7371019999990001", "NPWP 16 digit yang tidak diawali 0 adalah NIK: digit 7–12 NIK"},
+	} {
+		r := c.post(person, form(tc.status, tc.number))
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, tc.want) {
+			t.Errorf("%s %s: %d, want %q in the page", tc.status, tc.number, r.Status, tc.want)
+		}
+	}
+}
+
+// Weekday names follow the page's language.
+func TestWeekdaysInPageLanguage(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	course, session := c.newCourseAndSession(t)
+	for _, p := range []string{course, session, "/console/week?from=2026-12-14"} {
+		if r := c.get(p); !strings.Contains(r.Body, "Sel 15-12-2026") {
+			t.Errorf("%s in Indonesian does not show Sel 15-12-2026", p)
+		}
+	}
+	c.english(t)
+	for _, p := range []string{course, session, "/console/week?from=2026-12-14"} {
+		if r := c.get(p); !strings.Contains(r.Body, "Tue 15-12-2026") || strings.Contains(r.Body, "Sel 15-12-2026") {
+			t.Errorf("%s in English does not show Tue 15-12-2026", p)
+		}
+	}
+}
