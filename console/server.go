@@ -224,7 +224,11 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /console/trainer/certificates/{id}/pdf", trainer(s.trainerCertificate))
 	s.routesRoster(mux, staff, trainer)
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
-		s.errorPage(w, r, nil, errs.NotFoundf("page not found"))
+		var u *tenant.User
+		if sess, err := s.Accounts.Resume(r.Context(), s.secret(r)); err == nil {
+			u = &sess.User
+		}
+		s.errorPage(w, r, u, errs.NotFoundf("page not found"))
 	})
 
 	// Cross-site requests that change anything are refused: browsers say
@@ -375,6 +379,9 @@ type page struct {
 	Form   url.Values
 	Fields map[string]string
 	Nav    string
+	// Here is the page to come back to after switching language; Switch
+	// the same page in the other language for someone not signed in.
+	Here, Switch string
 }
 
 // T returns the text of a key in the page's language.
@@ -407,10 +414,11 @@ func (p page) F(name, kind, labelKey string, required bool) field {
 }
 
 func newPage(r *http.Request, u *tenant.User, nav string) page {
-	p := page{Lang: "id", User: u, Nav: nav, Form: url.Values{}, Fields: map[string]string{}}
+	p := page{Lang: guestLang(r), User: u, Nav: nav, Form: url.Values{}, Fields: map[string]string{}}
 	if u != nil && u.Lang != "" {
 		p.Lang = u.Lang
 	}
+	p.Here, p.Switch = here(r, u), switchURL(r, p.Lang)
 	if f := r.URL.Query().Get("ok"); f != "" {
 		p.Flash = p.T("ok_" + f)
 	}
@@ -524,12 +532,16 @@ func back(w http.ResponseWriter, r *http.Request, to, ok string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// safeNext keeps a post-sign-in redirect inside the console.
+// safeNext keeps a redirect (after sign-in, after switching language)
+// inside the console: a path of this host whose cleaned form is still
+// under /console/.
 func safeNext(next, def string) string {
-	if strings.HasPrefix(next, Prefix) && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
-		return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") ||
+		!strings.HasPrefix(next, Prefix) || !strings.HasPrefix(path.Clean(u.Path)+"/", Prefix) {
+		return def
 	}
-	return def
+	return next
 }
 
 func rupiah(n int64) string {

@@ -2,10 +2,13 @@ package console
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"time"
 
 	"sinergi/i18n"
 	"sinergi/scheduling"
+	"sinergi/tenant"
 	"sinergi/tz"
 )
 
@@ -46,4 +49,57 @@ func at(lang string, t time.Time, zone string) string {
 // Say tells a catalogued English text in the page's language.
 func (p page) Say(format string, args ...any) string {
 	return i18n.Sprintf(langOf(p.Lang), format, args...)
+}
+
+// guestLang is the language of someone not signed in: the one they
+// picked (?lang= on the page, or the lang the sign-in form carries), else
+// the browser's Accept-Language, Indonesian first.
+func guestLang(r *http.Request) string {
+	for _, l := range []string{r.URL.Query().Get("lang"), r.PostForm.Get("lang")} {
+		if l == "id" || l == "en" {
+			return l
+		}
+	}
+	return i18n.Negotiate(r.Header.Get("Accept-Language")).Tag()
+}
+
+// here is the page a language switch comes back to: the page shown, with
+// its filters, or for a form's answer the page the form was on (the
+// browser's same-origin Referer); failing both, the user's first page.
+func here(r *http.Request, u *tenant.User) string {
+	def := Prefix
+	if u != nil {
+		def = home(u.Role)
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		q := r.URL.Query()
+		q.Del("ok")
+		return safeNext(withQuery(r.URL.Path, q), def)
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+		q := ref.Query()
+		q.Del("ok")
+		return safeNext(withQuery(ref.Path, q), def)
+	}
+	return def
+}
+
+// switchURL is the page shown in the other language, for someone not
+// signed in (their choice travels in ?lang=).
+func switchURL(r *http.Request, lang string) string {
+	q := r.URL.Query()
+	q.Del("ok")
+	if lang == "en" {
+		q.Set("lang", "id")
+	} else {
+		q.Set("lang", "en")
+	}
+	return withQuery(r.URL.Path, q)
+}
+
+func withQuery(p string, q url.Values) string {
+	if len(q) == 0 {
+		return p
+	}
+	return p + "?" + q.Encode()
 }

@@ -101,3 +101,77 @@ func TestWeekdaysInPageLanguage(t *testing.T) {
 		}
 	}
 }
+
+// An unknown page is told in the signed-in user's language, and in the
+// browser's before sign-in.
+func TestNotFoundInPageLanguage(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	c.english(t)
+	if r := c.get("/console/no-such-page"); r.Status != http.StatusNotFound || !strings.Contains(r.Body, "Cannot continue") ||
+		strings.Contains(r.Body, "Tidak dapat melanjutkan") {
+		t.Errorf("an unknown page in English mode: %d", r.Status)
+	}
+	guest := e.client()
+	if r := guest.do("GET", "/console/no-such-page", nil, "Accept-Language", "en-GB,en;q=0.9"); r.Status != http.StatusNotFound ||
+		!strings.Contains(r.Body, "Cannot continue") {
+		t.Errorf("an unknown page for an English browser: %d", r.Status)
+	}
+	if r := guest.get("/console/no-such-page"); !strings.Contains(r.Body, "Tidak dapat melanjutkan") {
+		t.Error("an unknown page is not Indonesian first")
+	}
+}
+
+// The sign-in pages honour Accept-Language, offer a language switch and
+// keep the choice through a failed sign-in.
+func TestSignInPagesSpeakEnglish(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	for _, p := range []string{"/console/login", "/console/trainer/login"} {
+		r := c.get(p)
+		if !strings.Contains(r.Body, `lang="id"`) || !strings.Contains(r.Body, `href="`+p+`?lang=en"`) {
+			t.Errorf("%s has no switch to English", p)
+		}
+		if r := c.do("GET", p, nil, "Accept-Language", "en-US,en;q=0.8,id;q=0.5"); !strings.Contains(r.Body, `<html lang="en">`) {
+			t.Errorf("%s ignores Accept-Language: en", p)
+		}
+		if r := c.get(p + "?lang=en"); !strings.Contains(r.Body, `<html lang="en">`) || !strings.Contains(r.Body, `href="`+p+`?lang=id"`) {
+			t.Errorf("%s?lang=en is not in English with a switch back", p)
+		}
+	}
+	if r := c.get("/console/login?lang=en&next=%2Fconsole%2Fweek"); !strings.Contains(r.Body, "Sign in to Sinergi") ||
+		!strings.Contains(r.Body, "next=%2Fconsole%2Fweek") {
+		t.Error("the switch loses the page to go to after sign-in")
+	}
+	r := c.post("/console/login", url.Values{"email": {e.staffA}, "password": {"salah"}, "lang": {"en"}})
+	if !strings.Contains(r.Body, "Wrong e-mail or password.") {
+		t.Error("a failed sign-in in English answers in Indonesian")
+	}
+}
+
+// The language switch comes back to the page it was on, filters included,
+// and never leaves the console.
+func TestLanguageSwitchReturnsToPage(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	_, session := c.newCourseAndSession(t)
+	for _, p := range []string{session, "/console/people?kind=practitioner&q=marthen"} {
+		r := c.get(p)
+		if !strings.Contains(r.Body, `name="next" value="`+strings.ReplaceAll(p, "&", "&amp;")+`"`) {
+			t.Errorf("the switch on %s does not come back to it", p)
+		}
+	}
+	for next, want := range map[string]string{
+		"/console/people?q=marthen": "/console/people?q=marthen",
+		"https://evil.example/":     "/console/",
+		"//evil.example/console/":   "/console/",
+		"/console/../admin":         "/console/",
+		"/consolex":                 "/console/",
+	} {
+		if r := c.post("/console/lang", url.Values{"lang": {"id"}, "next": {next}}); r.Location != want {
+			t.Errorf("switching with next=%s went to %q, want %q", next, r.Location, want)
+		}
+	}
+}
