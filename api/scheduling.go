@@ -102,18 +102,22 @@ func (s *Server) createCourse(c *gin.Context) {
 	}
 	start, err1 := parseDate("start_date", in.StartDate)
 	end, err2 := parseDate("end_date", in.EndDate)
-	if err := firstErr(err1, err2); err != nil {
-		fail(c, err)
-		return
-	}
 	outside := true
 	if in.PractitionerOutsideUnit != nil {
 		outside = *in.PractitionerOutsideUnit
 	}
-	course, err := s.Scheduling.CreateCourse(c.Request.Context(), principal(c).InstitutionID, scheduling.Course{
+	draft := scheduling.Course{
 		Name: in.Name, OrganisingUnit: in.OrganisingUnit, Funding: scheduling.Funding(strings.ToUpper(in.Funding)),
 		Region: in.Region, StartDate: start, EndDate: end, LeadMinJenjang: profile.Jenjang(in.LeadMinJenjang),
-		PractitionerOutsideUnit: outside, CoTrainers: scheduling.CoTrainers(in.CoTrainers)})
+		PractitionerOutsideUnit: outside, CoTrainers: scheduling.CoTrainers(in.CoTrainers)}
+	if err := firstErr(err1, err2); err != nil {
+		// A date that cannot be read does not hide the other fields'
+		// problems: the course is checked too, the date's own problem
+		// winning.
+		fail(c, errs.Collect(err1, err2, draft.Normalize()))
+		return
+	}
+	course, err := s.Scheduling.CreateCourse(c.Request.Context(), principal(c).InstitutionID, draft)
 	if err != nil {
 		fail(c, err)
 		return

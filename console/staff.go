@@ -220,6 +220,7 @@ type coursesView struct {
 func (s *Server) courses(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	p := newPage(r, &u, "courses")
 	p.Form.Set("funding", "APBD")
+	p.Form.Set("co_trainers", string(scheduling.PractitionersOnly))
 	s.renderCourses(w, r, u, p, http.StatusOK)
 }
 
@@ -283,15 +284,16 @@ func (s *Server) createCourse(w http.ResponseWriter, r *http.Request, u tenant.U
 	f := r.PostForm
 	start, err1 := civilDate("start_date", f.Get("start_date"))
 	end, err2 := civilDate("end_date", f.Get("end_date"))
-	err := err1
-	if err == nil {
-		err = err2
-	}
-	var c scheduling.Course
-	if err == nil {
-		c, err = s.Scheduling.CreateCourse(r.Context(), u.InstitutionID, scheduling.Course{Name: f.Get("name"),
-			OrganisingUnit: f.Get("organising_unit"), Funding: scheduling.Funding(f.Get("funding")), Region: f.Get("region"),
-			StartDate: start, EndDate: end, PractitionerOutsideUnit: f.Get("practitioner_outside_unit") != "no"})
+	c := scheduling.Course{Name: f.Get("name"),
+		OrganisingUnit: f.Get("organising_unit"), Funding: scheduling.Funding(f.Get("funding")), Region: f.Get("region"),
+		StartDate: start, EndDate: end, PractitionerOutsideUnit: f.Get("practitioner_outside_unit") != "no",
+		CoTrainers: scheduling.CoTrainers(f.Get("co_trainers"))}
+	var err error
+	if err1 != nil || err2 != nil {
+		// A date that cannot be read does not hide the other problems.
+		err = errs.Collect(err1, err2, c.Normalize())
+	} else {
+		c, err = s.Scheduling.CreateCourse(r.Context(), u.InstitutionID, c)
 	}
 	if err != nil {
 		p := newPage(r, &u, "courses")
@@ -317,6 +319,8 @@ func (s *Server) course(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	p := newPage(r, &u, "courses")
 	p.Form.Set("zone", "Asia/Jakarta")
 	p.Form.Set("mode", "offline")
+	p.Form.Set("min_level", "1")
+	p.Form.Set("co_trainers_per_session", "1")
 	s.renderCourse(w, r, u, p, http.StatusOK)
 }
 
@@ -397,8 +401,13 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, u tenant.
 		}
 	}
 	if code := f.Get("competency"); code != "" {
-		level, _ := strconv.Atoi(f.Get("min_level"))
-		sess.Requirements = []scheduling.Requirement{{Code: code, MinLevel: max(level, 1)}}
+		level := 1
+		if v := strings.TrimSpace(f.Get("min_level")); v != "" {
+			if level, err = strconv.Atoi(v); err != nil {
+				fields.Add("min_level", "must be a whole number")
+			}
+		}
+		sess.Requirements = []scheduling.Requirement{{Code: code, MinLevel: level}}
 	}
 	err = fields.Err()
 	var out scheduling.Session
@@ -408,7 +417,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, u tenant.
 	if err != nil {
 		p := newPage(r, &u, "courses")
 		p.Form = f
-		p.withError(err)
+		p.withError(err, sessionInputs)
 		s.renderCourse(w, r, u, p, status(err))
 		return
 	}
@@ -768,7 +777,7 @@ func (s *Server) revokeCertificate(w http.ResponseWriter, r *http.Request, u ten
 	}
 	reason := strings.TrimSpace(r.FormValue("reason"))
 	if reason == "" {
-		s.errorPage(w, r, &u, errs.Invalidf("reason", "is required"))
+		s.askRevokeReason(w, r, u, id, errs.Invalidf("reason", "is required"))
 		return
 	}
 	if r.FormValue("confirm") != "yes" {

@@ -2,8 +2,12 @@ package console
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"sinergi/i18n"
@@ -102,4 +106,104 @@ func withQuery(p string, q url.Values) string {
 		return p
 	}
 	return p + "?" + q.Encode()
+}
+
+// inputOf is the form input that shows the problem of an API field: the
+// form's own name for it when inputs has one, else the field's name. A
+// field of a list ("requirements[0].min_level") is looked up without its
+// index too.
+func inputOf(field string, inputs []map[string]string) string {
+	plain := indexes.ReplaceAllString(field, "")
+	for _, in := range inputs {
+		if n, ok := in[field]; ok {
+			return n
+		}
+		if n, ok := in[plain]; ok {
+			return n
+		}
+	}
+	return field
+}
+
+var indexes = regexp.MustCompile(`\[\d+\]`)
+
+// pageOf gives render the page a view embeds.
+func (p page) pageOf() page { return p }
+
+// unshown finds the field problems of a rendered page that no input
+// showed (the API named a field the form does not have) and lists them
+// on top with the field's name, so that a page never says "check the
+// fields" with nothing marked. It reports whether the page must be
+// rendered again.
+func unshown(view any, html string) bool {
+	v, ok := view.(interface{ pageOf() page })
+	if !ok {
+		return false
+	}
+	p := v.pageOf()
+	if len(p.Fields) == 0 || p.top == nil || len(*p.top) > 0 || p.Error == "" {
+		return false
+	}
+	byText := map[string][]string{}
+	for k, m := range p.Fields {
+		byText[m] = append(byText[m], k)
+	}
+	var lines []string
+	for m, names := range byText {
+		if strings.Count(html, ">"+template.HTMLEscapeString(m)+"<") >= len(names) {
+			continue
+		}
+		for _, k := range names {
+			if !strings.Contains(html, "f-"+k+"-err\"") {
+				lines = append(lines, p.fieldName(k)+": "+m)
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return false
+	}
+	slices.Sort(lines)
+	*p.top = lines
+	return true
+}
+
+// fieldName is a field as people call it: its label in the catalogue of
+// the console, or the field itself with spaces.
+func (p page) fieldName(field string) string {
+	key := "words_field_" + indexes.ReplaceAllString(field, "")
+	if t := p.T(key); t != key {
+		return t
+	}
+	return strings.ReplaceAll(field, "_", " ")
+}
+
+// Problems are the field problems listed on top (see unshown).
+func (p page) Problems() []string {
+	if p.top == nil {
+		return nil
+	}
+	return *p.top
+}
+
+// sessionInputs are the new-session form's inputs for the API's fields
+// where the names differ: the form asks for one required competency.
+var sessionInputs = map[string]string{"required_competencies": "competency", "required_competencies.code": "competency",
+	"required_competencies.min_level": "min_level"}
+
+// askRevokeReason shows the revocation's confirmation with the reason to
+// fill in, next to its problem (a reason of only spaces), so that staff
+// can go on from there.
+func (s *Server) askRevokeReason(w http.ResponseWriter, r *http.Request, u tenant.User, id int64, problem error) {
+	c, err := s.Certificates.Certificate(r.Context(), u.InstitutionID, id)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	v := confirmView{page: newPage(r, &u, "courses"), Action: r.URL.Path, Cancel: fmt.Sprintf("%scourses/%d", Prefix, c.CourseID),
+		Button: msg(u.Lang, "revoke_confirm"), Reason: "reason", ReasonLabel: "words_revoke_reason"}
+	v.Title = v.T("board_revoke_title")
+	v.Lines = append(v.Lines, fmt.Sprintf(v.T("board_revoke_what"), c.Number, c.HolderName), v.T("board_revoke_after"))
+	v.Form.Set("reason", "")
+	v.withError(problem)
+	s.askConfirm(w, r, v, status(problem))
 }

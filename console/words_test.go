@@ -1,11 +1,14 @@
 package console_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"sinergi/tenant"
 )
 
 // newCourseAndSession makes a course and a session of A through the
@@ -173,5 +176,134 @@ func TestLanguageSwitchReturnsToPage(t *testing.T) {
 		if r := c.post("/console/lang", url.Values{"lang": {"id"}, "next": {next}}); r.Location != want {
 			t.Errorf("switching with next=%s went to %q, want %q", next, r.Location, want)
 		}
+	}
+}
+
+// fieldErr is the problem shown next to an input, or "".
+func fieldErr(body, input string) string {
+	i := strings.Index(body, `id="f-`+input+`-err">`)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(`id="f-`+input+`-err">`):]
+	return rest[:strings.Index(rest, "<")]
+}
+
+// topProblems is the list of problems on top of the page.
+func topProblems(body string) string {
+	i := strings.Index(body, `class="alert" role="alert"`)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i:]
+	return rest[:strings.Index(rest, "</div>")]
+}
+
+// Every field problem is shown: next to the input the form uses for the
+// API's field, or on top with the field's name when the form has none;
+// the inputs keep what was typed.
+func TestEveryFieldProblemShown(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	course, _ := c.newCourseAndSession(t)
+
+	// 8: the certificate number template.
+	r := c.post("/console/settings/certificates", url.Values{"template": {"{seq:04}/ABC"}, "signer_name": {"Dr. Andi"},
+		"signer_title": {"Kepala"}, "signer_nip": {"197001011990031001"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(fieldErr(r.Body, "template"), "{year}") {
+		t.Errorf("8: a template without {year}: %d, next to the input %q", r.Status, fieldErr(r.Body, "template"))
+	}
+
+	// 9: co-trainers per session out of range keeps its value.
+	r = c.post(course+"/assignments", url.Values{"co_trainers_per_session": {"9"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(fieldErr(r.Body, "co_trainers_per_session"), "0 sampai 5") ||
+		!strings.Contains(r.Body, `name="co_trainers_per_session" type="number" value="9"`) {
+		t.Errorf("9: 9 co-trainers per session: %d, %q", r.Status, fieldErr(r.Body, "co_trainers_per_session"))
+	}
+
+	// 10: a minimum level out of range.
+	session := url.Values{"topic": {"Sesi Tingkat"}, "zone": {"Asia/Makassar"}, "start": {"2026-12-16T08:00"},
+		"end": {"2026-12-16T09:30"}, "mode": {"online"}, "competency": {"integritas"}, "min_level": {"9"}}
+	r = c.post(course+"/sessions", session)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(fieldErr(r.Body, "min_level"), "1 sampai 5") ||
+		!strings.Contains(r.Body, `name="min_level" type="number" value="9"`) {
+		t.Errorf("10: level 9: %d, %q", r.Status, fieldErr(r.Body, "min_level"))
+	}
+	// 13: a duplicate e-mail at the e-mail field.
+	r = c.post("/console/users", url.Values{"email": {e.staffA}, "name": {"Lagi"}})
+	if r.Status != http.StatusConflict && r.Status != http.StatusUnprocessableEntity || fieldErr(r.Body, "email") != "sudah ada pengguna dengan e-mail itu" {
+		t.Errorf("13: a duplicate user: %d, next to the e-mail %q", r.Status, fieldErr(r.Body, "email"))
+	}
+
+	// 14: an unknown region is the region's fault; the known ones are offered.
+	r = c.post("/console/settings/rates", url.Values{"fiscal_year": {"2026"}, "funding": {"APBD"}, "region": {"jabar"},
+		"class": {"widyaiswara_internal"}, "unit": {"per_jp"}, "amount": {"100000"}, "regulation": {"SK 1/2026"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(fieldErr(r.Body, "region"), "Sulawesi Selatan") || fieldErr(r.Body, "class") != "" {
+		t.Errorf("14: region jabar: %d, region %q, class %q", r.Status, fieldErr(r.Body, "region"), fieldErr(r.Body, "class"))
+	}
+	if !strings.Contains(r.Body, `<option value="Sulawesi Selatan">`) {
+		t.Error("14: the regions with a ceiling are not offered")
+	}
+}
+
+// A field problem the form has no input for is listed on top with the
+// field's name.
+func TestUnmatchedProblemOnTop(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	r := c.post("/console/courses", url.Values{"name": {"Pelatihan Jenjang"}, "organising_unit": {"Bidang"}, "funding": {"APBD"},
+		"region": {"Sulsel"}, "start_date": {"2026-12-01"}, "end_date": {"2026-12-02"}, "co_trainers": {"siapa_saja"}})
+	if top := topProblems(r.Body); r.Status != http.StatusUnprocessableEntity || fieldErr(r.Body, "co_trainers") == "" && !strings.Contains(top, "Co-trainer dari:") {
+		t.Errorf("a bad co-trainer rule: %d, nothing shown (%q)", r.Status, top)
+	}
+}
+
+// 11: a date that cannot be read does not hide the other problems.
+func TestAllCourseProblemsAtOnce(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	r := c.post("/console/courses", url.Values{"name": {""}, "organising_unit": {"Bidang"}, "funding": {"XYZ"}, "region": {""},
+		"start_date": {"31-12-2026"}, "end_date": {"2027-01-02"}})
+	for _, f := range []string{"name", "funding", "region", "start_date"} {
+		if fieldErr(r.Body, f) == "" {
+			t.Errorf("no problem shown for %s", f)
+		}
+	}
+	if !strings.Contains(r.Body, `value="31-12-2026"`) {
+		t.Error("the unreadable date is not shown again")
+	}
+}
+
+// 12: a revocation reason of only spaces asks for the reason again, on a
+// page that can go on.
+func TestRevokeReasonOfSpaces(t *testing.T) {
+	e := newEnv(t)
+	f := newBoardWithEverything(t, e)
+	c := e.client()
+	c.login(e.staffA, password)
+	r := c.post(fmt.Sprintf("/console/certificates/%d/revoke", f.certificate), url.Values{"reason": {"   "}})
+	if r.Status != http.StatusUnprocessableEntity || fieldErr(r.Body, "reason") != "wajib diisi" ||
+		!strings.Contains(r.Body, fmt.Sprintf(`action="/console/certificates/%d/revoke"`, f.certificate)) {
+		t.Fatalf("a reason of spaces: %d, %q", r.Status, fieldErr(r.Body, "reason"))
+	}
+	r = c.post(fmt.Sprintf("/console/certificates/%d/revoke", f.certificate), url.Values{"reason": {"salah nama"}, "confirm": {"yes"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("revoking from that page: %d", r.Status)
+	}
+}
+
+// 13: a duplicate institution code at the code field.
+func TestDuplicateInstitutionAtCode(t *testing.T) {
+	e := newEnv(t)
+	_, _, err := e.app.Accounts.CreateUser(context.Background(), tenant.User{Email: "admin@sinergi.example.id", Role: tenant.Admin}, password)
+	must(t, err)
+	admin := e.client()
+	admin.login("admin@sinergi.example.id", password)
+	r := admin.post("/console/admin/institutions", url.Values{"code": {"BPSDM-A"}, "name": {"Lagi"}, "kind": {"lainnya"}, "zone": {"Asia/Jakarta"}})
+	if fieldErr(r.Body, "code") != "instansi dengan kode itu sudah ada" {
+		t.Errorf("a duplicate code: %d, next to the code %q", r.Status, fieldErr(r.Body, "code"))
 	}
 }

@@ -192,3 +192,25 @@ func BenchmarkTell(b *testing.B) {
 		}
 	})
 }
+
+// What the console shows people in place of API wording is catalogued and
+// names no JSON field, endpoint or request option.
+func TestForPeople(t *testing.T) {
+	api := regexp.MustCompile(`[a-z]_[a-z]|GET /|/v1/|force: true|RFC 3339`)
+	for from, to := range forPeople {
+		if !Has(to) {
+			t.Errorf("%q: the people's version %q has no Indonesian text", from, to)
+		}
+		for _, told := range []string{to, Sprintf(Indonesian, to)} {
+			if api.MatchString(told) {
+				t.Errorf("%q: the people's version %q still reads like the API", from, told)
+			}
+		}
+		if ForPeople(from) != to {
+			t.Errorf("ForPeople(%q) = %q", from, ForPeople(from))
+		}
+	}
+	if ForPeople("is required") != "is required" {
+		t.Error("a text without API wording is changed")
+	}
+}
