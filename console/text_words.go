@@ -8,6 +8,9 @@ func init() {
 		"words_co_trainers":      {"Co-trainer dari", "Co-trainers from"},
 		"words_co_practitioners": {"Praktisi saja", "Practitioners only"},
 		"words_co_both":          {"Praktisi dan widyaiswara", "Practitioners and widyaiswara"},
+		"words_role_staff":       {"staf", "staff"},
+		"words_role_admin":       {"admin", "admin"},
+		"words_role_trainer":     {"pengajar", "trainer"},
 		"words_revoke_reason":    {"Alasan pencabutan", "Reason for revoking"},
 
 		"words_field_number_template":                 {"Templat nomor sertifikat", "Certificate number template"},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sinergi/i18n"
+	"sinergi/profile"
 	"sinergi/scheduling"
 	"sinergi/tenant"
 	"sinergi/tz"
@@ -206,4 +207,13 @@ func (s *Server) askRevokeReason(w http.ResponseWriter, r *http.Request, u tenan
 	v.Form.Set("reason", "")
 	v.withError(problem)
 	s.askConfirm(w, r, v, status(problem))
+}
+
+// Problem tells a spreadsheet import's problem to people: in the words of
+// the page's language where the problem was written for API clients.
+func (p page) Problem(x profile.ImportProblem) string {
+	if x.Format == "" {
+		return x.Message
+	}
+	return p.Say(i18n.ForPeople(x.Format), x.Args...)
 }

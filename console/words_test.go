@@ -307,3 +307,55 @@ func TestDuplicateInstitutionAtCode(t *testing.T) {
 		t.Errorf("a duplicate code: %d, next to the code %q", r.Status, fieldErr(r.Body, "code"))
 	}
 }
+
+// 17, 18: people read field names, statuses and roles in words, and the
+// console's own way of doing things instead of the API's.
+func TestMessagesInPeoplesWords(t *testing.T) {
+	e := newEnv(t)
+	f := newBoardWithEverything(t, e)
+	c := e.client()
+	c.login(e.staffA, password)
+	course, session := c.newCourseAndSession(t)
+	check := func(what string, r answer, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(r.Body, w) {
+				t.Errorf("%s: %d, no %q in the page", what, r.Status, w)
+			}
+		}
+		for _, raw := range []string{"sebelum start_date", "harus sesudah start<", "memerlukan competency", "berstatus approved", "berstatus paid",
+			"berstatus proposed", "RFC 3339", "GET /v1", "co_trainers ke", "force: true"} {
+			if strings.Contains(r.Body, raw) {
+				t.Errorf("%s: the page reads %q", what, raw)
+			}
+		}
+	}
+	check("course dates", c.post("/console/courses", url.Values{"name": {"Pelatihan Tanggal"}, "organising_unit": {"Bidang"},
+		"funding": {"APBD"}, "region": {"Sulsel"}, "start_date": {"2026-12-05"}, "end_date": {"2026-12-01"}}), "tidak boleh sebelum tanggal mulai")
+	check("session times", c.post(course+"/sessions", url.Values{"topic": {"Sesi Terbalik"}, "zone": {"Asia/Makassar"},
+		"start": {"2026-12-16T09:30"}, "end": {"2026-12-16T08:00"}, "mode": {"online"}}), "harus sesudah waktu mulai")
+	check("empty start", c.post(course+"/sessions", url.Values{"topic": {"Sesi Kosong"}, "zone": {"Asia/Makassar"},
+		"start": {""}, "end": {"2026-12-16T08:00"}, "mode": {"online"}}), `id="f-start-err">wajib diisi<`)
+	check("roster filter", c.get("/console/people?min_level=3"), "memerlukan kompetensi yang dipilih")
+	check("honorarium step", c.post(fmt.Sprintf("/console/honoraria/%d/approve", f.honorarium), url.Values{}), "berstatus dibayar")
+	check("users", c.get("/console/users"), "· staf</span>")
+
+	var booking int64
+	must(t, e.db.Raw("SELECT id FROM bookings WHERE status = 'proposed' AND institution_id = ? LIMIT 1", e.instA).Scan(&booking).Error)
+	if booking == 0 {
+		r := c.post(session+"/bookings", url.Values{"person_id": {fmt.Sprint(e.practitioner)}, "role": {"co_trainer"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("book: %d", r.Status)
+		}
+		must(t, e.db.Raw("SELECT id FROM bookings WHERE status = 'proposed' AND institution_id = ? LIMIT 1", e.instA).Scan(&booking).Error)
+	}
+	check("board", c.post(fmt.Sprintf("/console/bookings/%d/status", booking), url.Values{"to": {"completed"}}),
+		"pemesanan berstatus diusulkan tidak dapat menjadi selesai")
+
+	wi := e.widyaiswara(t, "Wati Widyaiswara", "197805122003122002", "wati@a.go.id", "", 0)
+	check("widyaiswara as co-trainer", c.post(session+"/bookings", url.Values{"person_id": {fmt.Sprint(wi)}, "role": {"co_trainer"}}),
+		"aturan co-trainer dipilih saat pelatihan dibuat")
+
+	csv := strings.Replace(rosterCSV, "komunikasi:3", "kepemimpinan_x:3", 1)
+	check("import", c.postFile("/console/people/import", "file", "roster.csv", []byte(csv), nil), "pilihan kompetensi pada daftar pengajar")
+}

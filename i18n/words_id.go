@@ -12,6 +12,14 @@ var wordsID = map[string]string{
 	"a 16-digit NPWP not starting with 0 is a NIK: %s":                           "NPWP 16 digit yang tidak diawali 0 adalah NIK: %s",
 
 	"has no ceiling; regions with one: %s": "tidak memiliki batas tertinggi; daerah yang memilikinya: %s",
+	// Statuses told inside messages (a string argument is looked up).
+	"invited":                 "diundang",
+	"tentative":               "belum pasti",
+	"draft":                   "draf",
+	"approved":                "disetujui",
+	"paid":                    "dibayar",
+	"it can no longer change": "baris ini tidak dapat diubah lagi",
+	"reverse it, then accrue the booking again for a corrected draft": "balik dulu, lalu hitung ulang pemesanannya untuk draf yang benar",
 	// People's versions of API wording (see ForPeople).
 	"must not be before the start date":        "tidak boleh sebelum tanggal mulai",
 	"must be after the start":                  "harus sesudah waktu mulai",
