@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -33,6 +34,16 @@ func TestUnshownProblemListedOnTop(t *testing.T) {
 		}
 		if strings.Contains(body, "<li>"+p.fieldName("name")) || !strings.Contains(body, `id="f-name-err"`) {
 			t.Errorf("%s: a problem shown in place is listed on top too, or not shown in place", lang)
+		}
+	}
+}
+
+// The console's texts use the service's one word per idea.
+func TestConsoleOneWordPerIdea(t *testing.T) {
+	other := regexp.MustCompile(`(?i)\b(mungkin|tentatif|luring|hibrida|pengajar pendamping)\b`)
+	for key, m := range messages {
+		if w := other.FindString(m[0]); w != "" {
+			t.Errorf("%s is told with %q", key, w)
 		}
 	}
 }

@@ -214,3 +214,20 @@ func TestForPeople(t *testing.T) {
 		t.Error("a text without API wording is changed")
 	}
 }
+
+// One word per idea wherever a person reads: "belum pasti" for a
+// tentative answer, "tatap muka", "daring" and "campuran" for the modes,
+// "co-trainer" for the role.
+func TestOneWordPerIdea(t *testing.T) {
+	other := regexp.MustCompile(`(?i)\b(mungkin|tentatif|luring|hibrida|pengajar pendamping)\b`)
+	for _, table := range []map[string]string{errorsID, fieldsID, matchingID, textsID, wordsID} {
+		for en, id := range table {
+			if m := other.FindString(id); m != "" {
+				t.Errorf("%q is told with %q", en, m)
+			}
+		}
+	}
+	if got := Sprintf(Indonesian, "Tentative"); got != "Belum pasti" {
+		t.Errorf("Tentative is %q", got)
+	}
+}
