@@ -22,3 +22,13 @@ func TestCourseProblemsReportedTogether(t *testing.T) {
 		t.Errorf("the unreadable date's own problem lost to another: %v", fields["start_date"])
 	}
 }
+
+// A picture sent as a roster is named for what it is, with its own code.
+func TestImportOfNoSpreadsheet(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/v1/people/import", e.staffA, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "Content-Type", "text/csv")
+	e.expect(r, http.StatusUnprocessableEntity, "not_a_spreadsheet")
+	if msg := r.Body["error"].(map[string]any)["message"]; msg != "berkas ini bukan XLSX maupun CSV: simpan dari Excel sebagai buku kerja .xlsx atau sebagai CSV UTF-8" {
+		t.Errorf("message %q", msg)
+	}
+}

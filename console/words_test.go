@@ -359,3 +359,14 @@ func TestMessagesInPeoplesWords(t *testing.T) {
 	csv := strings.Replace(rosterCSV, "komunikasi:3", "kepemimpinan_x:3", 1)
 	check("import", c.postFile("/console/people/import", "file", "roster.csv", []byte(csv), nil), "pilihan kompetensi pada daftar pengajar")
 }
+
+// 29: a picture uploaded as a roster is said to be neither XLSX nor CSV.
+func TestImportOfNoSpreadsheet(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login(e.staffA, password)
+	r := c.postFile("/console/people/import", "file", "foto.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), nil)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "bukan XLSX maupun CSV") || strings.Contains(r.Body, "harus UTF-8") {
+		t.Errorf("a PNG upload: %d %s", r.Status, topProblems(r.Body)+fieldErr(r.Body, "file"))
+	}
+}

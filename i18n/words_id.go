@@ -11,7 +11,8 @@ var wordsID = map[string]string{
 	"an NPWP has 16 digits (a 15-digit NPWP from before 2024 gets 0 in front)":   "NPWP terdiri atas 16 digit (NPWP 15 digit dari sebelum 2024 diberi 0 di depan)",
 	"a 16-digit NPWP not starting with 0 is a NIK: %s":                           "NPWP 16 digit yang tidak diawali 0 adalah NIK: %s",
 
-	"has no ceiling; regions with one: %s": "tidak memiliki batas tertinggi; daerah yang memilikinya: %s",
+	"has no ceiling; regions with one: %s":                                                      "tidak memiliki batas tertinggi; daerah yang memilikinya: %s",
+	"the file is neither XLSX nor CSV: save it from Excel as an .xlsx workbook or as CSV UTF-8": "berkas ini bukan XLSX maupun CSV: simpan dari Excel sebagai buku kerja .xlsx atau sebagai CSV UTF-8",
 	// Statuses told inside messages (a string argument is looked up).
 	"invited":                 "diundang",
 	"tentative":               "belum pasti",
