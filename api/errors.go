@@ -125,6 +125,14 @@ var (
 // bind decodes a JSON body strictly into v and validates its tags. Unknown
 // fields are refused so that a misspelt field is not silently dropped.
 func (s *Server) bind(c *gin.Context, v any) error {
+	if err := decode(c, v); err != nil {
+		return err
+	}
+	return s.check(v)
+}
+
+// decode reads the body's one JSON value into v, without checking it.
+func decode(c *gin.Context, v any) error {
 	dec := json.NewDecoder(c.Request.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -133,7 +141,7 @@ func (s *Server) bind(c *gin.Context, v any) error {
 	if dec.More() {
 		return errMalformed.WithMessage("the request body holds more than one JSON value")
 	}
-	return s.check(v)
+	return nil
 }
 
 func decodeError(err error) error {

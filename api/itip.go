@@ -202,7 +202,7 @@ var answerPage = template.Must(template.New("answer").Funcs(pageFuncs).Parse(`<!
 <p>{{.When}}<br>{{.Where}}</p><p>{{t .Lang "Your answer:"}} <strong id="status">{{t .Lang .Status}}</strong></p>
 {{if .CanAnswer}}<form method="post">
 <button class="ok" name="answer" value="accepted">{{t .Lang "Accept"}}</button>
-<button class="maybe" name="answer" value="tentative">{{t .Lang "Maybe"}}</button>
+<button class="maybe" name="answer" value="tentative">{{t .Lang "Tentative"}}</button>
 <button class="no" name="answer" value="declined">{{t .Lang "Decline"}}</button>
 </form>{{else}}<p>{{t .Lang "The answer can no longer be changed from this page. If needed, contact the organisers at %s." .B.Institution}}</p>{{end}}</div></main></body></html>`))
 
@@ -228,7 +228,7 @@ latest invitation. If that fails, contact the organisers who invited you.</p>{{e
 // statusLabel is how the answer page names a booking's status, in the
 // catalogue's English.
 var statusLabel = map[string]string{"invited": "not answered yet", "accepted": "accepted", "declined": "declined",
-	"tentative": "maybe", "confirmed": "confirmed", "completed": "completed", "cancelled": "cancelled", "proposed": "proposed"}
+	"tentative": "tentative", "confirmed": "confirmed", "completed": "completed", "cancelled": "cancelled", "proposed": "proposed"}
 
 // linkGone answers a link that no longer works: 410 with whom to contact
 // when it expired, 404 when it is unknown.

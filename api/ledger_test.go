@@ -190,7 +190,7 @@ func TestLedgerCorrectionAfterReversal(t *testing.T) {
 	t.Run("a paid row refuses a re-accrual in another class, naming its status", func(t *testing.T) {
 		r := e.accrue(bookings[p][1], "narasumber_eselon_i")
 		e.expect(r, http.StatusConflict, "honorarium_locked")
-		if !strings.Contains(r.Body["error"].(map[string]any)["message"].(string), "paid") {
+		if !strings.Contains(r.Body["error"].(map[string]any)["message"].(string), "berstatus dibayar") {
 			t.Fatal(string(r.Raw))
 		}
 	})

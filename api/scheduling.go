@@ -96,24 +96,29 @@ func courseDTO(c scheduling.Course, count int, sessions []scheduling.Session) co
 
 func (s *Server) createCourse(c *gin.Context) {
 	var in courseIn
-	if err := s.bind(c, &in); err != nil {
+	if err := decode(c, &in); err != nil {
 		fail(c, err)
 		return
 	}
+	checked := s.check(&in)
 	start, err1 := parseDate("start_date", in.StartDate)
 	end, err2 := parseDate("end_date", in.EndDate)
-	if err := firstErr(err1, err2); err != nil {
-		fail(c, err)
-		return
-	}
 	outside := true
 	if in.PractitionerOutsideUnit != nil {
 		outside = *in.PractitionerOutsideUnit
 	}
-	course, err := s.Scheduling.CreateCourse(c.Request.Context(), principal(c).InstitutionID, scheduling.Course{
+	draft := scheduling.Course{
 		Name: in.Name, OrganisingUnit: in.OrganisingUnit, Funding: scheduling.Funding(strings.ToUpper(in.Funding)),
 		Region: in.Region, StartDate: start, EndDate: end, LeadMinJenjang: profile.Jenjang(in.LeadMinJenjang),
-		PractitionerOutsideUnit: outside, CoTrainers: scheduling.CoTrainers(in.CoTrainers)})
+		PractitionerOutsideUnit: outside, CoTrainers: scheduling.CoTrainers(in.CoTrainers)}
+	if err := firstErr(checked, err1, err2); err != nil {
+		// A missing field or a date that cannot be read does not hide
+		// the other fields' problems: the course is checked too, the
+		// first problem of a field winning.
+		fail(c, errs.Collect(checked, err1, err2, draft.Normalize()))
+		return
+	}
+	course, err := s.Scheduling.CreateCourse(c.Request.Context(), principal(c).InstitutionID, draft)
 	if err != nil {
 		fail(c, err)
 		return

@@ -272,7 +272,7 @@ belum tercatat.
   Waktu     : {{.When}}
   Tempat    : {{.Where}}
 
-Mohon jawab (terima, mungkin, atau tolak) melalui tautan ini:
+Mohon jawab (terima, belum pasti, atau tolak) melalui tautan ini:
 {{.N.AnswerURL}}
 
 Tautan berlaku sampai tujuh hari setelah sesi selesai. Jika ada pertanyaan,

@@ -59,7 +59,7 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request, u tenan
 		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("user_name")}, "")
 	if err != nil {
 		p.Form = r.PostForm
-		p.withError(err)
+		p.withError(err, map[string]string{"name": "user_name"})
 		s.renderAdmin(w, r, u, p, "", "")
 		return
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"sinergi/errs"
 
 	"sinergi/matching"
 	"sinergi/scheduling"
@@ -32,10 +35,18 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request, u tenant.User) 
 		return
 	}
 	_ = r.ParseForm()
-	co, _ := strconv.Atoi(r.PostForm.Get("co_trainers_per_session"))
-	id, prop, err := s.Matching.Assign(r.Context(), u.InstitutionID, courseID, matching.AssignOptions{CoTrainersPerSession: co})
+	co, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("co_trainers_per_session")))
+	if err != nil {
+		err = errs.Invalidf("co_trainers_per_session", "must be a whole number")
+	}
+	var id int64
+	var prop matching.Proposal
+	if err == nil {
+		id, prop, err = s.Matching.Assign(r.Context(), u.InstitutionID, courseID, matching.AssignOptions{CoTrainersPerSession: co})
+	}
 	if err != nil {
 		p := newPage(r, &u, "courses")
+		p.Form = r.PostForm
 		p.withError(err)
 		s.renderCourse(w, r, u, p, status(err))
 		return
@@ -47,7 +58,7 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request, u tenant.User) 
 	}
 	v := assignView{page: newPage(r, &u, "courses"), Course: c, ID: id, Proposal: prop}
 	for _, f := range prop.Slots {
-		v.Lines = append(v.Lines, assignLine{Filled: f, Session: line(f.Slot.Session, c.Name)})
+		v.Lines = append(v.Lines, assignLine{Filled: f, Session: line(v.Lang, f.Slot.Session, c.Name)})
 	}
 	v.Title = v.T("assignment_title")
 	s.render(w, r, http.StatusOK, "assignment", v)

@@ -111,15 +111,6 @@ func (p page) pageRows(r *http.Request, key string, n int) (lo, hi int, pg pager
 	return lo, hi, pg
 }
 
-// when in the venue zone of a time, with its WIB/WITA/WIT label.
-func at(t time.Time, zone string) string {
-	loc, err := tz.Load(zone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return hari(t.In(loc).Format("Mon 02-01-2006 15:04")) + " " + tz.Label(zone)
-}
-
 // replyLine is a calendar message received about a booking, as the board
 // shows it: who answered, with what PARTSTAT, when (venue time), the
 // COMMENT, a delegation, and whether staff must still act on it.
@@ -130,8 +121,8 @@ type replyLine struct {
 	Open      bool
 }
 
-func replyOf(m calendar.Received, zone string) replyLine {
-	l := replyLine{Received: m, When: at(m.ReceivedAt, zone), Open: m.Open()}
+func replyOf(lang string, m calendar.Received, zone string) replyLine {
+	l := replyLine{Received: m, When: at(lang, m.ReceivedAt, zone), Open: m.Open()}
 	if m.DelegatedTo != "" {
 		l.Delegated = strings.TrimSpace(m.DelegatedName + " <" + m.DelegatedTo + ">")
 	}
@@ -194,7 +185,7 @@ func (s *Server) renderSessionEdit(w http.ResponseWriter, r *http.Request, u ten
 	if version == 0 {
 		version = sess.Version
 	}
-	v := sessionEditView{page: p, Session: line(sess, c.Name), Course: c, Version: version}
+	v := sessionEditView{page: p, Session: line(p.Lang, sess, c.Name), Course: c, Version: version}
 	v.Title = v.T("board_move_title") + ": " + sess.Topic
 	s.render(w, r, st, "session_edit", v)
 }
@@ -285,7 +276,7 @@ func (s *Server) confirmMove(w http.ResponseWriter, r *http.Request, u tenant.Us
 	v := confirmView{page: newPage(r, &u, "courses"), Action: r.URL.Path, Cancel: fmt.Sprintf("%ssessions/%d", Prefix, c.Session.ID),
 		Button: msg(u.Lang, "board_move_confirm")}
 	v.Title = v.T("board_move_check")
-	v.Lines = append(v.Lines, fmt.Sprintf(v.T("board_move_to"), c.Session.Topic, hari(when(c.Session)), venueOf(v.page, c.Session)))
+	v.Lines = append(v.Lines, fmt.Sprintf(v.T("board_move_to"), c.Session.Topic, when(v.Lang, c.Session), venueOf(v.page, c.Session)))
 	reasked := 0
 	for _, b := range c.Bookings {
 		p, err := s.People.Person(r.Context(), u.InstitutionID, b.After.PersonID, true)
@@ -336,7 +327,7 @@ func (s *Server) confirmCancel(w http.ResponseWriter, r *http.Request, u tenant.
 	v := confirmView{page: newPage(r, &u, "courses"), Action: r.URL.Path, Cancel: fmt.Sprintf("%ssessions/%d", Prefix, sess.ID),
 		Button: msg(u.Lang, "board_cancel_confirm"), Hidden: [][2]string{{"to", string(scheduling.Cancelled)}}}
 	v.Title = v.T("board_cancel_title")
-	v.Lines = append(v.Lines, fmt.Sprintf(v.T("board_cancel_what"), p.Name, v.T("role_"+string(b.Role)), sess.Topic, hari(when(sess))))
+	v.Lines = append(v.Lines, fmt.Sprintf(v.T("board_cancel_what"), p.Name, v.T("role_"+string(b.Role)), sess.Topic, when(v.Lang, sess)))
 	if b.Status != scheduling.Proposed {
 		v.Lines = append(v.Lines, v.T("board_cancel_mail"))
 	}

@@ -137,6 +137,9 @@ type ratesView struct {
 	// Admin is set on the ceilings page.
 	Admin bool
 	Tab   string
+	// Regions are the regions that have an APBD ceiling, offered for the
+	// region input.
+	Regions []string
 }
 
 // rateLines orders the rates own picks newest version first.
@@ -172,7 +175,7 @@ func (s *Server) renderRates(w http.ResponseWriter, r *http.Request, u tenant.Us
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := ratesView{page: p, Classes: incentive.Classes(), Tab: "rates"}
+	v := ratesView{page: p, Classes: incentive.Classes(), Tab: "rates", Regions: incentive.CeilingRegions(all, scheduling.APBD)}
 	v.Lines, v.Pager = paged(r, v.page, rateLines(all, func(x incentive.Rate) bool { return x.InstitutionID == u.InstitutionID }))
 	// Only the lines shown are priced against their ceiling.
 	for i := range v.Lines {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"sinergi/tenant"
-	"sinergi/tz"
 )
 
 // historySize is how many audit rows a history page shows.
@@ -47,7 +46,6 @@ func (s *Server) personHistory(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	loc := tz.MustLoad(inst.Zone)
 	v := historyView{page: newPage(r, &u, "people"), PersonID: id, Name: p.Name}
 	v.Title = v.T("roster_history")
 	self := fmt.Sprintf("%speople/%d/history", Prefix, id)
@@ -65,7 +63,7 @@ func (s *Server) personHistory(w http.ResponseWriter, r *http.Request, u tenant.
 		case e.ActorKeyID != 0:
 			who = fmt.Sprintf("%s (%s %d)", e.ActorRole, v.T("api_key"), e.ActorKeyID)
 		}
-		v.Lines = append(v.Lines, trailLine{Entry: e, When: hari(e.At.In(loc).Format("Mon 02-01-2006 15:04")) + " " + tz.Label(inst.Zone),
+		v.Lines = append(v.Lines, trailLine{Entry: e, When: at(v.Lang, e.At, inst.Zone),
 			What: v.T("roster_h_" + e.Action), Who: who})
 	}
 	s.render(w, r, http.StatusOK, "person_history", v)

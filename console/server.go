@@ -224,7 +224,11 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /console/trainer/certificates/{id}/pdf", trainer(s.trainerCertificate))
 	s.routesRoster(mux, staff, trainer)
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
-		s.errorPage(w, r, nil, errs.NotFoundf("page not found"))
+		var u *tenant.User
+		if sess, err := s.Accounts.Resume(r.Context(), s.secret(r)); err == nil {
+			u = &sess.User
+		}
+		s.errorPage(w, r, u, errs.NotFoundf("page not found"))
 	})
 
 	// Cross-site requests that change anything are refused: browsers say
@@ -375,6 +379,12 @@ type page struct {
 	Form   url.Values
 	Fields map[string]string
 	Nav    string
+	// top holds the field problems no input of the form showed, found
+	// when the page is rendered; they are listed under Error.
+	top *[]string
+	// Here is the page to come back to after switching language; Switch
+	// the same page in the other language for someone not signed in.
+	Here, Switch string
 }
 
 // T returns the text of a key in the page's language.
@@ -407,10 +417,11 @@ func (p page) F(name, kind, labelKey string, required bool) field {
 }
 
 func newPage(r *http.Request, u *tenant.User, nav string) page {
-	p := page{Lang: "id", User: u, Nav: nav, Form: url.Values{}, Fields: map[string]string{}}
+	p := page{Lang: guestLang(r), User: u, Nav: nav, Form: url.Values{}, Fields: map[string]string{}, top: new([]string)}
 	if u != nil && u.Lang != "" {
 		p.Lang = u.Lang
 	}
+	p.Here, p.Switch = here(r, u), switchURL(r, p.Lang)
 	if f := r.URL.Query().Get("ok"); f != "" {
 		p.Flash = p.T("ok_" + f)
 	}
@@ -418,8 +429,10 @@ func newPage(r *http.Request, u *tenant.User, nav string) page {
 }
 
 // withError fills a page with a domain error: its field problems go next
-// to the fields; anything else goes on top.
-func (p *page) withError(err error) {
+// to the fields; anything else goes on top. inputs maps the API's field
+// names to the form's input names where they differ (one table per form);
+// a problem no input shows is listed on top when the page is rendered.
+func (p *page) withError(err error, inputs ...map[string]string) {
 	if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
 		l := i18n.Indonesian
 		if p.Lang == "en" {
@@ -428,13 +441,13 @@ func (p *page) withError(err error) {
 		if len(e.Fields) > 0 {
 			for k := range e.Fields {
 				t := e.FieldText(k)
-				p.Fields[k] = i18n.Sprintf(l, t.Format, t.Args...)
+				p.Fields[inputOf(k, inputs)] = i18n.Sprintf(l, i18n.ForPeople(t.Format), t.Args...)
 			}
 			p.Error = p.T("fix_fields")
 			return
 		}
 		t := e.Text()
-		p.Error = i18n.Sprintf(l, t.Format, t.Args...)
+		p.Error = i18n.Sprintf(l, i18n.ForPeople(t.Format), t.Args...)
 		return
 	}
 	p.Error = p.T("internal")
@@ -450,7 +463,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") != "" && t.Lookup(r.Header.Get("HX-Target")) != nil {
 		tmpl = r.Header.Get("HX-Target")
 	}
-	if err := t.ExecuteTemplate(&buf, tmpl, view); err != nil {
+	err := t.ExecuteTemplate(&buf, tmpl, view)
+	if err == nil && unshown(view, buf.String()) {
+		buf.Reset()
+		err = t.ExecuteTemplate(&buf, tmpl, view)
+	}
+	if err != nil {
 		s.Log.Error("render console page", "page", name, "err", err)
 		http.Error(w, msg("id", "internal"), http.StatusInternalServerError)
 		return
@@ -524,12 +542,16 @@ func back(w http.ResponseWriter, r *http.Request, to, ok string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// safeNext keeps a post-sign-in redirect inside the console.
+// safeNext keeps a redirect (after sign-in, after switching language)
+// inside the console: a path of this host whose cleaned form is still
+// under /console/.
 func safeNext(next, def string) string {
-	if strings.HasPrefix(next, Prefix) && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
-		return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") ||
+		!strings.HasPrefix(next, Prefix) || !strings.HasPrefix(path.Clean(u.Path)+"/", Prefix) {
+		return def
 	}
-	return def
+	return next
 }
 
 func rupiah(n int64) string {

@@ -93,6 +93,6 @@ func (s *Server) saveIncentiveSettings(w http.ResponseWriter, r *http.Request, u
 func (s *Server) settingsError(w http.ResponseWriter, r *http.Request, u tenant.User, err error) {
 	p := newPage(r, &u, "settings")
 	p.Form = r.PostForm
-	p.withError(err)
+	p.withError(err, map[string]string{"number_template": "template"})
 	s.renderSettings(w, r, p, status(err))
 }

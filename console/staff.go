@@ -34,20 +34,8 @@ type sessionLine struct {
 	NoCo       bool
 }
 
-func when(s scheduling.Session) string {
-	loc := s.Location()
-	return fmt.Sprintf("%s %s–%s %s", s.Start.In(loc).Format("Mon 02-01-2006"), s.Start.In(loc).Format("15:04"),
-		s.End.In(loc).Format("15:04"), tz.Label(s.Zone))
-}
-
-func line(s scheduling.Session, course string) sessionLine {
-	return sessionLine{Session: s, CourseName: course, When: hari(when(s))}
-}
-
-// hari turns English weekday abbreviations into Indonesian ones.
-func hari(s string) string {
-	r := strings.NewReplacer("Mon", "Sen", "Tue", "Sel", "Wed", "Rab", "Thu", "Kam", "Fri", "Jum", "Sat", "Sab", "Sun", "Min")
-	return r.Replace(s)
+func line(lang string, s scheduling.Session, course string) sessionLine {
+	return sessionLine{Session: s, CourseName: course, When: when(lang, s)}
 }
 
 type dashboardView struct {
@@ -105,7 +93,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 			if sess.End.Before(now) || sess.Status != scheduling.SessionScheduled {
 				continue
 			}
-			l := line(sess, c.Name)
+			l := line(v.Lang, sess, c.Name)
 			if sess.Start.Before(weekEnd) {
 				v.Week = append(v.Week, l)
 			}
@@ -164,7 +152,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 				s.errorPage(w, r, &u, err)
 				return
 			}
-			v.Answers = append(v.Answers, answerLine{Status: b.Status, Name: name, BookingID: b.ID, Session: line(sess, "")})
+			v.Answers = append(v.Answers, answerLine{Status: b.Status, Name: name, BookingID: b.ID, Session: line(v.Lang, sess, "")})
 		}
 	}
 	open, err := s.Replies.Messages(ctx, inst, calendar.MessageFilter{Attention: true}, attentionShown)
@@ -185,7 +173,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 		}
 	}
 	for _, m := range open {
-		a := attentionLine{replyLine: replyOf(m, home)}
+		a := attentionLine{replyLine: replyOf(v.Lang, m, home)}
 		if m.BookingID != 0 {
 			b, err := s.Scheduling.Booking(ctx, scheduling.Scope{InstitutionID: inst}, m.BookingID)
 			if err != nil {
@@ -201,8 +189,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 				s.errorPage(w, r, &u, err)
 				return
 			}
-			l := line(sess, "")
-			a.Session, a.replyLine = &l, replyOf(m, sess.Zone)
+			l := line(v.Lang, sess, "")
+			a.Session, a.replyLine = &l, replyOf(v.Lang, m, sess.Zone)
 		}
 		v.Attention = append(v.Attention, a)
 	}
@@ -232,6 +220,7 @@ type coursesView struct {
 func (s *Server) courses(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	p := newPage(r, &u, "courses")
 	p.Form.Set("funding", "APBD")
+	p.Form.Set("co_trainers", string(scheduling.PractitionersOnly))
 	s.renderCourses(w, r, u, p, http.StatusOK)
 }
 
@@ -295,15 +284,16 @@ func (s *Server) createCourse(w http.ResponseWriter, r *http.Request, u tenant.U
 	f := r.PostForm
 	start, err1 := civilDate("start_date", f.Get("start_date"))
 	end, err2 := civilDate("end_date", f.Get("end_date"))
-	err := err1
-	if err == nil {
-		err = err2
-	}
-	var c scheduling.Course
-	if err == nil {
-		c, err = s.Scheduling.CreateCourse(r.Context(), u.InstitutionID, scheduling.Course{Name: f.Get("name"),
-			OrganisingUnit: f.Get("organising_unit"), Funding: scheduling.Funding(f.Get("funding")), Region: f.Get("region"),
-			StartDate: start, EndDate: end, PractitionerOutsideUnit: f.Get("practitioner_outside_unit") != "no"})
+	c := scheduling.Course{Name: f.Get("name"),
+		OrganisingUnit: f.Get("organising_unit"), Funding: scheduling.Funding(f.Get("funding")), Region: f.Get("region"),
+		StartDate: start, EndDate: end, PractitionerOutsideUnit: f.Get("practitioner_outside_unit") != "no",
+		CoTrainers: scheduling.CoTrainers(f.Get("co_trainers"))}
+	var err error
+	if err1 != nil || err2 != nil {
+		// A date that cannot be read does not hide the other problems.
+		err = errs.Collect(err1, err2, c.Normalize())
+	} else {
+		c, err = s.Scheduling.CreateCourse(r.Context(), u.InstitutionID, c)
 	}
 	if err != nil {
 		p := newPage(r, &u, "courses")
@@ -329,6 +319,8 @@ func (s *Server) course(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	p := newPage(r, &u, "courses")
 	p.Form.Set("zone", "Asia/Jakarta")
 	p.Form.Set("mode", "offline")
+	p.Form.Set("min_level", "1")
+	p.Form.Set("co_trainers_per_session", "1")
 	s.renderCourse(w, r, u, p, http.StatusOK)
 }
 
@@ -362,7 +354,7 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, u tenant.U
 	v := courseView{page: p, Course: c, Certificates: certs, VerifyURL: map[int64]string{}, Competencies: comps}
 	lo, hi, pg := p.pageRows(r, "page", len(sessions))
 	for _, sess := range sessions[lo:hi] {
-		v.Sessions = append(v.Sessions, line(sess, c.Name))
+		v.Sessions = append(v.Sessions, line(p.Lang, sess, c.Name))
 	}
 	v.Pager = pg
 	for _, ct := range certs {
@@ -409,8 +401,13 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, u tenant.
 		}
 	}
 	if code := f.Get("competency"); code != "" {
-		level, _ := strconv.Atoi(f.Get("min_level"))
-		sess.Requirements = []scheduling.Requirement{{Code: code, MinLevel: max(level, 1)}}
+		level := 1
+		if v := strings.TrimSpace(f.Get("min_level")); v != "" {
+			if level, err = strconv.Atoi(v); err != nil {
+				fields.Add("min_level", "must be a whole number")
+			}
+		}
+		sess.Requirements = []scheduling.Requirement{{Code: code, MinLevel: level}}
 	}
 	err = fields.Err()
 	var out scheduling.Session
@@ -420,7 +417,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, u tenant.
 	if err != nil {
 		p := newPage(r, &u, "courses")
 		p.Form = f
-		p.withError(err)
+		p.withError(err, sessionInputs)
 		s.renderCourse(w, r, u, p, status(err))
 		return
 	}
@@ -505,7 +502,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	board, err := s.board(ctx, inst, sess.ID)
+	board, err := s.board(ctx, p.Lang, inst, sess.ID)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -515,7 +512,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := sessionView{page: p, Session: line(sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs}
+	v := sessionView{page: p, Session: line(p.Lang, sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs}
 	// Free times only help before the session is staffed; a course longer
 	// than the search window gets none.
 	if len(board) == 0 {
@@ -525,7 +522,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 			return
 		}
 		for _, sl := range slots {
-			v.Slots = append(v.Slots, slotLine{When: hari(when(scheduling.Session{Start: sl.Start, End: sl.End, Zone: sess.Zone})), Pair: sl.Pair})
+			v.Slots = append(v.Slots, slotLine{When: (when(p.Lang, scheduling.Session{Start: sl.Start, End: sl.End, Zone: sess.Zone})), Pair: sl.Pair})
 		}
 	}
 	for _, z := range []string{"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"} {
@@ -536,7 +533,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 	s.render(w, r, st, "session", v)
 }
 
-func (s *Server) board(ctx context.Context, inst, sessionID int64) ([]boardLine, error) {
+func (s *Server) board(ctx context.Context, lang string, inst, sessionID int64) ([]boardLine, error) {
 	bookings, err := s.Scheduling.SessionBookings(ctx, inst, sessionID)
 	if err != nil {
 		return nil, err
@@ -553,7 +550,7 @@ func (s *Server) board(ctx context.Context, inst, sessionID int64) ([]boardLine,
 			return nil, err
 		}
 		for _, m := range msgs {
-			rl := replyOf(m, b.Zone)
+			rl := replyOf(lang, m, b.Zone)
 			l.Attention = l.Attention || rl.Open
 			l.Replies = append(l.Replies, rl)
 		}
@@ -780,7 +777,7 @@ func (s *Server) revokeCertificate(w http.ResponseWriter, r *http.Request, u ten
 	}
 	reason := strings.TrimSpace(r.FormValue("reason"))
 	if reason == "" {
-		s.errorPage(w, r, &u, errs.Invalidf("reason", "is required"))
+		s.askRevokeReason(w, r, u, id, errs.Invalidf("reason", "is required"))
 		return
 	}
 	if r.FormValue("confirm") != "yes" {

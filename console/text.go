@@ -147,7 +147,7 @@ var messages = map[string][2]string{
 	"mode":                       {"Moda", "Mode"},
 	"mode_offline":               {"Tatap muka", "In person"},
 	"mode_online":                {"Daring", "Online"},
-	"mode_hybrid":                {"Hibrida", "Hybrid"},
+	"mode_hybrid":                {"Campuran", "Hybrid"},
 	"venue":                      {"Tempat", "Venue"},
 	"jp":                         {"JP (kosongkan untuk dihitung dari durasi)", "JP (empty: from the length)"},
 	"competency":                 {"Kompetensi yang dibutuhkan", "Required competency"},

@@ -46,7 +46,8 @@ func (s *Server) trail(w http.ResponseWriter, r *http.Request, u tenant.User) {
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := trailView{page: newPage(r, &u, "courses"), Booking: b, Name: p.Name, Session: line(sess, "")}
+	v := trailView{page: newPage(r, &u, "courses"), Booking: b, Name: p.Name}
+	v.Session = line(v.Lang, sess, "")
 	lo, hi, pg := v.pageRows(r, "page", len(entries))
 	v.Pager = pg
 	for _, e := range entries[lo:hi] {
@@ -57,7 +58,7 @@ func (s *Server) trail(w http.ResponseWriter, r *http.Request, u tenant.User) {
 		case e.ActorKeyID != 0:
 			who = fmt.Sprintf("%s (%s %d)", e.ActorRole, v.T("api_key"), e.ActorKeyID)
 		}
-		v.Lines = append(v.Lines, trailLine{Entry: e, When: at(e.At, sess.Zone),
+		v.Lines = append(v.Lines, trailLine{Entry: e, When: at(v.Lang, e.At, sess.Zone),
 			What: v.T("trail_" + e.Entity + "_" + e.Action), Who: who})
 	}
 	v.Title = v.T("trail_title")

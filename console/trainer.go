@@ -137,7 +137,7 @@ func (s *Server) renderTrainer(w http.ResponseWriter, r *http.Request, u tenant.
 			s.errorPage(w, r, &u, err)
 			return
 		}
-		tb := trainerBooking{Booking: b, Session: line(sess, c.Name)}
+		tb := trainerBooking{Booking: b, Session: line(u.Lang, sess, c.Name)}
 		for _, to := range []scheduling.Status{scheduling.Accepted, scheduling.Tentative, scheduling.Declined} {
 			if slices.Contains(scheduling.Allowed(b.Status), to) && b.Status != scheduling.Proposed {
 				tb.Answerable = append(tb.Answerable, to)

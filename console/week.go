@@ -33,7 +33,7 @@ func (s *Server) week(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	}
 	for i := 0; i < 7; i++ {
 		d := from.AddDate(0, 0, i)
-		v.Days = append(v.Days, weekDay{Date: d, Label: hari(d.Format("Mon 02-01-2006"))})
+		v.Days = append(v.Days, weekDay{Date: d, Label: day(v.Lang, d)})
 	}
 	v.Prev, v.Next = from.AddDate(0, 0, -7).Format(time.DateOnly), from.AddDate(0, 0, 7).Format(time.DateOnly)
 	courses, err := s.Scheduling.ListCourses(ctx, inst, 0, 100)
@@ -58,7 +58,7 @@ func (s *Server) week(w http.ResponseWriter, r *http.Request, u tenant.User) {
 			local := sess.Start.In(sess.Location())
 			day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
 			if i := int(day.Sub(from).Hours() / 24); !day.Before(from) && i < 7 {
-				v.Days[i].Sessions = append(v.Days[i].Sessions, line(sess, c.Name))
+				v.Days[i].Sessions = append(v.Days[i].Sessions, line(v.Lang, sess, c.Name))
 			}
 		}
 	}

@@ -129,6 +129,17 @@ func (e *Error) WithMessage(format string, args ...any) *Error {
 	return &c
 }
 
+// OnField returns a copy of e whose message is also the problem of one
+// field, such as a duplicate e-mail address: a form shows it next to that
+// input, and the API names the field.
+func (e *Error) OnField(field string) *Error {
+	c := *e
+	t := c.Text()
+	c.Fields = map[string]string{field: t.String()}
+	c.FieldTexts = map[string]Text{field: t}
+	return &c
+}
+
 // Fields collects per-field validation problems; its Err method returns nil
 // when nothing was added.
 type Fields map[string]Text
@@ -159,6 +170,34 @@ func (f Fields) Err() error {
 		e.Fields[k], e.FieldTexts[k] = t.String(), t
 	}
 	return e
+}
+
+// Collect merges validation errors into one that lists every field, the
+// first problem of a field winning, so that a form hears of all its
+// problems at once (a date that cannot be read and a blank name). Nil
+// errors are skipped; the first error that is not a validation error
+// with fields is returned as it is.
+func Collect(errors ...error) error {
+	f := Fields{}
+	for _, err := range errors {
+		if err == nil {
+			continue
+		}
+		e, ok := As(err)
+		if !ok || len(e.Fields) == 0 {
+			return err
+		}
+		keys := make([]string, 0, len(e.Fields))
+		for k := range e.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			t := e.FieldText(k)
+			f.Addf(k, t.Format, t.Args...)
+		}
+	}
+	return f.Err()
 }
 
 // Invalidf returns a validation error for one field.

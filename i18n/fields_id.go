@@ -72,7 +72,7 @@ var fieldsID = map[string]string{
 	"is required (at most 200 characters)":                                                      "wajib diisi (paling banyak 200 karakter)",
 	"is required for a ceiling: name the regulation text":                                       "wajib diisi untuk batas tertinggi: sebutkan naskah peraturannya",
 	"is required for a trainer key":                                                             "wajib diisi untuk kunci pengajar",
-	"is required for offline and hybrid sessions":                                               "wajib diisi untuk sesi luring dan hibrida",
+	"is required for offline and hybrid sessions":                                               "wajib diisi untuk sesi tatap muka dan campuran",
 	"is required with summary=year":                                                             "wajib diisi bersama summary=year",
 	"is required with %s":                                                                       "wajib diisi bersama %s",
 	"is required, such as PMK 49/2023":                                                          "wajib diisi, misalnya PMK 49/2023",

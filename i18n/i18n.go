@@ -139,7 +139,7 @@ type catalogue struct {
 
 func build() catalogue {
 	b := catalog.NewBuilder(catalog.Fallback(language.Indonesian))
-	for _, table := range []map[string]string{errorsID, fieldsID, matchingID, textsID} {
+	for _, table := range []map[string]string{errorsID, fieldsID, matchingID, textsID, wordsID} {
 		for en, id := range table {
 			if err := b.SetString(language.Indonesian, en, id); err != nil {
 				panic(fmt.Sprintf("catalogue entry %q: %v", en, err))
@@ -147,7 +147,7 @@ func build() catalogue {
 		}
 	}
 	c := catalogue{builder: b, indonesian: map[string]string{}}
-	for _, table := range []map[string]string{errorsID, fieldsID, matchingID, textsID} {
+	for _, table := range []map[string]string{errorsID, fieldsID, matchingID, textsID, wordsID} {
 		for en := range table {
 			var r recorder
 			if err := b.Context(language.Indonesian, &r).Execute(en); err == nil {

@@ -46,6 +46,9 @@ func TestTellingTimesAndMoney(t *testing.T) {
 		{span.Tell(English), "Monday 15 February 2027 08:00–09:30 WITA"},
 		{night.Tell(Indonesian), "Senin, 15 Februari 2027, 22:00–Selasa, 16 Februari 2027 01:00 WITA"},
 		{Moment{At: span.Start, Label: "WIT"}.Tell(Indonesian), "Senin, 15 Februari 2027 08:00 WIT"},
+		{ShortDate(span.Start).Tell(Indonesian), "Sen 15-02-2027"},
+		{ShortDate(span.Start).Tell(English), "Mon 15-02-2027"},
+		{ShortDate(night.End.AddDate(0, 0, 5)).Tell(Indonesian), "Min 21-02-2027"},
 		{Rupiah(1500000).Tell(Indonesian), "Rp1.500.000"},
 		{Rupiah(1500000).Tell(English), "Rp1,500,000"},
 		{Rupiah(-900).Tell(Indonesian), "-Rp900"},
@@ -115,7 +118,8 @@ func TestCatalogueCoversTheCode(t *testing.T) {
 				t.Errorf("%s: template text %q has no Indonesian text in the catalogue", path, s)
 			}
 		}
-		problems := strings.HasSuffix(path, "profile/validate.go") || strings.HasSuffix(path, "profile/competency.go")
+		problems := strings.HasSuffix(path, "profile/validate.go") || strings.HasSuffix(path, "profile/competency.go") ||
+			strings.HasSuffix(path, "profile/taxid.go")
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr:
@@ -187,4 +191,43 @@ func BenchmarkTell(b *testing.B) {
 			_ = text.In(Indonesian)
 		}
 	})
+}
+
+// What the console shows people in place of API wording is catalogued and
+// names no JSON field, endpoint or request option.
+func TestForPeople(t *testing.T) {
+	api := regexp.MustCompile(`[a-z]_[a-z]|GET /|/v1/|force: true|RFC 3339`)
+	for from, to := range forPeople {
+		if !Has(to) {
+			t.Errorf("%q: the people's version %q has no Indonesian text", from, to)
+		}
+		for _, told := range []string{to, Sprintf(Indonesian, to)} {
+			if api.MatchString(told) {
+				t.Errorf("%q: the people's version %q still reads like the API", from, told)
+			}
+		}
+		if ForPeople(from) != to {
+			t.Errorf("ForPeople(%q) = %q", from, ForPeople(from))
+		}
+	}
+	if ForPeople("is required") != "is required" {
+		t.Error("a text without API wording is changed")
+	}
+}
+
+// One word per idea wherever a person reads: "belum pasti" for a
+// tentative answer, "tatap muka", "daring" and "campuran" for the modes,
+// "co-trainer" for the role.
+func TestOneWordPerIdea(t *testing.T) {
+	other := regexp.MustCompile(`(?i)\b(mungkin|tentatif|luring|hibrida|pengajar pendamping)\b`)
+	for _, table := range []map[string]string{errorsID, fieldsID, matchingID, textsID, wordsID} {
+		for en, id := range table {
+			if m := other.FindString(id); m != "" {
+				t.Errorf("%q is told with %q", en, m)
+			}
+		}
+	}
+	if got := Sprintf(Indonesian, "Tentative"); got != "Belum pasti" {
+		t.Errorf("Tentative is %q", got)
+	}
 }

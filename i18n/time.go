@@ -8,10 +8,27 @@ import (
 )
 
 var (
-	hari  = [...]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}
-	bulan = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+	hari        = [...]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}
+	hariSingkat = [...]string{"Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"}
+	bulan       = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
 		"Oktober", "November", "Desember"}
 )
+
+// ShortDate is a date as lists and tables show it, with the weekday's
+// short name: "Sen 15-02-2027" or "Mon 15-02-2027".
+type ShortDate time.Time
+
+// Tell implements Teller.
+func (d ShortDate) Tell(l Lang) string {
+	t := time.Time(d)
+	if l == English {
+		return t.Format("Mon 02-01-2006")
+	}
+	return hariSingkat[t.Weekday()] + t.Format(" 02-01-2006")
+}
+
+// String tells the date in English.
+func (d ShortDate) String() string { return d.Tell(English) }
 
 // Date is a calendar date: "Senin, 15 Februari 2027" or "Monday 15 February
 // 2027".

@@ -214,14 +214,14 @@ func LockedError(h Honorarium) error {
 	if h.Status == Paid {
 		how = "reverse it, then accrue the booking again for a corrected draft"
 	}
-	return ErrLocked.WithMessage("honorarium %d is %s: %s", h.ID, h.Status, how).
+	return ErrLocked.WithMessage("honorarium %d is %s: %s", h.ID, string(h.Status), how).
 		WithDetails(map[string]any{"honorarium_id": h.ID, "status": h.Status})
 }
 
 // Approve moves a draft to approved.
 func Approve(h *Honorarium, by int64, now time.Time) error {
 	if h.Status != Draft {
-		return ErrNotDraft.WithMessage("honorarium %d is %s: only a draft can be approved", h.ID, h.Status).
+		return ErrNotDraft.WithMessage("honorarium %d is %s: only a draft can be approved", h.ID, string(h.Status)).
 			WithDetails(map[string]any{"current_status": h.Status})
 	}
 	h.Status, h.ApprovedBy, h.ApprovedAt = Approved, by, &now
@@ -231,7 +231,7 @@ func Approve(h *Honorarium, by int64, now time.Time) error {
 // Pay moves an approved row to paid.
 func Pay(h *Honorarium, by int64, now time.Time) error {
 	if h.Status != Approved {
-		return ErrNotApproved.WithMessage("honorarium %d is %s: only an approved row can be paid", h.ID, h.Status).
+		return ErrNotApproved.WithMessage("honorarium %d is %s: only an approved row can be paid", h.ID, string(h.Status)).
 			WithDetails(map[string]any{"current_status": h.Status})
 	}
 	h.Status, h.PaidBy, h.PaidAt = Paid, by, &now
@@ -244,7 +244,7 @@ func Reversal(h Honorarium) (Honorarium, error) {
 		return Honorarium{}, ErrNotPaid.WithMessage("honorarium %d is itself a reversal", h.ID)
 	}
 	if h.Status != Paid {
-		return Honorarium{}, ErrNotPaid.WithMessage("honorarium %d is %s: only a paid row is reversed; change a draft by accruing it again", h.ID, h.Status).
+		return Honorarium{}, ErrNotPaid.WithMessage("honorarium %d is %s: only a paid row is reversed; change a draft by accruing it again", h.ID, string(h.Status)).
 			WithDetails(map[string]any{"current_status": h.Status})
 	}
 	r := h

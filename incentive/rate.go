@@ -157,6 +157,21 @@ func Ceiling(rates []Rate, r Rate) (Rate, bool) {
 	return InForce(nationalOnly(rates), 0, r.Class, r.FiscalYear, r.Funding, r.Region)
 }
 
+// CeilingRegions are the regions that have a ceiling of a funding, in
+// the order of the rates and each once: the values an APBD rate's region
+// may take.
+func CeilingRegions(rates []Rate, funding scheduling.Funding) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range nationalOnly(rates) {
+		if r.Funding == funding && r.Region != "" && !seen[strings.ToLower(r.Region)] {
+			seen[strings.ToLower(r.Region)] = true
+			out = append(out, r.Region)
+		}
+	}
+	return out
+}
+
 func nationalOnly(rates []Rate) []Rate {
 	var out []Rate
 	for _, r := range rates {

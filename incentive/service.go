@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +52,12 @@ func (s Service) CreateRate(ctx context.Context, inst int64, r Rate) (Rate, erro
 		}
 		ceiling, ok := Ceiling(rates, r)
 		if !ok {
+			// A region no ceiling names is the region's fault, not the
+			// class's: say which regions have one.
+			regions := CeilingRegions(rates, r.Funding)
+			if r.Region != "" && len(regions) > 0 && !slices.ContainsFunc(regions, func(x string) bool { return strings.EqualFold(x, r.Region) }) {
+				return Rate{}, errs.Invalidf("region", "has no ceiling; regions with one: %s", strings.Join(regions, ", "))
+			}
 			return Rate{}, errs.Invalidf("class", "no ceiling is in force for this class, year, funding and region; an admin adds it first")
 		}
 		if r.Amount > ceiling.Amount {

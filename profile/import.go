@@ -65,6 +65,10 @@ type ImportProblem struct {
 	Field   string
 	Code    string
 	Message string
+	// Format and Args are what Message was formatted from, when a page
+	// for people tells it in its own words (i18n.ForPeople).
+	Format string
+	Args   []any
 }
 
 // ImportResult is what one valid row does (or did, once applied).
@@ -356,7 +360,9 @@ func (im Importer) plan(ctx context.Context, inst int64, header []string, rows [
 		if v, ok := r.cells["kompetensi"]; ok {
 			cs, problems := parseCompetencies(v, taxonomy, target)
 			for _, m := range problems {
-				add("kompetensi", m[0], m[1])
+				add("kompetensi", m.Code, m.Message)
+				last := &report.Problems[len(report.Problems)-1]
+				last.Format, last.Args = m.Format, m.Args
 			}
 			if len(problems) > 0 {
 				bad = true
@@ -465,12 +471,16 @@ func overlay(p *Person, cells map[string]string) {
 
 var competencyItemRe = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9_.-]*)\s*[:=]\s*(\S+)$`)
 
+// unknownCompetency is the problem of a competency code the institution's
+// dictionary lacks, as API clients read it.
+const unknownCompetency = "kode kompetensi %q tidak ada di kamus instansi ini (lihat GET /v1/competencies)"
+
 // parseCompetencies reads "integritas:3; pengadaan_barang_jasa:4". Years,
 // sessions taught and evidence the person already has for a competency are
 // kept. Problems are [code, message] pairs.
-func parseCompetencies(cell string, taxonomy map[string]Competency, target *Person) ([]PersonCompetency, [][2]string) {
+func parseCompetencies(cell string, taxonomy map[string]Competency, target *Person) ([]PersonCompetency, []ImportProblem) {
 	var out []PersonCompetency
-	var problems [][2]string
+	var problems []ImportProblem
 	had := map[int64]PersonCompetency{}
 	if target != nil {
 		for _, c := range target.Competencies {
@@ -487,18 +497,19 @@ func parseCompetencies(cell string, taxonomy map[string]Competency, target *Pers
 		}
 		m := competencyItemRe.FindStringSubmatch(item)
 		if m == nil {
-			problems = append(problems, [2]string{"bad_competency", fmt.Sprintf("%q harus ditulis kode:level, misalnya integritas:3", item)})
+			problems = append(problems, ImportProblem{Code: "bad_competency", Message: fmt.Sprintf("%q harus ditulis kode:level, misalnya integritas:3", item)})
 			continue
 		}
 		code := strings.ToLower(m[1])
 		c, ok := taxonomy[code]
 		if !ok {
-			problems = append(problems, [2]string{"unknown_competency", fmt.Sprintf("kode kompetensi %q tidak ada di kamus instansi ini (lihat GET /v1/competencies)", code)})
+			problems = append(problems, ImportProblem{Code: "unknown_competency", Message: fmt.Sprintf(unknownCompetency, code),
+				Format: unknownCompetency, Args: []any{code}})
 			continue
 		}
 		level, err := strconv.Atoi(m[2])
 		if err != nil || level < 1 || level > 5 {
-			problems = append(problems, [2]string{"bad_level", fmt.Sprintf("level %s untuk %s harus angka 1 sampai 5", m[2], code)})
+			problems = append(problems, ImportProblem{Code: "bad_level", Message: fmt.Sprintf("level %s untuk %s harus angka 1 sampai 5", m[2], code)})
 			continue
 		}
 		pc := had[c.ID]

@@ -3,6 +3,8 @@ package profile
 import (
 	"strings"
 	"time"
+
+	"sinergi/errs"
 )
 
 // HasTaxID reports whether the person gave a tax identity: a status of
@@ -60,18 +62,25 @@ func twoDigits(n int) string { return string([]byte{byte('0' + n/10%10), byte('0
 // 112/2022): a resident's NIK, or a 15-digit NPWP with 0 put in front
 // (Pasal 7). It returns a sentence describing the problem, or "".
 func NormalizeNPWP(npwp string) (string, string) {
+	n, problem := normalizeNPWP(npwp)
+	return n, problem.String()
+}
+
+// normalizeNPWP is NormalizeNPWP with the problem kept as a text, so that
+// a NIK's problem inside it is told in the reader's language too.
+func normalizeNPWP(npwp string) (string, errs.Text) {
 	if strings.Trim(npwp, "0123456789") != "" || (len(npwp) != 15 && len(npwp) != 16) {
-		return "", "an NPWP has 16 digits (a 15-digit NPWP from before 2024 gets 0 in front)"
+		return "", errs.Text{Format: "an NPWP has 16 digits (a 15-digit NPWP from before 2024 gets 0 in front)"}
 	}
 	if len(npwp) == 15 {
 		npwp = "0" + npwp
 	}
 	if npwp[0] != '0' {
 		if problem := CheckNIK(npwp); problem != "" {
-			return "", "a 16-digit NPWP not starting with 0 is a NIK: " + problem
+			return "", errs.Text{Format: "a 16-digit NPWP not starting with 0 is a NIK: %s", Args: []any{problem}}
 		}
 	}
-	return npwp, ""
+	return npwp, errs.Text{}
 }
 
 // Mask hides all but the first and last four digits of an identity number,

@@ -221,8 +221,8 @@ func (p *Person) Normalize(today time.Time) error {
 		case TaxNone:
 			f.Add("tax_id_status", "must be npwp or nik when tax_id is given")
 		case TaxNPWP:
-			if npwp, problem := NormalizeNPWP(p.TaxID); problem != "" {
-				f.Add("tax_id", problem)
+			if npwp, problem := normalizeNPWP(p.TaxID); problem.Format != "" {
+				f.Addf("tax_id", problem.Format, problem.Args...)
 			} else {
 				p.TaxID = npwp
 			}

@@ -111,7 +111,7 @@ var (
 // actualJP applies to completion (0 means the session's JP).
 func Transition(b *Booking, to Status, byTrainer bool, session Session, actualJP int, now time.Time) error {
 	if !slices.Contains(transitions[b.Status], to) {
-		return ErrTransition.WithMessage("a %s booking cannot become %s", b.Status, to).
+		return ErrTransition.WithMessage("a %s booking cannot become %s", string(b.Status), string(to)).
 			WithDetails(map[string]any{"current_status": string(b.Status), "allowed": transitions[b.Status]})
 	}
 	if byTrainer && !slices.Contains(trainerMay, to) {

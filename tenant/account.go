@@ -55,7 +55,7 @@ var (
 	ErrSessionExpired = errs.New(errs.Unauthenticated, "session_expired", "sesi berakhir; silakan masuk lagi")
 	ErrLinkInvalid    = errs.New(errs.Unauthenticated, "sign_in_link_invalid",
 		"tautan masuk ini tidak berlaku lagi (sudah dipakai atau kedaluwarsa); minta tautan baru")
-	ErrDuplicateUser = errs.New(errs.Conflict, "duplicate_user", "sudah ada pengguna dengan e-mail itu")
+	ErrDuplicateUser = errs.New(errs.Conflict, "duplicate_user", "sudah ada pengguna dengan e-mail itu").OnField("email")
 	ErrSelfDisable   = errs.New(errs.Conflict, "cannot_disable_self",
 		"you cannot deactivate your own account; ask another staff member")
 )

@@ -112,7 +112,7 @@ func HashSecret(secret string) []byte {
 var (
 	ErrUnauthenticated = errs.New(errs.Unauthenticated, "unauthenticated", "a valid API key is required: Authorization: Bearer <key>")
 	ErrForbidden       = errs.New(errs.Forbidden, "forbidden", "this key may not do that")
-	ErrDuplicateCode   = errs.New(errs.Conflict, "duplicate_institution", "an institution with that code already exists")
+	ErrDuplicateCode   = errs.New(errs.Conflict, "duplicate_institution", "an institution with that code already exists").OnField("code")
 )
 
 // Store persists institutions and keys.

@@ -28,6 +28,23 @@ const (
 var ErrUnreadable = errs.New(errs.Invalid, "unreadable_file",
 	"the file cannot be read: send XLSX (Excel) or UTF-8 CSV whose first row names the columns")
 
+// ErrNotSpreadsheet is returned for a body that is no spreadsheet at all,
+// such as a picture or a PDF: binary, and not an XLSX archive.
+var ErrNotSpreadsheet = errs.New(errs.Invalid, "not_a_spreadsheet",
+	"the file is neither XLSX nor CSV: save it from Excel as an .xlsx workbook or as CSV UTF-8")
+
+// binary reports whether body is not text: a NUL or another control
+// character that no CSV holds in its first kilobytes (tab, line breaks,
+// form feed and the old end-of-file mark aside).
+func binary(body []byte) bool {
+	for _, c := range body[:min(len(body), 4096)] {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1a {
+			return true
+		}
+	}
+	return false
+}
+
 // Detect names the format of body: XLSX when it is a ZIP archive, else CSV.
 func Detect(body []byte) string {
 	if bytes.HasPrefix(body, []byte("PK\x03\x04")) {
@@ -66,6 +83,9 @@ func readXLSX(body []byte) ([][]string, error) {
 
 func readCSV(body []byte) ([][]string, error) {
 	body = bytes.TrimPrefix(body, []byte("\ufeff"))
+	if binary(body) {
+		return nil, ErrNotSpreadsheet
+	}
 	if !utf8.Valid(body) {
 		return nil, ErrUnreadable.WithMessage("a CSV file must be UTF-8 (choose \"CSV UTF-8\" when saving from Excel)")
 	}

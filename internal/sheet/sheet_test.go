@@ -45,6 +45,20 @@ func TestRead(t *testing.T) {
 			t.Fatal("Latin-1 CSV was read")
 		}
 	})
+	t.Run("says a picture, a PDF or an old XLS is no spreadsheet", func(t *testing.T) {
+		for name, body := range map[string][]byte{
+			"png": []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"),
+			"pdf": []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 5 /Filter /FlateDecode >>\nstream\nx\x9c\x03\x00\x00\x00\x00\x01"),
+			"xls": []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"),
+		} {
+			if _, err := Read(body); err != ErrNotSpreadsheet {
+				t.Errorf("%s: %v, want %v", name, err, ErrNotSpreadsheet)
+			}
+		}
+		if _, err := Read([]byte("nama\nJos\xe9\n")); err == ErrNotSpreadsheet {
+			t.Error("a Latin-1 CSV is called no spreadsheet; it is text in the wrong encoding")
+		}
+	})
 	t.Run("refuses a broken XLSX", func(t *testing.T) {
 		if _, err := Read([]byte("PK\x03\x04not a zip")); err == nil {
 			t.Fatal("a broken XLSX was read")
