@@ -71,7 +71,7 @@ var messages = map[string][2]string{
 	"nav_settings":               {"Pengaturan", "Settings"},
 	"settings_title":             {"Pengaturan", "Settings"},
 	"cert_settings":              {"Sertifikat: format nomor dan penanda tangan", "Certificates: numbering and signer"},
-	"cert_template":              {"Format nomor ({seq:04}, {code}, {year})", "Number format ({seq:04}, {code}, {year})"},
+	"cert_template":              {"Format nomor ({seq:04}, {code}, {role}, {year})", "Number format ({seq:04}, {code}, {role}, {year})"},
 	"signer_name":                {"Nama penanda tangan", "Signer's name"},
 	"signer_title":               {"Jabatan penanda tangan", "Signer's title"},
 	"signer_nip":                 {"NIP penanda tangan", "Signer's NIP"},
