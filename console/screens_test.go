@@ -3,6 +3,8 @@ package console_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -54,5 +56,72 @@ func TestSigningKeysDatedInWIB(t *testing.T) {
 	}
 	if !strings.Contains(keys.Body, want) || strings.Contains(keys.Body, "UTC") {
 		t.Fatalf("the keys page does not date the key %q:\n%s", want, keys.Body)
+	}
+}
+
+// The calendar address is shown once, right after it is made, as a
+// read-only field with the calendar instructions beside it; the page says
+// it cannot be shown again. Replacing a working address asks first on a
+// page of its own and says the old one stops working; only the confirmed
+// post replaces it.
+func TestTrainerFeedShownOnceAndReplacedAfterAsking(t *testing.T) {
+	e := newEnv(t)
+	trainer := e.client()
+	trainer.post("/console/trainer/login", url.Values{"email": {"marthen@example.id"}})
+	if r := trainer.post(strings.TrimPrefix(e.signInLink("marthen@example.id"), e.srv.URL), url.Values{}); r.Status != http.StatusSeeOther {
+		t.Fatalf("the sign-in link answered %d", r.Status)
+	}
+	home := trainer.get("/console/trainer")
+	for _, want := range []string{"hanya ditampilkan sekali", `id="feed-none"`, "Google Calendar", "Outlook", "Buat alamat kalender"} {
+		if !strings.Contains(home.Body, want) {
+			t.Fatalf("the portal without an address does not show %q", want)
+		}
+	}
+	feedURL := regexp.MustCompile(`<input id="feed-url" readonly value="(` + regexp.QuoteMeta(e.srv.URL) + `/feeds/[A-Za-z0-9_-]+\.ics)">`)
+
+	made := trainer.post("/console/trainer/feed", url.Values{})
+	first := feedURL.FindStringSubmatch(made.Body)
+	if made.Status != http.StatusOK || first == nil {
+		t.Fatalf("making the first address answered %d without a read-only address field:\n%s", made.Status, made.Body)
+	}
+	for _, want := range []string{`data-copy="feed-url"`, "Salin alamat", "Simpan sekarang", "Google Calendar", "Outlook", "copy"} {
+		if !strings.Contains(made.Body, want) {
+			t.Errorf("the page with the new address does not show %q", want)
+		}
+	}
+	if r := e.client().get(strings.TrimPrefix(first[1], e.srv.URL)); r.Status != http.StatusOK {
+		t.Fatalf("the new address answered %d %s", r.Status, r.Body)
+	}
+
+	again := trainer.get("/console/trainer")
+	if strings.Contains(again.Body, first[1]) || !strings.Contains(again.Body, `id="feed-have"`) || !strings.Contains(again.Body, "Ganti dengan alamat kalender baru") {
+		t.Fatalf("the portal with an address shows it again or does not say it cannot:\n%s", again.Body)
+	}
+
+	ask := trainer.post("/console/trainer/feed", url.Values{})
+	if ask.Status != http.StatusOK || !strings.Contains(ask.Body, `id="confirm-yes"`) || !strings.Contains(ask.Body, "berhenti berfungsi") ||
+		feedURL.MatchString(ask.Body) {
+		t.Fatalf("replacing without confirmation answered %d without asking:\n%s", ask.Status, ask.Body)
+	}
+	if r := e.client().get(strings.TrimPrefix(first[1], e.srv.URL)); r.Status != http.StatusOK {
+		t.Fatalf("asking ended the old address: %d", r.Status)
+	}
+	if n := e.count("SELECT count(*) FROM feed_tokens WHERE person_id = ?", e.practitioner); n != 1 {
+		t.Fatalf("%d addresses after asking, want 1", n)
+	}
+
+	replaced := trainer.post("/console/trainer/feed", url.Values{"confirm": {"yes"}})
+	second := feedURL.FindStringSubmatch(replaced.Body)
+	if replaced.Status != http.StatusOK || second == nil || second[1] == first[1] || !strings.Contains(replaced.Body, "alamat lama berhenti berfungsi") {
+		t.Fatalf("the confirmed replacement answered %d:\n%s", replaced.Status, replaced.Body)
+	}
+	if r := e.client().get(strings.TrimPrefix(first[1], e.srv.URL)); r.Status != http.StatusNotFound {
+		t.Fatalf("the old address still answers %d", r.Status)
+	}
+	if r := e.client().get(strings.TrimPrefix(second[1], e.srv.URL)); r.Status != http.StatusOK {
+		t.Fatalf("the new address answered %d", r.Status)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'create' AND entity = 'feed_token'`); n != 2 {
+		t.Fatalf("%d audit rows for the addresses, want 2", n)
 	}
 }

@@ -42,9 +42,13 @@ var templateFS embed.FS
 //go:embed assets
 var assetFS embed.FS
 
-// Feeds makes personal calendar feed URLs.
+// Feeds makes personal calendar feed URLs. Only their hashes are kept, so
+// an address is shown once, when it is made.
 type Feeds interface {
+	// NewFeedToken makes a new address, ending the old one.
 	NewFeedToken(ctx context.Context, inst, person int64) (string, error)
+	// FeedActive reports whether a working address exists.
+	FeedActive(ctx context.Context, inst, person int64) (bool, error)
 }
 
 // Deps are the use cases the console calls: the same ones the API calls.
