@@ -89,7 +89,7 @@ type trainerView struct {
 	Upcoming     []trainerBooking
 	Past         []trainerBooking
 	Days         []string
-	Grid         [][]gridCell // one row per part of the day
+	Grid         [][]gridCell // one row per day, a cell per part of the day
 	Parts        []string
 	// FeedURL is the calendar address just made (shown this once);
 	// FeedActive tells whether an address made before still works.
@@ -173,13 +173,13 @@ func (s *Server) renderTrainer(w http.ResponseWriter, r *http.Request, u tenant.
 			}
 		}
 	}
-	for _, d := range gridDays {
-		v.Days = append(v.Days, v.T("day_"+d))
-	}
 	for i := range gridParts {
 		v.Parts = append(v.Parts, v.T(fmt.Sprintf("part_%d", i)))
+	}
+	for _, d := range gridDays {
+		v.Days = append(v.Days, v.T("day_"+d))
 		var row []gridCell
-		for _, d := range gridDays {
+		for i := range gridParts {
 			name := fmt.Sprintf("%s-%d", d, i)
 			row = append(row, gridCell{Name: name, Label: v.T("day_"+d) + " " + v.T(fmt.Sprintf("part_%d", i)), On: on[name]})
 		}
