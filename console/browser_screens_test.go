@@ -141,6 +141,24 @@ func TestTablesOnAPhone(t *testing.T) {
 		t.Fatalf("ticking Saturday afternoon stored %q", windows)
 	}
 
+	// The calendar address: shown once with a copy button (JavaScript
+	// shows it), replaced only after the confirmation page.
+	var copyShown bool
+	run(t, trainer, "make a calendar address", chromedp.Click(`form[action$="/feed"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("#feed-url", chromedp.ByQuery),
+		chromedp.Evaluate(`!document.querySelector('button[data-copy="feed-url"]').hidden`, &copyShown))
+	if !copyShown {
+		t.Fatal("the copy button is hidden with JavaScript on")
+	}
+	check(t, trainer, "trainer portal with a new calendar address")
+	run(t, trainer, "ask to replace it", chromedp.Navigate(base+"/console/trainer"), chromedp.WaitVisible("#feed-have", chromedp.ByQuery),
+		chromedp.Click(`form[action$="/feed"] button`, chromedp.ByQuery), chromedp.WaitVisible("#confirm-yes", chromedp.ByQuery))
+	check(t, trainer, "confirm a new calendar address")
+	run(t, trainer, "replace it", chromedp.Click("#confirm-yes", chromedp.ByQuery), chromedp.WaitVisible("#feed-url", chromedp.ByQuery))
+	if n := e.count("SELECT count(*) FROM feed_tokens WHERE person_id = ? AND revoked_at IS NULL", e.practitioner); n != 1 {
+		t.Fatalf("%d working calendar addresses, want 1", n)
+	}
+
 	var honoraria struct {
 		Card  bool
 		Cells []cardCell
