@@ -23,7 +23,8 @@ func labelCells(page []byte) []byte {
 		return page
 	}
 	type table struct {
-		headers          []string
+		// headers are the columns' labels, each as the attribute to add.
+		headers          [][]byte
 		inHead, headDone bool
 		col              int
 		// capturing is the header being read (-1 when none) and its span.
@@ -51,18 +52,25 @@ func labelCells(page []byte) []byte {
 		}
 		switch tt {
 		case nethtml.StartTagToken:
-			raw = bytes.Clone(raw) // TagName and TagAttr unescape and lower in place
-			name, hasAttr := z.TagName()
-			var attrs map[string]string
+			a, hasAttr := tagOf(raw), false
+			if (a == atom.Td || a == atom.Th) && (bytes.Contains(raw, []byte("colspan")) || bytes.Contains(raw, []byte("data-label"))) {
+				raw = bytes.Clone(raw) // TagName and TagAttr unescape and lower in place
+				_, hasAttr = z.TagName()
+			}
+			span, labelled := 1, false
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
-				if attrs == nil {
-					attrs = map[string]string{}
+				switch string(k) {
+				case "colspan":
+					if n, err := strconv.Atoi(string(v)); err == nil && n > 1 && n < 100 {
+						span = n
+					}
+				case "data-label":
+					labelled = true
 				}
-				attrs[string(k)] = string(v)
 			}
-			switch a := atom.Lookup(name); {
+			switch {
 			case a == atom.Table:
 				tables = append(tables, &table{capturing: -1})
 			case t == nil:
@@ -71,19 +79,12 @@ func labelCells(page []byte) []byte {
 			case a == atom.Tr:
 				t.col = 0
 			case a == atom.Th || a == atom.Td:
-				span := 1
-				if n, err := strconv.Atoi(attrs["colspan"]); err == nil && n > 1 && n < 100 {
-					span = n
-				}
 				switch {
 				case t.inHead && !t.headDone:
 					t.capturing, t.span = t.col, span
 					t.text.Reset()
-				case !t.inHead && a == atom.Td && t.col < len(t.headers):
-					if _, has := attrs["data-label"]; !has && bytes.HasSuffix(raw, []byte(">")) {
-						label := ` data-label="` + html.EscapeString(t.headers[t.col]) + `">`
-						raw = append(raw[:len(raw)-1:len(raw)-1], label...)
-					}
+				case !t.inHead && a == atom.Td && t.col < len(t.headers) && !labelled && bytes.HasSuffix(raw, []byte(">")):
+					raw = append(append(raw[:len(raw)-1:len(raw)-1], t.headers[t.col]...), '>')
 				}
 				t.col += span
 			}
@@ -93,8 +94,7 @@ func labelCells(page []byte) []byte {
 				t.text.WriteString(html.UnescapeString(string(raw)))
 			}
 		case nethtml.EndTagToken:
-			name, _ := z.TagName()
-			switch a := atom.Lookup(name); {
+			switch a := tagOf(raw); {
 			case t == nil:
 			case a == atom.Table:
 				tables = tables[:len(tables)-1]
@@ -103,9 +103,9 @@ func labelCells(page []byte) []byte {
 			case a == atom.Tr && t.inHead && len(t.headers) > 0:
 				t.headDone = true
 			case (a == atom.Th || a == atom.Td) && t.capturing >= 0:
-				label := strings.Join(strings.Fields(t.text.String()), " ")
+				label := []byte(` data-label="` + html.EscapeString(strings.Join(strings.Fields(t.text.String()), " ")) + `"`)
 				for len(t.headers) < t.capturing+t.span {
-					t.headers = append(t.headers, "")
+					t.headers = append(t.headers, []byte(` data-label=""`))
 				}
 				for i := t.capturing; i < t.capturing+t.span; i++ {
 					t.headers[i] = label
@@ -116,4 +116,24 @@ func labelCells(page []byte) []byte {
 		out.Write(raw)
 	}
 	return out.Bytes()
+}
+
+// tagOf is the element a tag's raw text names (<td class="num">, </TD>),
+// read without the tokenizer's TagName, which copies every name.
+func tagOf(raw []byte) atom.Atom {
+	name := bytes.TrimPrefix(raw, []byte("<"))
+	name = bytes.TrimPrefix(name, []byte("/"))
+	var lower [10]byte
+	n := 0
+	for ; n < len(name) && n < len(lower); n++ {
+		c := name[n]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			break
+		}
+		lower[n] = c
+	}
+	return atom.Lookup(lower[:n])
 }

@@ -1,6 +1,10 @@
 package console
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
 
 func TestLabelCells(t *testing.T) {
 	for _, c := range []struct{ name, in, want string }{
@@ -21,5 +25,34 @@ func TestLabelCells(t *testing.T) {
 				t.Fatalf("got\n%s\nwant\n%s", got, c.want)
 			}
 		})
+	}
+}
+
+// benchPage is a ledger page of 100 rows, the largest page size.
+func benchPage() []byte {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><body><main><table id="ledger"><thead><tr><th scope="col">Nama</th><th scope="col">JP</th><th scope="col">Bruto</th><th scope="col">PPh 21</th><th scope="col">Netto</th><th scope="col">Status</th><th scope="col">Tindakan</th></tr></thead><tbody>`)
+	for i := 0; i < 100; i++ {
+		b.WriteString(`<tr id="h-1"><td>Marthen Rumbiak</td><td>2/2</td><td class="num">Rp600.000</td><td class="num">Rp18.000</td><td class="num">Rp582.000</td><td><span class="badge">draf</span></td><td class="actions"><form method="post" action="/console/honoraria/1/approve" class="inline"><input type="hidden" name="status" value="draft"><button>Setujui</button></form></td></tr>`)
+	}
+	b.WriteString(`</tbody></table></main></body></html>`)
+	return []byte(b.String())
+}
+
+// BenchmarkLabelCells is the cost labelling adds to rendering a page;
+// BenchmarkCopyPage, copying the same page, is the yardstick.
+func BenchmarkLabelCells(b *testing.B) {
+	page := benchPage()
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		labelCells(page)
+	}
+}
+
+func BenchmarkCopyPage(b *testing.B) {
+	page := benchPage()
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		_ = bytes.Clone(page)
 	}
 }
