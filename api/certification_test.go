@@ -86,7 +86,7 @@ func TestCertificates(t *testing.T) {
 	r = e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "all": true})
 	e.expect(r, http.StatusCreated, "")
 	if items := r.items(); len(items) != 1 || int64(items[0]["person_id"].(float64)) != w || items[0]["role"] != "lead" ||
-		items[0]["number"] != "0002/BPSDM-A/CT/2026" || items[0]["holder_nip"] != "198503102010012003" ||
+		items[0]["number"] != "0002/BPSDM-A/PJ/2026" || items[0]["holder_nip"] != "198503102010012003" ||
 		items[0]["signer_nip"] != "197001012000031005" {
 		t.Fatalf("bulk %s", r.Raw)
 	}
@@ -177,7 +177,7 @@ func TestCertificates(t *testing.T) {
 	t.Run("reissue links the new certificate to the old", func(t *testing.T) {
 		r := e.do("POST", fmt.Sprintf("/v1/certificates/%d/reissue", int64(r.items()[0]["id"].(float64))), e.staffA, map[string]any{"reason": "nama gelar"})
 		e.expect(r, http.StatusCreated, "")
-		if r.Body["replaces_id"] == nil || r.Body["number"] != "0003/BPSDM-A/CT/2026" {
+		if r.Body["replaces_id"] == nil || r.Body["number"] != "0003/BPSDM-A/PJ/2026" {
 			t.Fatalf("%s", r.Raw)
 		}
 	})

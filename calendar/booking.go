@@ -8,6 +8,7 @@ import (
 
 	"sinergi/errs"
 	"sinergi/mailbox"
+	"sinergi/tz"
 )
 
 // Event is the booking as a calendar event; organizer is the service
@@ -76,10 +77,17 @@ func Feed(name string, bookings []Booking) *ical.Calendar {
 		}
 		events[i] = e
 	}
-	return Build("PUBLISH", events, false,
+	cal := Build("PUBLISH", events, false,
 		ical.Prop{Name: "X-WR-CALNAME", Value: escapeText(name), Params: ical.Params{}},
 		ical.Prop{Name: "REFRESH-INTERVAL", Value: "PT1H", Params: ical.Params{ical.ParamValue: {"DURATION"}}},
 		ical.Prop{Name: "X-PUBLISHED-TTL", Value: "PT1H", Params: ical.Params{}})
+	if len(cal.Children) == 0 {
+		// A calendar holds at least one component (RFC 5545 §3.6) and the
+		// encoder refuses an empty one; a feed subscribed before the first
+		// session carries the WIB zone, so subscribing works from day one.
+		cal.Children = append(cal.Children, vtimezone(tz.Zones[0]))
+	}
+	return cal
 }
 
 // escapeText escapes a TEXT value (RFC 5545 §3.3.11).

@@ -160,3 +160,15 @@ func FuzzFolder(f *testing.F) {
 		}
 	})
 }
+
+// A personal feed made before the person's first session is still a
+// calendar clients can subscribe to: it encodes, with no event.
+func TestEmptyFeedEncodes(t *testing.T) {
+	b, err := Bytes(Feed("Sinergi — Marthen Rumbiak", nil))
+	if err != nil {
+		t.Fatalf("an empty feed does not encode: %v", err)
+	}
+	if s := string(b); !strings.Contains(s, "BEGIN:VCALENDAR") || !strings.Contains(s, "X-WR-CALNAME") || strings.Contains(s, "BEGIN:VEVENT") {
+		t.Fatalf("the empty feed reads:\n%s", s)
+	}
+}

@@ -133,7 +133,23 @@ var codeRe = regexp.MustCompile(`^[A-Z2-7]{6}-[A-Z2-7]{6}-[A-Z2-7]{6}-[A-Z2-7]{6
 // ValidCode reports whether s has the shape of a verification code.
 func ValidCode(s string) bool { return codeRe.MatchString(s) }
 
-var tokenRe = regexp.MustCompile(`\{(seq(?::0?(\d))?|code|year|month)\}`)
+var tokenRe = regexp.MustCompile(`\{(seq(?::0?(\d))?|code|role|year|month)\}`)
+
+// Role codes that {role} prints in a certificate's number: the lead, a
+// widyaiswara teaching as pengajar, is PJ; a co-trainer is CT. A lead's
+// certificate must not read as a co-trainer's.
+const (
+	LeadCode      = "PJ"
+	CoTrainerCode = "CT"
+)
+
+// RoleCode is the code {role} prints for a certificate's role.
+func RoleCode(role string) string {
+	if role == "lead" {
+		return LeadCode
+	}
+	return CoTrainerCode
+}
 
 // ValidateTemplate checks a numbering template: it must hold {seq} (or
 // {seq:04}) and {year} so numbers stay unique per institution and year.
@@ -142,21 +158,36 @@ func ValidateTemplate(t string) error {
 		return errs.Invalidf("number_template", "must be 6 to 100 characters")
 	}
 	if !strings.Contains(t, "{seq") || !strings.Contains(t, "{year}") {
-		return errs.Invalidf("number_template", "must contain {seq} (or {seq:04}) and {year}, such as {seq:04}/{code}/CT/{year}")
+		return errs.Invalidf("number_template", "must contain {seq} (or {seq:04}) and {year}, such as {seq:04}/{code}/{role}/{year}")
 	}
 	if rest := tokenRe.ReplaceAllString(t, ""); strings.ContainsAny(rest, "{}") {
-		return errs.Invalidf("number_template", "knows only {seq}, {seq:0N}, {code}, {year} and {month}")
+		return errs.Invalidf("number_template", "knows only {seq}, {seq:0N}, {code}, {role}, {year} and {month}")
 	}
 	return nil
 }
 
-// FormatNumber fills a template.
-func FormatNumber(template string, seq int, code string, issued time.Time) string {
+// FormatNumber fills a template for a certificate of role (lead or
+// co_trainer). A template without {role} that has CT as a segment of its
+// own (the default before {role} existed, still saved by institutions)
+// gets the role's code there, so a lead is never numbered as a
+// co-trainer.
+func FormatNumber(template string, seq int, code, role string, issued time.Time) string {
+	if !strings.Contains(template, "{role}") {
+		segs := strings.Split(template, "/")
+		for i, s := range segs {
+			if s == CoTrainerCode {
+				segs[i] = "{role}"
+			}
+		}
+		template = strings.Join(segs, "/")
+	}
 	return tokenRe.ReplaceAllStringFunc(template, func(tok string) string {
 		m := tokenRe.FindStringSubmatch(tok)
 		switch {
 		case m[1] == "code":
 			return code
+		case m[1] == "role":
+			return RoleCode(role)
 		case m[1] == "year":
 			return strconv.Itoa(issued.Year())
 		case m[1] == "month":

@@ -52,11 +52,19 @@ func TestSignatureRoundTrip(t *testing.T) {
 
 func TestNumbering(t *testing.T) {
 	issued := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	if got := FormatNumber(DefaultTemplate, 7, "BPSDM-JABAR", issued); got != "0007/BPSDM-JABAR/CT/2026" {
-		t.Fatal(got)
-	}
-	if got := FormatNumber("SRT-{year}{month}-{seq}", 123, "X", issued); got != "SRT-202603-123" {
-		t.Fatal(got)
+	for _, c := range []struct{ name, template, role, want string }{
+		{"a co-trainer by the default template", DefaultTemplate, "co_trainer", "0007/BPSDM-JABAR/CT/2026"},
+		{"a widyaiswara lead by the default template gets the lead's code", DefaultTemplate, "lead", "0007/BPSDM-JABAR/PJ/2026"},
+		{"a lead by the old default that spells CT gets the lead's code", "{seq:04}/{code}/CT/{year}", "lead", "0007/BPSDM-JABAR/PJ/2026"},
+		{"a co-trainer by the old default", "{seq:04}/{code}/CT/{year}", "co_trainer", "0007/BPSDM-JABAR/CT/2026"},
+		{"CT inside a longer segment is text", "{seq}/DIKLAT-CT/{year}", "lead", "7/DIKLAT-CT/2026"},
+		{"a template without a role", "SRT-{year}{month}-{seq}", "lead", "SRT-202603-7"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := FormatNumber(c.template, 7, "BPSDM-JABAR", c.role, issued); got != c.want {
+				t.Fatalf("%q numbers a %s %q, want %q", c.template, c.role, got, c.want)
+			}
+		})
 	}
 	for _, bad := range []string{"{seq}", "{seq:04}/CT", "{code}/{year}", "{seq}/{year}/{nama}"} {
 		if ValidateTemplate(bad) == nil {

@@ -25,8 +25,9 @@ type Settings struct {
 // is issued before.
 func (s Settings) HasSigner() bool { return s.SignerName != "" && s.SignerNIP != "" }
 
-// DefaultTemplate numbers 0001/BPSDM-JABAR/CT/2026.
-const DefaultTemplate = "{seq:04}/{code}/CT/{year}"
+// DefaultTemplate numbers 0001/BPSDM-JABAR/CT/2026 for a co-trainer and
+// 0002/BPSDM-JABAR/PJ/2026 for a lead: one sequence, the role's code.
+const DefaultTemplate = "{seq:04}/{code}/{role}/{year}"
 
 // Validate checks settings; today bounds the dates in the signer's NIP.
 func (s *Settings) Validate(today time.Time) error {

@@ -91,16 +91,79 @@ func check(t *testing.T, ctx context.Context, name string) {
 		t.Errorf("%s: accessibility: %s", name, v)
 	}
 	var scroll, inner int64
+	var squeezed []string
 	run(t, ctx, "360 px on "+name,
 		emulation.SetDeviceMetricsOverride(360, 740, 2, true),
 		chromedp.Sleep(50*time.Millisecond),
 		chromedp.Evaluate(`document.documentElement.scrollWidth`, &scroll),
 		chromedp.Evaluate(`window.innerWidth`, &inner),
+		chromedp.Evaluate(narrowLayout, &squeezed),
 		emulation.ClearDeviceMetricsOverride())
 	if scroll > inner {
 		t.Errorf("%s: at 360 px the page is %d px wide and scrolls sideways", name, scroll)
 	}
+	for _, s := range squeezed {
+		t.Errorf("%s: at 360 px %s", name, s)
+	}
 }
+
+// narrowLayout lists what cannot be read on a narrow screen although the
+// page itself does not scroll sideways: a table cell with more than a few
+// characters squeezed under 4em (text one letter a line) or with a word
+// broken across lines, and any shown
+// element that reaches past the right edge or whose content is wider than
+// its own box (a table cut off or left to scroll inside a box). Form
+// fields scroll their own text by design; visually hidden elements (clip)
+// are not shown.
+const narrowLayout = `(() => {
+  const em = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const right = document.documentElement.clientWidth;
+  const hidden = el => {
+    for (let a = el; a && a !== document.documentElement; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.display === 'none' || s.visibility === 'hidden' || (s.clip && s.clip !== 'auto') || s.clipPath !== 'none') return true;
+    }
+    return false;
+  };
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '') +
+    ' "' + (el.innerText || el.value || '').trim().replace(/\s+/g, ' ').slice(0, 40) + '"';
+  const found = [];
+  for (const c of document.querySelectorAll('td, th')) {
+    const r = c.getBoundingClientRect();
+    const text = (c.innerText || '').trim();
+    if (r.width === 0 || hidden(c)) continue;
+    if (text.length > 3 && r.width < 4 * em) {
+      found.push('a table cell is squeezed to ' + Math.round(r.width) + ' px: ' + name(c));
+      continue;
+    }
+    // A word broken across lines: more lines of text than words (a line
+    // may end at a space, a dash or a slash).
+    let lines = 0;
+    const walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      lines += new Set([...range.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top))).size;
+    }
+    if (lines > text.split(/[\s\-\u2010-\u2015\/]+/).length) {
+      found.push('a word is broken across lines in ' + name(c));
+    }
+  }
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.matches('input, textarea, select, option, script, style')) continue;
+    const r = el.getBoundingClientRect();
+    if ((r.width === 0 && r.height === 0) || hidden(el)) continue;
+    const s = getComputedStyle(el);
+    if (s.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1) {
+      found.push('the content of ' + name(el) + ' is ' + (el.scrollWidth - el.clientWidth) + ' px wider than its box');
+    } else if (r.right > right + 1) {
+      found.push(name(el) + ' reaches ' + Math.round(r.right - right) + ' px past the right edge');
+    }
+  }
+  return found.slice(0, 12);
+})()`
 
 // clearFlash removes the notice on the page, so that waiting for one
 // waits for the next page.

@@ -199,13 +199,17 @@ func (s *Server) deleteHoliday(w http.ResponseWriter, r *http.Request, u tenant.
 	back(w, r, year, "set_holiday_removed")
 }
 
-// keyLine is a signing key as the admin sees it: public material only.
+// keyLine is a signing key as the admin sees it: public material only,
+// with its times in the platform's zone and that zone's label.
 type keyLine struct {
-	ID, DID   string
-	Active    bool
-	CreatedAt time.Time
-	RetiredAt *time.Time
+	ID, DID          string
+	Active           bool
+	Created, Retired string
 }
+
+// platformZone is the zone of pages that belong to no institution (the
+// platform admin's): WIB, the capital's.
+const platformZone = "Asia/Jakarta"
 
 type keysView struct {
 	page
@@ -224,8 +228,11 @@ func (s *Server) signingKeys(w http.ResponseWriter, r *http.Request, u tenant.Us
 	lines := make([]keyLine, 0, len(keys))
 	for i := len(keys) - 1; i >= 0; i-- { // newest first
 		k := keys[i]
-		lines = append(lines, keyLine{ID: k.ID, DID: certification.DIDKey(k.Public), Active: k.Active, CreatedAt: k.CreatedAt,
-			RetiredAt: k.RetiredAt})
+		l := keyLine{ID: k.ID, DID: certification.DIDKey(k.Public), Active: k.Active, Created: at(k.CreatedAt, platformZone)}
+		if k.RetiredAt != nil {
+			l.Retired = at(*k.RetiredAt, platformZone)
+		}
+		lines = append(lines, l)
 	}
 	v := keysView{page: newPage(r, &u, "admin"), Tab: "keys"}
 	v.Keys, v.Pager = paged(r, v.page, lines)

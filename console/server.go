@@ -42,9 +42,13 @@ var templateFS embed.FS
 //go:embed assets
 var assetFS embed.FS
 
-// Feeds makes personal calendar feed URLs.
+// Feeds makes personal calendar feed URLs. Only their hashes are kept, so
+// an address is shown once, when it is made.
 type Feeds interface {
+	// NewFeedToken makes a new address, ending the old one.
 	NewFeedToken(ctx context.Context, inst, person int64) (string, error)
+	// FeedActive reports whether a working address exists.
+	FeedActive(ctx context.Context, inst, person int64) (bool, error)
 }
 
 // Deps are the use cases the console calls: the same ones the API calls.
@@ -476,7 +480,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(labelCells(buf.Bytes()))
 }
 
 // status maps an error kind to the HTTP status of the page that shows it.

@@ -71,7 +71,7 @@ var messages = map[string][2]string{
 	"nav_settings":               {"Pengaturan", "Settings"},
 	"settings_title":             {"Pengaturan", "Settings"},
 	"cert_settings":              {"Sertifikat: format nomor dan penanda tangan", "Certificates: numbering and signer"},
-	"cert_template":              {"Format nomor ({seq:04}, {code}, {year})", "Number format ({seq:04}, {code}, {year})"},
+	"cert_template":              {"Format nomor ({seq:04}, {code}, {role}, {year})", "Number format ({seq:04}, {code}, {role}, {year})"},
 	"signer_name":                {"Nama penanda tangan", "Signer's name"},
 	"signer_title":               {"Jabatan penanda tangan", "Signer's title"},
 	"signer_nip":                 {"NIP penanda tangan", "Signer's NIP"},
@@ -246,10 +246,6 @@ var messages = map[string][2]string{
 	"part_0":            {"Pagi 08.00–12.00", "Morning 08:00–12:00"},
 	"part_1":            {"Siang 13.00–17.00", "Afternoon 13:00–17:00"},
 	"feed":              {"Kalender pribadi", "Personal calendar"},
-	"feed_url":          {"Alamat kalender (rahasiakan):", "Calendar address (keep it private):"},
-	"feed_google":       {"Google Calendar: Setelan › Tambahkan kalender › Dari URL, lalu tempel alamat di atas.", "Google Calendar: Settings › Add calendar › From URL, then paste the address above."},
-	"feed_outlook":      {"Outlook: Tambahkan kalender › Berlangganan dari web, lalu tempel alamat di atas.", "Outlook: Add calendar › Subscribe from web, then paste the address above."},
-	"feed_new":          {"Buat alamat kalender baru", "Make a new calendar address"},
 
 	"ok_signed_out":            {"Anda sudah keluar.", "You are signed out."},
 	"ok_signed_out_everywhere": {"Anda sudah keluar dari semua perangkat.", "You are signed out on every device."},
@@ -273,7 +269,6 @@ var messages = map[string][2]string{
 	"ok_answer_tentative":      {"Jawaban belum pasti dicatat.", "Marked tentative."},
 	"ok_answer_declined":       {"Anda menolak undangan.", "You declined."},
 	"ok_availability_saved":    {"Ketersediaan disimpan.", "Availability saved."},
-	"ok_feed_created":          {"Alamat kalender baru dibuat; alamat lama tidak berlaku lagi.", "A new calendar address was made; the old one no longer works."},
 	"ok_user_created":          {"Pengguna dibuat.", "User created."},
 }
 

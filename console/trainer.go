@@ -89,9 +89,12 @@ type trainerView struct {
 	Upcoming     []trainerBooking
 	Past         []trainerBooking
 	Days         []string
-	Grid         [][]gridCell // one row per part of the day
+	Grid         [][]gridCell // one row per day, a cell per part of the day
 	Parts        []string
-	FeedURL      string
+	// FeedURL is the calendar address just made (shown this once);
+	// FeedActive tells whether an address made before still works.
+	FeedURL    string
+	FeedActive bool
 }
 
 // The weekly grid: working days by morning and afternoon.
@@ -112,6 +115,10 @@ func (s *Server) renderTrainer(w http.ResponseWriter, r *http.Request, u tenant.
 		return
 	}
 	v := trainerView{page: p, Person: person, Name: person.Name, FeedURL: feed}
+	if v.FeedActive, err = s.Feeds.FeedActive(ctx, u.InstitutionID, u.PersonID); err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
 	if v.Certificates, err = s.Certificates.PersonCertificates(ctx, u.InstitutionID, u.PersonID); err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -166,13 +173,13 @@ func (s *Server) renderTrainer(w http.ResponseWriter, r *http.Request, u tenant.
 			}
 		}
 	}
-	for _, d := range gridDays {
-		v.Days = append(v.Days, v.T("day_"+d))
-	}
 	for i := range gridParts {
 		v.Parts = append(v.Parts, v.T(fmt.Sprintf("part_%d", i)))
+	}
+	for _, d := range gridDays {
+		v.Days = append(v.Days, v.T("day_"+d))
 		var row []gridCell
-		for _, d := range gridDays {
+		for i := range gridParts {
 			name := fmt.Sprintf("%s-%d", d, i)
 			row = append(row, gridCell{Name: name, Label: v.T("day_"+d) + " " + v.T(fmt.Sprintf("part_%d", i)), On: on[name]})
 		}
@@ -234,14 +241,35 @@ func (s *Server) trainerCertificate(w http.ResponseWriter, r *http.Request, u te
 	s.sendPDF(w, r, u, c)
 }
 
-// newFeed makes a personal calendar feed URL; it is shown once.
+// newFeed makes a personal calendar feed URL; it is shown once, on the
+// page this post answers. Replacing a working address asks first on a
+// confirmation page (no JavaScript needed): the old address stops working.
 func (s *Server) newFeed(w http.ResponseWriter, r *http.Request, u tenant.User) {
+	_ = r.ParseForm()
+	if !confirmed(r) {
+		active, err := s.Feeds.FeedActive(r.Context(), u.InstitutionID, u.PersonID)
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		if active {
+			v := confirmView{page: newPage(r, &u, "trainer"), Question: msg(u.Lang, "screens_feed_confirm"),
+				Detail: msg(u.Lang, "screens_feed_confirm_old"), Action: Prefix + "trainer/feed",
+				Button: msg(u.Lang, "screens_feed_yes"), Cancel: Prefix + "trainer#feed-h"}
+			v.Title = v.T("screens_feed_confirm_title")
+			s.askConfirm(w, r, v, http.StatusOK)
+			return
+		}
+	}
 	token, err := s.Feeds.NewFeedToken(r.Context(), u.InstitutionID, u.PersonID)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
 	p := newPage(r, &u, "trainer")
-	p.Flash = p.T("ok_feed_created")
+	p.Flash = p.T("screens_feed_made")
+	if confirmed(r) {
+		p.Flash = p.T("screens_feed_replaced")
+	}
 	s.renderTrainer(w, r, u, p, s.BaseURL+"/feeds/"+token+".ics", http.StatusOK)
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -26,8 +27,14 @@ type weekView struct {
 func (s *Server) week(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	ctx, inst := r.Context(), u.InstitutionID
 	v := weekView{page: newPage(r, &u, "week")}
+	st := http.StatusOK
 	from, err := time.Parse(time.DateOnly, r.URL.Query().Get("from"))
-	if err != nil {
+	if err == nil && scheduling.CheckYear("from", from.Year()) != nil {
+		// A week outside the years Sinergi plans would print years such
+		// as 10000; say so and show this week.
+		v.Error, st = fmt.Sprintf(v.T("screens_week_range"), scheduling.FirstYear, scheduling.LastYear), http.StatusUnprocessableEntity
+	}
+	if err != nil || st != http.StatusOK {
 		n := s.Now()
 		from = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 	}
@@ -63,5 +70,5 @@ func (s *Server) week(w http.ResponseWriter, r *http.Request, u tenant.User) {
 		}
 	}
 	v.Title = v.T("week_title")
-	s.render(w, r, http.StatusOK, "week", v)
+	s.render(w, r, st, "week", v)
 }

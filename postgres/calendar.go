@@ -164,6 +164,24 @@ func revokeFeeds(tx *gorm.DB, inst, person int64, now time.Time) error {
 	return tx.Exec(q+`person_id = ?`, now, inst, person).Error
 }
 
+// FeedActive reports whether a person (or the institution when person is
+// 0) has a feed address that still works. The address itself cannot be
+// read back: only its hash is kept.
+func (s CalendarStore) FeedActive(ctx context.Context, inst, person int64) (bool, error) {
+	q := `SELECT EXISTS (SELECT 1 FROM feed_tokens WHERE institution_id = ? AND revoked_at IS NULL AND `
+	var active bool
+	var err error
+	if person == 0 {
+		err = conn(ctx, s.DB).Raw(q+`person_id IS NULL)`, inst).Scan(&active).Error
+	} else {
+		err = conn(ctx, s.DB).Raw(q+`person_id = ?)`, inst, person).Scan(&active).Error
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up feed of person %d: %w", person, err)
+	}
+	return active, nil
+}
+
 // RevokeFeedTokens revokes the feed of a person (or the institution).
 func (s CalendarStore) RevokeFeedTokens(ctx context.Context, inst, person int64) error {
 	return conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {

@@ -161,7 +161,7 @@ func (s CertificateStore) Issue(ctx context.Context, c certification.Certificate
 			c.InstitutionID, c.Year).Scan(&c.Seq).Error; err != nil {
 			return fmt.Errorf("next certificate number: %w", err)
 		}
-		c.Number = certification.FormatNumber(template, c.Seq, c.IssuerCode, c.IssuedAt)
+		c.Number = certification.FormatNumber(template, c.Seq, c.IssuerCode, c.Role, c.IssuedAt)
 		sign(&c)
 		out = certificateToRow(c)
 		if err := tx.Create(&out).Error; err != nil {
