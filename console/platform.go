@@ -228,9 +228,9 @@ func (s *Server) signingKeys(w http.ResponseWriter, r *http.Request, u tenant.Us
 	lines := make([]keyLine, 0, len(keys))
 	for i := len(keys) - 1; i >= 0; i-- { // newest first
 		k := keys[i]
-		l := keyLine{ID: k.ID, DID: certification.DIDKey(k.Public), Active: k.Active, Created: at(k.CreatedAt, platformZone)}
+		l := keyLine{ID: k.ID, DID: certification.DIDKey(k.Public), Active: k.Active, Created: at(u.Lang, k.CreatedAt, platformZone)}
 		if k.RetiredAt != nil {
-			l.Retired = at(*k.RetiredAt, platformZone)
+			l.Retired = at(u.Lang, *k.RetiredAt, platformZone)
 		}
 		lines = append(lines, l)
 	}
