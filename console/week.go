@@ -33,6 +33,8 @@ func (s *Server) week(w http.ResponseWriter, r *http.Request, u tenant.User) {
 		// A week outside the years Sinergi plans would print years such
 		// as 10000; say so and show this week.
 		v.Error, st = fmt.Sprintf(v.T("screens_week_range"), scheduling.FirstYear, scheduling.LastYear), http.StatusUnprocessableEntity
+		// Switching language comes back to this week, not to the refused one.
+		v.Here = Prefix + "week"
 	}
 	if err != nil || st != http.StatusOK {
 		n := s.Now()
