@@ -55,7 +55,11 @@ func newBoard(t testing.TB, e *env) boardFixture {
 		return b
 	}
 	f.laterB = book(f.later, scheduling.Invited)
+	// This morning's session was booked and confirmed before it began:
+	// an invitation to a session that has begun is refused.
+	e.advance(-2 * time.Hour)
 	f.todayB = book(f.today, scheduling.Invited, scheduling.Accepted, scheduling.Confirmed)
+	e.advance(2 * time.Hour)
 	_, f.gateway, err = a.Tenants.IssueKey(ctx, tenant.APIKey{Role: tenant.MailGateway, InstitutionID: e.instA})
 	must(t, err)
 	return f

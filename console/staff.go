@@ -462,6 +462,9 @@ type sessionView struct {
 	Pairs      []matching.Pair
 	Slots      []slotLine
 	LocalTimes [][2]string
+	// Held hides moving the session; MayInvite offers booking and
+	// inviting at once: the domain's own answers at this time.
+	Held, MayInvite bool
 }
 
 // slotLine is a time the best pair is free together, in the venue zone.
@@ -505,7 +508,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	board, err := s.board(ctx, inst, sess.ID)
+	board, err := s.board(ctx, inst, sess, s.Now())
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -515,7 +518,13 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := sessionView{page: p, Session: line(sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs}
+	v := sessionView{page: p, Session: line(sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs,
+		MayInvite: scheduling.MayInvite(sess, s.Now())}
+	bookings := make([]scheduling.Booking, len(board))
+	for i, l := range board {
+		bookings[i] = l.Booking
+	}
+	v.Held = scheduling.Held(sess, bookings, s.Now())
 	// Free times only help before the session is staffed; a course longer
 	// than the search window gets none.
 	if len(board) == 0 {
@@ -536,8 +545,8 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 	s.render(w, r, st, "session", v)
 }
 
-func (s *Server) board(ctx context.Context, inst, sessionID int64) ([]boardLine, error) {
-	bookings, err := s.Scheduling.SessionBookings(ctx, inst, sessionID)
+func (s *Server) board(ctx context.Context, inst int64, sess scheduling.Session, now time.Time) ([]boardLine, error) {
+	bookings, err := s.Scheduling.SessionBookings(ctx, inst, sess.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -547,7 +556,7 @@ func (s *Server) board(ctx context.Context, inst, sessionID int64) ([]boardLine,
 		if err != nil {
 			return nil, err
 		}
-		l := boardLine{Booking: b, Name: p.Name, Next: scheduling.Allowed(b.Status)}
+		l := boardLine{Booking: b, Name: p.Name, Next: scheduling.Moves(b, sess, now)}
 		msgs, err := s.Replies.Messages(ctx, inst, calendar.MessageFilter{BookingID: b.ID}, repliesShown)
 		if err != nil {
 			return nil, err

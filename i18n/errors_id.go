@@ -165,4 +165,9 @@ var errorsID = map[string]string{
 	"the file cannot be opened":                                                                                                 "berkas tidak dapat dibuka",
 	"the file is empty: send XLSX or CSV as the request body":                                                                   "berkas kosong: kirim XLSX atau CSV sebagai isi permintaan",
 	"the file was not applied: fix every reported row and send it again; nothing was changed":                                   "berkas tidak diterapkan: perbaiki setiap baris yang dilaporkan lalu kirim lagi; tidak ada data yang diubah",
+
+	// Rules of the staff flow: a session that has taken place, a
+	// reversed payment, a revoked certificate, a holiday's date.
+	"the session has already begun or has completed bookings; its time, venue and mode can no longer change, nor can it be cancelled": "sesi sudah dimulai atau sudah ada pemesanan yang selesai; waktu, tempat dan modanya tidak dapat diubah lagi, dan sesi tidak dapat dibatalkan",
+	"the session has already begun; an invitation can no longer be sent for it":                                                       "sesi sudah dimulai; undangan untuknya tidak dapat dikirim lagi",
 }

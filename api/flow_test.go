@@ -1,0 +1,69 @@
+package api_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"sinergi/audit"
+	"sinergi/errs"
+	"sinergi/scheduling"
+)
+
+// TestASessionThatTookPlaceStaysPut: once a session has begun or has a
+// completed booking, neither the API nor the domain moves or cancels it,
+// and no invitation is sent for it.
+func TestASessionThatTookPlaceStaysPut(t *testing.T) {
+	e := newEnv(t)
+	p := e.createPerson(e.staffA, practitionerJSON("held@example.id"))
+	_, bookings := e.ledgerCourse(1, map[int64]string{p: "co_trainer"})
+	b := bookings[p][0]
+	e.expect(e.transition(e.staffA, b, "completed"), http.StatusOK, "")
+	sess := int64(e.booking(b).Body["session_id"].(float64))
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+
+	t.Run("the API refuses moving it with its own code", func(t *testing.T) {
+		r := e.do("PATCH", fmt.Sprintf("/v1/sessions/%d", sess), e.staffA, map[string]any{"venue": "Hotel Lain"})
+		e.expect(r, http.StatusConflict, "session_held")
+		r = e.do("PATCH", fmt.Sprintf("/v1/sessions/%d", sess), e.staffA, map[string]any{"status": "cancelled"})
+		e.expect(r, http.StatusConflict, "session_held")
+	})
+	t.Run("the domain refuses it too and nothing is queued", func(t *testing.T) {
+		before := len(e.outboxTexts(b))
+		_, _, _, err := e.sched.UpdateSession(ctx, e.instA, sess, 0, false, func(s *scheduling.Session) {
+			s.Start, s.End = s.Start.Add(48*time.Hour), s.End.Add(48*time.Hour)
+		})
+		if codeOf(err) != "session_held" {
+			t.Fatalf("got %v, want session_held", err)
+		}
+		if after := len(e.outboxTexts(b)); after != before {
+			t.Fatalf("%d messages queued by a refused move", after-before)
+		}
+	})
+	t.Run("a topic may still be corrected", func(t *testing.T) {
+		r := e.do("PATCH", fmt.Sprintf("/v1/sessions/%d", sess), e.staffA, map[string]any{"topic": "Manajemen Risiko Bencana II"})
+		e.expect(r, http.StatusOK, "")
+	})
+	t.Run("a session that has begun refuses an invitation", func(t *testing.T) {
+		w := e.createPerson(e.staffA, practitionerJSON("late@example.id"))
+		nb := e.book(sess, w, "co_trainer", "force", true)
+		e.expect(nb, http.StatusCreated, "")
+		e.expect(e.transition(e.staffA, nb.id(), "invited"), http.StatusConflict, "session_begun")
+		_, _, err := e.sched.TransitionBooking(ctx, scheduling.Scope{InstitutionID: e.instA}, nb.id(), scheduling.Invited, 0)
+		if codeOf(err) != "session_begun" {
+			t.Fatalf("got %v, want session_begun", err)
+		}
+	})
+}
+
+// codeOf is an error's code, or "" when it has none.
+func codeOf(err error) string {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}

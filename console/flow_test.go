@@ -1,0 +1,70 @@
+package console_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sinergi/profile"
+	"sinergi/scheduling"
+)
+
+// card is the board's card of a booking on a session page.
+func card(t *testing.T, page string, booking int64) string {
+	t.Helper()
+	m := regexp.MustCompile(fmt.Sprintf(`(?s)<li class="card" id="booking-%d">.*?<div class="actions">.*?</div>`, booking)).FindString(page)
+	if m == "" {
+		t.Fatalf("no card of booking %d on the page", booking)
+	}
+	return m
+}
+
+// The board offers only what the domain would do now: no completion
+// before the session ended, no invitation once it began, no move of a
+// session that took place; and a move posted anyway is refused.
+func TestBoardOffersOnlyWhatTheDomainAllows(t *testing.T) {
+	e := newEnv(t)
+	f := newBoardWithEverything(t, e)
+	scope := scheduling.Scope{InstitutionID: e.instA}
+	for _, to := range []scheduling.Status{scheduling.Accepted, scheduling.Confirmed} {
+		_, _, err := e.app.Scheduling.TransitionBooking(f.ctx, scope, f.laterB.ID, to, 0)
+		must(t, err)
+	}
+	_, err := e.app.People.Create(f.ctx, e.instA, profile.Person{Kind: profile.Practitioner, Name: "Yohana Wenda", Email: "yohana@example.id",
+		Organisation: "BPBD Provinsi Papua", Unit: "Logistik", Employment: profile.NonASN, TaxIDStatus: profile.TaxNone, Zone: "Asia/Jayapura",
+		Expertise: []string{"manajemen_bencana"}, ExperienceYears: 8})
+	must(t, err)
+	a := e.client()
+	a.login(e.staffA, password)
+
+	later := a.get(fmt.Sprintf("/console/sessions/%d", f.later.ID)).Body
+	if c := card(t, later, f.laterB.ID); strings.Contains(c, `value="completed"`) || !strings.Contains(c, `value="cancelled"`) {
+		t.Errorf("a confirmed booking of a future session offers:\n%s", c)
+	}
+	if !strings.Contains(later, `id="move-link"`) || !strings.Contains(later, `name="invite" value="yes"`) {
+		t.Error("a future session does not offer moving it or booking and inviting")
+	}
+
+	today := a.get(fmt.Sprintf("/console/sessions/%d", f.today.ID)).Body
+	if strings.Contains(today, `id="move-link"`) || !strings.Contains(today, `id="held-note"`) {
+		t.Error("a session that took place still offers to be moved")
+	}
+	if strings.Contains(today, `name="invite" value="yes"`) {
+		t.Error("a session that began offers booking and inviting")
+	}
+
+	moved := url.Values{"version": {fmt.Sprint(f.today.Version)}, "zone": {"Asia/Makassar"}, "start": {"2026-12-08T13:00"},
+		"end": {"2026-12-08T14:30"}, "mode": {"offline"}, "venue": {"Hotel Lain"}, "confirm": {"yes"}}
+	r := a.post(fmt.Sprintf("/console/sessions/%d/edit", f.today.ID), moved)
+	if r.Status != http.StatusConflict || !strings.Contains(r.Body, "sesi sudah dimulai atau sudah ada pemesanan yang selesai") {
+		t.Fatalf("moving a session that took place: %d\n%s", r.Status, r.Body)
+	}
+	var mail int64
+	must(t, e.db.Raw(`SELECT count(*) FROM outbox WHERE booking_id = ? AND kind <> 'REQUEST'`, f.todayB.ID).Scan(&mail).Error)
+	if mail != 0 {
+		t.Fatalf("%d update messages queued for a session that took place", mail)
+	}
+}
