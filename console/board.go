@@ -358,6 +358,10 @@ func (s *Server) confirmReverse(w http.ResponseWriter, r *http.Request, u tenant
 		return
 	}
 	h := rows[i]
+	if _, err := incentive.Reversal(h); err != nil {
+		s.errorPage(w, r, &u, err) // already reversed: the domain says so before anyone confirms
+		return
+	}
 	p, err := s.People.Person(ctx, inst, h.PersonID, true)
 	if err != nil {
 		s.errorPage(w, r, &u, err)

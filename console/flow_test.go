@@ -68,3 +68,49 @@ func TestBoardOffersOnlyWhatTheDomainAllows(t *testing.T) {
 		t.Fatalf("%d update messages queued for a session that took place", mail)
 	}
 }
+
+// A reversed payment is offered for reversal no more, and the trainer's
+// statement nets it: the paid total falls back to nothing, the reversal
+// reads as one, in Indonesian months.
+func TestReversedPaymentNetsAndIsNotReversedTwice(t *testing.T) {
+	e := newEnv(t)
+	f := newBoardWithEverything(t, e)
+	a := e.client()
+	a.login(e.staffA, password)
+	row := regexp.MustCompile(fmt.Sprintf(`(?s)<tr id="h-%d">.*?</tr>`, f.honorarium))
+	reverse := fmt.Sprintf(`action="/console/honoraria/%d/reverse"`, f.honorarium)
+	if !strings.Contains(row.FindString(a.get("/console/honoraria").Body), reverse) {
+		t.Fatal("a paid row does not offer its reversal")
+	}
+	if r := a.post(fmt.Sprintf("/console/honoraria/%d/reverse", f.honorarium), url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("reversing: %d", r.Status)
+	}
+	if strings.Contains(row.FindString(a.get("/console/honoraria").Body), reverse) {
+		t.Fatal("a reversed row still offers its reversal")
+	}
+	h, err := e.app.Incentives.Honorarium(f.ctx, e.instA, f.honorarium)
+	must(t, err)
+	if h.Reversible() || h.ReversedBy == 0 {
+		t.Fatalf("the domain reads the reversed row as %+v", h)
+	}
+	if _, err := e.app.Incentives.Reverse(f.ctx, e.instA, f.honorarium); err == nil || !strings.Contains(err.Error(), "already reversed") {
+		t.Fatalf("a second reversal: %v", err)
+	}
+	if r := a.post(fmt.Sprintf("/console/honoraria/%d/reverse", f.honorarium), url.Values{}); r.Status != http.StatusConflict {
+		t.Fatalf("asking to reverse a reversed row answered %d", r.Status)
+	}
+
+	stmt := e.trainer(t, "marthen@example.id").get("/console/trainer/honoraria").Body
+	paid := regexp.MustCompile(`(?s)Jumlah dibayar</th><td class="num">([^<]*)</td>`).FindStringSubmatch(stmt)
+	if paid == nil || paid[1] != "Rp0" {
+		t.Fatalf("the paid total after the reversal: %v\n%s", paid, stmt)
+	}
+	for _, want := range []string{"November 2026", "pembatalan pembayaran", "2 JP dibatalkan", "dibayar · dibatalkan"} {
+		if !strings.Contains(stmt, want) {
+			t.Errorf("the statement does not say %q", want)
+		}
+	}
+	if strings.Contains(stmt, "-2/-2") || strings.Contains(stmt, "2026-11") {
+		t.Error("the statement still shows raw JP or month")
+	}
+}

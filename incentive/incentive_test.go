@@ -180,6 +180,13 @@ func TestLedgerWorkflow(t *testing.T) {
 	if err != nil || r.Gross != -100 || r.Tax != -5 || r.Net != -95 || r.ReversesID != 1 || r.Status != Draft {
 		t.Fatalf("%+v %v", r, err)
 	}
+	if !h.Reversible() || !h.CountsAsPaid() || !r.CountsAsPaid() {
+		t.Fatal("a paid row and its reversal both count as paid, so that they net")
+	}
+	h.ReversedBy = 2
+	if _, err := Reversal(h); err == nil || !strings.Contains(err.Error(), "already reversed") || h.Reversible() {
+		t.Fatalf("a reversed row reversed again: %v", err)
+	}
 }
 
 func TestFormatRupiah(t *testing.T) {

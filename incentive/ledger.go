@@ -56,7 +56,18 @@ type Honorarium struct {
 	CreatedAt  time.Time
 	// SessionEnd places the row in ledger order (session end, then id).
 	SessionEnd time.Time
+	// ReversedBy is the reversal row of a reversed paid row (read only).
+	ReversedBy int64
 }
+
+// Reversible reports whether the row may be reversed: a paid row that is
+// not itself a reversal and has not been reversed yet.
+func (h Honorarium) Reversible() bool { return h.Status == Paid && h.ReversesID == 0 && h.ReversedBy == 0 }
+
+// CountsAsPaid reports whether the row counts in what was paid: a paid
+// row, and the reversal of one from the moment it is recorded, so that a
+// reversed payment nets to nothing.
+func (h Honorarium) CountsAsPaid() bool { return h.Status == Paid || h.ReversesID != 0 }
 
 // Locked reports whether the row can no longer change: approved or paid.
 func (h Honorarium) Locked() bool { return h.Status == Approved || h.Status == Paid }
@@ -247,8 +258,11 @@ func Reversal(h Honorarium) (Honorarium, error) {
 		return Honorarium{}, ErrNotPaid.WithMessage("honorarium %d is %s: only a paid row is reversed; change a draft by accruing it again", h.ID, h.Status).
 			WithDetails(map[string]any{"current_status": h.Status})
 	}
+	if !h.Reversible() {
+		return Honorarium{}, ErrAlreadyRev.WithDetails(map[string]any{"reversal_id": h.ReversedBy})
+	}
 	r := h
-	r.ID, r.ReversesID, r.CorrectsID, r.Status = 0, h.ID, 0, Draft
+	r.ID, r.ReversesID, r.CorrectsID, r.ReversedBy, r.Status = 0, h.ID, 0, 0, Draft
 	r.JP, r.PaidJP, r.Gross, r.Tax, r.Net, r.TaxBase = -h.JP, -h.PaidJP, -h.Gross, -h.Tax, -h.Net, -h.TaxBase
 	r.ApprovedBy, r.ApprovedAt, r.PaidBy, r.PaidAt = 0, nil, 0, nil
 	r.Basis = i18n.T("reversal of honorarium %d", h.ID)

@@ -208,6 +208,7 @@ type honorariumRow struct {
 	PaidAt        *time.Time
 	CreatedAt     time.Time
 	SessionEnd    time.Time `gorm:"->;-:migration"`
+	ReversedBy    *int64    `gorm:"->;-:migration"`
 }
 
 func (honorariumRow) TableName() string { return "honoraria" }
@@ -226,11 +227,12 @@ func (r honorariumRow) toDomain() incentive.Honorarium {
 		Unit: incentive.Unit(r.Unit), RateID: deref(r.RateID), JP: r.JP, PaidJP: r.PaidJP, Rate: r.Rate, Gross: r.Gross, Tax: r.Tax,
 		Net: r.Net, TaxBase: r.TaxBase, Basis: i18n.Stored(r.Basis, r.BasisEN), FiscalYear: r.FiscalYear, Month: r.Month, Status: incentive.Status(r.Status),
 		ApprovedBy: deref(r.ApprovedBy), ApprovedAt: r.ApprovedAt, PaidBy: deref(r.PaidBy), PaidAt: r.PaidAt, CreatedAt: r.CreatedAt,
-		SessionEnd: r.SessionEnd}
+		SessionEnd: r.SessionEnd, ReversedBy: deref(r.ReversedBy)}
 }
 
-// honorariumColumns selects ledger rows with the end of their session.
-const honorariumColumns = "h.*, s.ends_at AS session_end"
+// honorariumColumns selects ledger rows with the end of their session and
+// the reversal of the row, if any (reverses_id is unique).
+const honorariumColumns = "h.*, s.ends_at AS session_end, (SELECT r.id FROM honoraria r WHERE r.reverses_id = h.id) AS reversed_by"
 
 func (s IncentiveStore) rows(ctx context.Context, where string, args ...any) ([]incentive.Honorarium, error) {
 	var rows []honorariumRow
@@ -259,7 +261,7 @@ func (s IncentiveStore) BookingRows(ctx context.Context, inst, bookingID int64) 
 func (s IncentiveStore) Insert(ctx context.Context, h incentive.Honorarium) (incentive.Honorarium, error) {
 	row := honorariumToRow(h)
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Omit("created_at", "session_end").Create(&row).Error; err != nil {
+		if err := tx.Omit("created_at", "session_end", "reversed_by").Create(&row).Error; err != nil {
 			switch {
 			case isCode(err, uniqueViolation) && row.ReversesID != nil:
 				return incentive.ErrAlreadyRev
