@@ -62,7 +62,9 @@ type Honorarium struct {
 
 // Reversible reports whether the row may be reversed: a paid row that is
 // not itself a reversal and has not been reversed yet.
-func (h Honorarium) Reversible() bool { return h.Status == Paid && h.ReversesID == 0 && h.ReversedBy == 0 }
+func (h Honorarium) Reversible() bool {
+	return h.Status == Paid && h.ReversesID == 0 && h.ReversedBy == 0
+}
 
 // CountsAsPaid reports whether the row counts in what was paid: a paid
 // row, and the reversal of one from the moment it is recorded, so that a
