@@ -67,3 +67,40 @@ func codeOf(err error) string {
 	}
 	return ""
 }
+
+// A revoked certificate stays revoked: issuing the course again passes its
+// holder by, issuing to them alone is refused with its own code, and
+// reissuing the revoked certificate is the way to a new one.
+func TestRevokedCertificateIsOnlyReissued(t *testing.T) {
+	e := newEnv(t)
+	c, _, p := completedCourse(e)
+	e.certSigner()
+	r := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p})
+	e.expect(r, http.StatusCreated, "")
+	cert := r.id()
+	e.expect(e.do("POST", fmt.Sprintf("/v1/certificates/%d/revoke", cert), e.staffA, map[string]any{"reason": "salah nama"}), http.StatusOK, "")
+
+	e.expect(e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "person_id": p}), http.StatusConflict, "certificate_revoked")
+	all := e.do("POST", "/v1/certificates", e.staffA, map[string]any{"course_id": c, "all": true})
+	for _, it := range all.items() {
+		if int64(it["person_id"].(float64)) == p {
+			t.Fatalf("issuing the course again certified the revoked holder: %s", all.Raw)
+		}
+	}
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+	if _, err := e.app.Certificates.Issue(ctx, e.instA, c, p, 0); codeOf(err) != "certificate_revoked" {
+		t.Fatalf("the domain issued to a revoked holder: %v", err)
+	}
+	var valid int64
+	must(t, e.db.Raw(`SELECT count(*) FROM certificates WHERE person_id = ? AND course_id = ? AND status = 'valid'`, p, c).Scan(&valid).Error)
+	if valid != 0 {
+		t.Fatalf("%d valid certificates after the revocation", valid)
+	}
+	re := e.do("POST", fmt.Sprintf("/v1/certificates/%d/reissue", cert), e.staffA, map[string]any{"reason": "nama diperbaiki"})
+	if re.Status != http.StatusCreated && re.Status != http.StatusOK {
+		t.Fatalf("reissuing the revoked certificate: %d %s", re.Status, re.Raw)
+	}
+	if got := int64(re.Body["replaces_id"].(float64)); got != cert {
+		t.Fatalf("the replacement replaces %d, want %d", got, cert)
+	}
+}

@@ -393,7 +393,7 @@ func (s *Server) confirmRevoke(w http.ResponseWriter, r *http.Request, u tenant.
 		Button: msg(u.Lang, "revoke_confirm"), Hidden: [][2]string{{"reason", reason}}}
 	v.Title = v.T("board_revoke_title")
 	v.Lines = append(v.Lines, fmt.Sprintf(v.T("board_revoke_what"), c.Number, c.HolderName), fmt.Sprintf(v.T("board_revoke_reason"), reason),
-		v.T("board_revoke_after"))
+		v.T("board_revoke_after"), v.T("flow_revoke_stays"))
 	s.askConfirm(w, r, v, http.StatusOK)
 }
 

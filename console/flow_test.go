@@ -114,3 +114,33 @@ func TestReversedPaymentNetsAndIsNotReversedTwice(t *testing.T) {
 		t.Error("the statement still shows raw JP or month")
 	}
 }
+
+// The revoke confirmation says that issuing the course again will not
+// replace the certificate; issuing it again indeed does not, and the
+// course page offers the reissue of the revoked one.
+func TestRevokedCertificateStaysRevokedInTheConsole(t *testing.T) {
+	e := newEnv(t)
+	f := newBoardWithEverything(t, e)
+	a := e.client()
+	a.login(e.staffA, password)
+	path := fmt.Sprintf("/console/certificates/%d/revoke", f.certificate)
+	ask := a.post(path, url.Values{"reason": {"salah nama"}})
+	if !strings.Contains(ask.Body, "sertifikat pengganti hanya diberikan lewat") {
+		t.Fatalf("the revoke confirmation does not warn:\n%s", ask.Body)
+	}
+	if r := a.post(path, url.Values{"reason": {"salah nama"}, "confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("revoking: %d", r.Status)
+	}
+	r := a.post(fmt.Sprintf("/console/courses/%d/certificates", f.course), url.Values{})
+	if r.Status == http.StatusSeeOther {
+		t.Fatal("issuing the course again succeeded with nobody left to certify")
+	}
+	var valid int64
+	must(t, e.db.Raw(`SELECT count(*) FROM certificates WHERE status = 'valid'`).Scan(&valid).Error)
+	if valid != 0 {
+		t.Fatalf("%d valid certificates after revoking the only one and issuing the course again", valid)
+	}
+	if page := a.get(fmt.Sprintf("/console/courses/%d", f.course)).Body; !strings.Contains(page, fmt.Sprintf(`href="/console/certificates/%d/reissue"`, f.certificate)) {
+		t.Fatal("the course page does not offer reissuing the revoked certificate")
+	}
+}

@@ -9,5 +9,7 @@ func init() {
 		"flow_jp_reversed": {"%d JP dibatalkan", "%d JP taken back"},
 		"flow_h_reversal":  {"pembatalan pembayaran", "payment reversal"},
 		"flow_h_reversed":  {"dibatalkan", "reversed"},
+		"flow_revoke_stays": {"Menerbitkan sertifikat pelatihan ini lagi tidak akan memberi orang ini sertifikat baru; sertifikat pengganti hanya diberikan lewat “Terbitkan ulang”.",
+			"Issuing this course's certificates again will not give this person a new one; a replacement is given only by “Reissue”."},
 	})
 }
