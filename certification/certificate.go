@@ -178,5 +178,5 @@ var (
 	// ErrRevokedHolder keeps a revoked certificate revoked: a new one for
 	// the same course and person is given only by reissuing it.
 	ErrRevokedHolder = errs.New(errs.Conflict, "certificate_revoked", "the person's certificate for this course was revoked; reissue it to give a new one")
-	ErrNoSigner         = errs.New(errs.Invalid, "signer_not_set", "name the signer and the signer's NIP in the certificate settings (PUT /v1/certificate-settings) before the first issuance")
+	ErrNoSigner      = errs.New(errs.Invalid, "signer_not_set", "name the signer and the signer's NIP in the certificate settings (PUT /v1/certificate-settings) before the first issuance")
 )
