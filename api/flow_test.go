@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,4 +104,39 @@ func TestRevokedCertificateIsOnlyReissued(t *testing.T) {
 	if got := int64(re.Body["replaces_id"].(float64)); got != cert {
 		t.Fatalf("the replacement replaces %d, want %d", got, cert)
 	}
+}
+
+// Adding a holiday on a date that has one is refused at the date field
+// unless replacing it is asked for, in the API and in the domain.
+func TestHolidayOnATakenDateIsNotSilentlyReplaced(t *testing.T) {
+	e := newEnv(t)
+	h := map[string]any{"date": "2026-12-25", "kind": "cuti_bersama", "name_id": "Cuti Bersama Uji", "source": "SKB uji"}
+	r := e.do("POST", "/v1/holidays", e.admin, h)
+	e.expect(r, http.StatusConflict, "holiday_exists")
+	if !strings.Contains(r.field("date"), "Natal") {
+		t.Fatalf("the date field does not name the holiday there: %s", r.Raw)
+	}
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+	date := time.Date(2026, 12, 25, 0, 0, 0, 0, time.UTC)
+	_, err := e.sched.PutHoliday(ctx, scheduling.Holiday{Date: date, Kind: scheduling.CutiBersama, NameID: "Lain", Source: "SKB uji"}, false)
+	if codeOf(err) != "holiday_exists" {
+		t.Fatalf("the domain: %v", err)
+	}
+	if got, _ := e.sched.Holidays(ctx, 2026); !hasHoliday(got, date, "Natal") {
+		t.Fatal("a refused holiday replaced the one there")
+	}
+	h["replace"] = true
+	e.expect(e.do("POST", "/v1/holidays", e.admin, h), http.StatusCreated, "")
+	if got, _ := e.sched.Holidays(ctx, 2026); !hasHoliday(got, date, "Cuti Bersama Uji") {
+		t.Fatal("replace: true did not replace it")
+	}
+}
+
+func hasHoliday(hs []scheduling.Holiday, date time.Time, name string) bool {
+	for _, h := range hs {
+		if h.Date.Equal(date) && strings.Contains(h.NameID, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -144,3 +144,25 @@ func TestRevokedCertificateStaysRevokedInTheConsole(t *testing.T) {
 		t.Fatal("the course page does not offer reissuing the revoked certificate")
 	}
 }
+
+// The holidays page refuses a second holiday on a date at the date field
+// and offers to replace it; only the ticked box replaces it.
+func TestHolidayOnATakenDateAsksToReplace(t *testing.T) {
+	e := newEnv(t)
+	admin := e.adminClient()
+	form := url.Values{"date": {"2026-12-25"}, "kind": {"cuti_bersama"}, "name_id": {"Cuti Bersama Uji"}, "status": {"confirmed"}, "source": {"SKB uji"}}
+	r := admin.post("/console/admin/holidays", form)
+	if r.Status != http.StatusConflict || !strings.Contains(r.Body, `id="f-replace"`) || !strings.Contains(r.Body, "sudah ada hari libur pada tanggal ini") {
+		t.Fatalf("a second holiday on a date answered %d:\n%s", r.Status, r.Body)
+	}
+	if n := e.count("SELECT count(*) FROM holidays WHERE date = '2026-12-25' AND name_id = 'Cuti Bersama Uji'"); n != 0 {
+		t.Fatal("the refused holiday replaced the one there")
+	}
+	form.Set("replace", "yes")
+	if r := admin.post("/console/admin/holidays", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("replacing, confirmed: %d", r.Status)
+	}
+	if n := e.count("SELECT count(*) FROM holidays WHERE date = '2026-12-25' AND name_id = 'Cuti Bersama Uji'"); n != 1 {
+		t.Fatal("the confirmed replacement did not replace")
+	}
+}

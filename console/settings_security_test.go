@@ -206,7 +206,7 @@ func TestStaffCannotReachAdminPages(t *testing.T) {
 	e := newEnv(t)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
 	_, err := e.app.Scheduling.PutHoliday(ctx, scheduling.Holiday{Date: day(2026, 12, 25), Kind: scheduling.LiburNasional,
-		NameID: "Hari Raya Natal", Source: "SKB uji"})
+		NameID: "Hari Raya Natal", Source: "SKB uji"}, true)
 	must(t, err)
 	_, err = e.app.Certificates.Keys.Active(ctx)
 	must(t, err)
@@ -245,7 +245,7 @@ func TestDestructiveAdminPostsNeedConfirmation(t *testing.T) {
 	e := newEnv(t)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
 	_, err := e.app.Scheduling.PutHoliday(ctx, scheduling.Holiday{Date: day(2026, 12, 25), Kind: scheduling.LiburNasional,
-		NameID: "Hari Raya Natal", Source: "SKB uji"})
+		NameID: "Hari Raya Natal", Source: "SKB uji"}, true)
 	must(t, err)
 	old, err := e.app.Certificates.Keys.Active(ctx)
 	must(t, err)

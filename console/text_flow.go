@@ -11,5 +11,6 @@ func init() {
 		"flow_h_reversed":  {"dibatalkan", "reversed"},
 		"flow_revoke_stays": {"Menerbitkan sertifikat pelatihan ini lagi tidak akan memberi orang ini sertifikat baru; sertifikat pengganti hanya diberikan lewat “Terbitkan ulang”.",
 			"Issuing this course's certificates again will not give this person a new one; a replacement is given only by “Reissue”."},
+		"flow_replace_holiday": {"Ganti hari libur yang sudah ada pada tanggal ini", "Replace the holiday this date already has"},
 	})
 }

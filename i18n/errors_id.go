@@ -170,5 +170,7 @@ var errorsID = map[string]string{
 	// reversed payment, a revoked certificate, a holiday's date.
 	"the session has already begun or has completed bookings; its time, venue and mode can no longer change, nor can it be cancelled": "sesi sudah dimulai atau sudah ada pemesanan yang selesai; waktu, tempat dan modanya tidak dapat diubah lagi, dan sesi tidak dapat dibatalkan",
 	"the session has already begun; an invitation can no longer be sent for it":                                                       "sesi sudah dimulai; undangan untuknya tidak dapat dikirim lagi",
+	"the date already has a holiday; send replace: true to replace it":                                                                "tanggal itu sudah memiliki hari libur; kirim replace: true untuk menggantinya",
+	"already has a holiday (%s); confirm replacing it":                                                                                "sudah ada hari libur pada tanggal ini (%s); centang ganti untuk menggantinya",
 	"the person's certificate for this course was revoked; reissue it to give a new one":                                              "sertifikat orang ini untuk pelatihan ini sudah dicabut; terbitkan ulang untuk memberi sertifikat baru",
 }
