@@ -140,3 +140,24 @@ func hasHoliday(hs []scheduling.Holiday, date time.Time, name string) bool {
 	}
 	return false
 }
+
+// A session on a national holiday is refused with the problem at the start
+// field; the holidays a session falls on are what its creation warned of.
+func TestHolidayProblemNamesTheStartField(t *testing.T) {
+	e := newEnv(t)
+	c := e.course(e.staffA)
+	r := e.session(e.staffA, c, "2026-12-25T09:00", "2026-12-25T10:30", "Asia/Makassar")
+	e.expect(r, http.StatusConflict, "holiday")
+	if !strings.Contains(r.field("start"), "libur nasional") {
+		t.Fatalf("the start field does not say why: %s", r.Raw)
+	}
+	r = e.session(e.staffA, c, "2026-12-24T09:00", "2026-12-24T10:30", "Asia/Makassar")
+	e.expect(r, http.StatusCreated, "")
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+	sess, err := e.sched.Session(ctx, e.instA, r.id())
+	must(t, err)
+	hs, err := e.sched.SessionHolidays(ctx, sess)
+	if err != nil || len(hs) != 1 || hs[0].Kind != scheduling.CutiBersama {
+		t.Fatalf("the session's holidays: %v %v", hs, err)
+	}
+}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -245,9 +246,13 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, u tenant.Us
 		p := newPage(r, &u, "courses")
 		p.Form = f
 		p.withError(err)
+		if errors.Is(err, scheduling.ErrHoliday) {
+			p.Form.Set("force_offered", "yes") // the form shows the domain's force option
+		}
 		s.renderSessionEdit(w, r, u, p, status(err), version)
 	}
 	var moved scheduling.Session
+	force := f.Get("force") == "yes"
 	if err := readWhen(f, f.Get("zone"), &moved).Err(); err != nil {
 		fail(err)
 		return
@@ -264,7 +269,7 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, u tenant.Us
 		}
 	}
 	if f.Get("confirm") != "yes" {
-		preview, err := s.Scheduling.PreviewSessionChange(ctx, inst, id, version, false, change)
+		preview, err := s.Scheduling.PreviewSessionChange(ctx, inst, id, version, force, change)
 		if err != nil {
 			fail(err)
 			return
@@ -274,7 +279,7 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, u tenant.Us
 			return
 		}
 	}
-	if _, _, _, err = s.Scheduling.UpdateSession(ctx, inst, id, version, false, change); err != nil {
+	if _, _, _, err = s.Scheduling.UpdateSession(ctx, inst, id, version, force, change); err != nil {
 		fail(err)
 		return
 	}
@@ -300,7 +305,7 @@ func (s *Server) confirmMove(w http.ResponseWriter, r *http.Request, u tenant.Us
 			After: v.T("status_" + string(b.After.Status)), Reasked: b.Reasked(), Mailed: b.Mailed()})
 	}
 	v.Lines = append(v.Lines, fmt.Sprintf(v.T("board_move_reasked"), reasked))
-	for _, k := range []string{"version", "zone", "start", "end", "mode", "venue"} {
+	for _, k := range []string{"version", "zone", "start", "end", "mode", "venue", "force"} {
 		v.Hidden = append(v.Hidden, [2]string{k, f.Get(k)})
 	}
 	s.askConfirm(w, r, v, http.StatusOK)

@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"sinergi/audit"
 	"sinergi/profile"
 	"sinergi/scheduling"
 )
@@ -164,5 +166,41 @@ func TestHolidayOnATakenDateAsksToReplace(t *testing.T) {
 	}
 	if n := e.count("SELECT count(*) FROM holidays WHERE date = '2026-12-25' AND name_id = 'Cuti Bersama Uji'"); n != 1 {
 		t.Fatal("the confirmed replacement did not replace")
+	}
+}
+
+// The session form offers the domain's force option when the date is a
+// national holiday, with the problem at the start field; a session on cuti
+// bersama is created and its page says so.
+func TestSessionFormOnHolidays(t *testing.T) {
+	e := newEnv(t)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "staff", InstitutionID: e.instA})
+	c, err := e.app.Scheduling.CreateCourse(ctx, e.instA, scheduling.Course{Name: "Pelatihan Akhir Tahun", OrganisingUnit: "Bidang PKM",
+		Funding: scheduling.APBD, Region: "Sulawesi Selatan", StartDate: day(2026, 12, 1), EndDate: day(2026, 12, 31)})
+	must(t, err)
+	a := e.client()
+	a.login(e.staffA, password)
+	path := fmt.Sprintf("/console/courses/%d/sessions", c.ID)
+	form := url.Values{"topic": {"Refleksi Akhir Tahun"}, "zone": {"Asia/Makassar"}, "start": {"2026-12-25T09:00"}, "end": {"2026-12-25T10:30"},
+		"mode": {"online"}, "venue": {""}}
+	r := a.post(path, form)
+	startErr := regexp.MustCompile(`(?s)<p class="field-error" id="f-start-err">([^<]*)</p>`).FindStringSubmatch(r.Body)
+	if r.Status != http.StatusConflict || !strings.Contains(r.Body, `id="f-force"`) || startErr == nil || !strings.Contains(startErr[1], "libur nasional") {
+		t.Fatalf("a session on a national holiday answered %d:\n%s", r.Status, r.Body)
+	}
+	form.Set("force", "yes")
+	if r := a.post(path, form); r.Status != http.StatusSeeOther {
+		t.Fatalf("forced: %d %s", r.Status, r.Body)
+	}
+	form.Set("start", "2026-12-24T09:00")
+	form.Set("end", "2026-12-24T10:30")
+	form.Del("force")
+	r = a.post(path, form)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("a session on cuti bersama: %d", r.Status)
+	}
+	page := a.get(r.Location).Body
+	if !strings.Contains(page, `id="holiday-note"`) || !strings.Contains(page, "Cuti Bersama") {
+		t.Fatalf("the new session's page does not warn of cuti bersama:\n%s", page)
 	}
 }

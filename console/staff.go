@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -421,6 +422,9 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, u tenant.
 		p := newPage(r, &u, "courses")
 		p.Form = f
 		p.withError(err)
+		if errors.Is(err, scheduling.ErrHoliday) {
+			p.Form.Set("force_offered", "yes") // the form shows the domain's force option
+		}
 		s.renderCourse(w, r, u, p, status(err))
 		return
 	}
@@ -465,6 +469,9 @@ type sessionView struct {
 	// Held hides moving the session; MayInvite offers booking and
 	// inviting at once: the domain's own answers at this time.
 	Held, MayInvite bool
+	// HolidayNote names the cuti bersama (or forced national holiday) the
+	// session falls on: the warning its creation answered.
+	HolidayNote string
 }
 
 // slotLine is a time the best pair is free together, in the venue zone.
@@ -525,6 +532,22 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		bookings[i] = l.Booking
 	}
 	v.Held = scheduling.Held(sess, bookings, s.Now())
+	hs, err := s.Scheduling.SessionHolidays(ctx, sess)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	if len(hs) > 0 {
+		names := make([]string, len(hs))
+		for i, h := range hs {
+			names[i] = h.NameID
+			if p.Lang == "en" && h.NameEN != "" {
+				names[i] = h.NameEN
+			}
+			names[i] += " (" + h.Date.Format("02-01-2006") + ")"
+		}
+		v.HolidayNote = fmt.Sprintf(v.T("flow_holiday_note"), strings.Join(names, ", "))
+	}
 	// Free times only help before the session is staffed; a course longer
 	// than the search window gets none.
 	if len(board) == 0 {

@@ -12,5 +12,7 @@ func init() {
 		"flow_revoke_stays": {"Menerbitkan sertifikat pelatihan ini lagi tidak akan memberi orang ini sertifikat baru; sertifikat pengganti hanya diberikan lewat “Terbitkan ulang”.",
 			"Issuing this course's certificates again will not give this person a new one; a replacement is given only by “Reissue”."},
 		"flow_replace_holiday": {"Ganti hari libur yang sudah ada pada tanggal ini", "Replace the holiday this date already has"},
+		"flow_force_holiday":   {"Tetap jadwalkan pada libur nasional", "Schedule it on the national holiday anyway"},
+		"flow_holiday_note":    {"Perhatian: sesi ini jatuh pada %s.", "Note: this session falls on %s."},
 	})
 }

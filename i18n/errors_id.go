@@ -172,5 +172,6 @@ var errorsID = map[string]string{
 	"the session has already begun; an invitation can no longer be sent for it":                                                       "sesi sudah dimulai; undangan untuknya tidak dapat dikirim lagi",
 	"the date already has a holiday; send replace: true to replace it":                                                                "tanggal itu sudah memiliki hari libur; kirim replace: true untuk menggantinya",
 	"already has a holiday (%s); confirm replacing it":                                                                                "sudah ada hari libur pada tanggal ini (%s); centang ganti untuk menggantinya",
+	"falls on a national holiday (%s); schedule it anyway only on purpose":                                                            "jatuh pada libur nasional (%s); jadwalkan tetap hanya bila memang disengaja",
 	"the person's certificate for this course was revoked; reissue it to give a new one":                                              "sertifikat orang ini untuk pelatihan ini sudah dicabut; terbitkan ulang untuk memberi sertifikat baru",
 }

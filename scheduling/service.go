@@ -203,9 +203,19 @@ func (s Service) checkHolidays(ctx context.Context, sess Session, force bool) ([
 		for i, h := range blocking {
 			names[i] = h.Date.Format(time.DateOnly) + " " + h.NameID
 		}
-		return nil, ErrHoliday.WithDetails(map[string]any{"holidays": names})
+		e := ErrHoliday.WithDetails(map[string]any{"holidays": names})
+		field := errs.Text{Format: "falls on a national holiday (%s); schedule it anyway only on purpose", Args: []any{strings.Join(names, ", ")}}
+		e.Fields, e.FieldTexts = map[string]string{"start": field.String()}, map[string]errs.Text{"start": field}
+		return nil, e
 	}
 	return append(blocking, warnings...), nil
+}
+
+// SessionHolidays returns the holidays a session falls on: national
+// holidays it was forced onto and cuti bersama, the warnings its creation
+// answered.
+func (s Service) SessionHolidays(ctx context.Context, sess Session) ([]Holiday, error) {
+	return s.checkHolidays(ctx, sess, true)
 }
 
 // CreateSession validates and stores a session of a course. It returns the
