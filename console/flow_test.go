@@ -204,3 +204,46 @@ func TestSessionFormOnHolidays(t *testing.T) {
 		t.Fatalf("the new session's page does not warn of cuti bersama:\n%s", page)
 	}
 }
+
+// The booking trail and a person's history say what changed (from → to,
+// which profile fields) and who acted, by e-mail.
+func TestTrailsSayWhatChangedAndWho(t *testing.T) {
+	e := newEnv(t)
+	f := newBoard(t, e)
+	a := e.client()
+	a.login(e.staffA, password)
+	if r := a.post(fmt.Sprintf("/console/bookings/%d/status", f.laterB.ID), url.Values{"to": {"cancelled"}, "confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("cancelling: %d", r.Status)
+	}
+	trail := a.get(fmt.Sprintf("/console/bookings/%d", f.laterB.ID)).Body
+	for _, want := range []string{"dari diusulkan menjadi diundang", "dari diundang menjadi dibatalkan", e.staffA} {
+		if !strings.Contains(trail, want) {
+			t.Errorf("the trail does not say %q:\n%s", want, trail)
+		}
+	}
+	var user int64
+	must(t, e.db.Raw(`SELECT id FROM users WHERE email = ?`, e.staffA).Scan(&user).Error)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "staff", InstitutionID: e.instA, UserID: user})
+	p, err := e.app.People.Person(ctx, e.instA, e.practitioner, false)
+	must(t, err)
+	p.Phone, p.Unit = "081234567890", "Logistik dan Peralatan"
+	_, err = e.app.People.Update(ctx, p)
+	must(t, err)
+	entries, _, err := e.app.People.History(ctx, e.instA, e.practitioner, 0, 5)
+	must(t, err)
+	if len(entries) == 0 || entries[0].ActorName != e.staffA {
+		t.Fatalf("the domain's history names the actor %+v", entries)
+	}
+	if _, ok := entries[0].Changed("Phone"); !ok {
+		t.Fatalf("the history does not record the phone change: %+v", entries[0].Changes)
+	}
+	history := a.get(fmt.Sprintf("/console/people/%d/history", e.practitioner)).Body
+	for _, want := range []string{"Profil diubah", "Unit", e.staffA} {
+		if !strings.Contains(history, want) {
+			t.Errorf("the history does not say %q:\n%s", want, history)
+		}
+	}
+	if strings.Contains(history, "081234567890") {
+		t.Error("the history shows a contact's value")
+	}
+}

@@ -14,5 +14,7 @@ func init() {
 		"flow_replace_holiday": {"Ganti hari libur yang sudah ada pada tanggal ini", "Replace the holiday this date already has"},
 		"flow_force_holiday":   {"Tetap jadwalkan pada libur nasional", "Schedule it on the national holiday anyway"},
 		"flow_holiday_note":    {"Perhatian: sesi ini jatuh pada %s.", "Note: this session falls on %s."},
+		"flow_status_from_to":  {"dari %s menjadi %s", "from %s to %s"},
+		"flow_fields_changed":  {"(%s)", "(%s)"},
 	})
 }
