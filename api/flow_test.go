@@ -161,3 +161,37 @@ func TestHolidayProblemNamesTheStartField(t *testing.T) {
 		t.Fatalf("the session's holidays: %v %v", hs, err)
 	}
 }
+
+// A payment is recorded with its date and the treasurer's reference; a
+// date in the future is refused at its field and pays nothing.
+func TestPaymentRecordsDateAndReference(t *testing.T) {
+	e := newEnv(t)
+	p := e.createPerson(e.staffA, practitionerJSON("pay@example.id"))
+	_, bookings := e.ledgerCourse(2, map[int64]string{p: "co_trainer"})
+	var ids []int64
+	for _, b := range bookings[p] {
+		e.expect(e.transition(e.staffA, b, "completed"), http.StatusOK, "")
+		id := num(e.mustAccrue(b, "narasumber_menteri"), "id")
+		e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/approve", id), e.staffA, nil), http.StatusOK, "")
+		ids = append(ids, id)
+	}
+	// testTime is 2026-12-31.
+	r := e.do("POST", fmt.Sprintf("/v1/honoraria/%d/pay", ids[0]), e.staffA, map[string]any{"paid_on": "2027-01-05", "reference": "SP2D 1"})
+	e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
+	if r.field("paid_on") == "" {
+		t.Fatalf("the future date is not named: %s", r.Raw)
+	}
+	r = e.do("POST", fmt.Sprintf("/v1/honoraria/%d/pay", ids[0]), e.staffA, map[string]any{"paid_on": "2026-12-30", "reference": " SP2D 00123/2026 "})
+	e.expect(r, http.StatusOK, "")
+	if r.Body["paid_on"] != "2026-12-30" || r.Body["payment_reference"] != "SP2D 00123/2026" {
+		t.Fatalf("the payment reads %s", r.Raw)
+	}
+	// Without a body, today and no reference (the API as it was).
+	e.expect(e.do("POST", fmt.Sprintf("/v1/honoraria/%d/pay", ids[1]), e.staffA, nil), http.StatusOK, "")
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+	h, err := e.app.Incentives.Honorarium(ctx, e.instA, ids[1])
+	must(t, err)
+	if h.Payment.On.Format(time.DateOnly) != "2026-12-31" || h.Payment.Reference != "" {
+		t.Fatalf("paid without a body: %+v", h.Payment)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sinergi/audit"
+	"sinergi/incentive"
 	"sinergi/scheduling"
 	"sinergi/tenant"
 )
@@ -217,7 +218,7 @@ func TestBookingBoardInTheBrowser(t *testing.T) {
 	must(t, fx.HonorariumError)
 	_, err = e.app.Incentives.Approve(f.ctx, e.instA, fx.HonorariumID, 0)
 	must(t, err)
-	_, err = e.app.Incentives.Pay(f.ctx, e.instA, fx.HonorariumID, 0)
+	_, err = e.app.Incentives.Pay(f.ctx, e.instA, fx.HonorariumID, 0, incentive.Payment{})
 	must(t, err)
 	row := fmt.Sprintf("#h-%d", fx.HonorariumID)
 	run(t, staff, "paid honoraria of the practitioner", chromedp.Navigate(fmt.Sprintf("%s/console/honoraria?status=paid&year=2026&person_id=%d", base, e.practitioner)),

@@ -247,3 +247,44 @@ func TestTrailsSayWhatChangedAndWho(t *testing.T) {
 		t.Error("the history shows a contact's value")
 	}
 }
+
+// The honoraria list tells rows apart by course and session date; paying
+// asks first, for the date and the reference, shows a bad date in place,
+// and the row then says how it was paid.
+func TestPayingAsksForDateAndReference(t *testing.T) {
+	e := newEnv(t)
+	f := newBoard(t, e)
+	_, fx, err := e.app.Scheduling.TransitionBooking(f.ctx, scheduling.Scope{InstitutionID: e.instA}, f.todayB.ID, scheduling.Completed, 0)
+	must(t, err)
+	must(t, fx.HonorariumError)
+	_, err = e.app.Incentives.Approve(f.ctx, e.instA, fx.HonorariumID, 0)
+	must(t, err)
+	a := e.client()
+	a.login(e.staffA, password)
+	row := regexp.MustCompile(fmt.Sprintf(`(?s)<tr id="h-%d">.*?</tr>`, fx.HonorariumID))
+	list := row.FindString(a.get("/console/honoraria").Body)
+	for _, want := range []string{"Pelatihan Papan Pemesanan", "Logistik Tanggap Darurat", "23-11-2026"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("the row does not show %q:\n%s", want, list)
+		}
+	}
+	path := fmt.Sprintf("/console/honoraria/%d/pay", fx.HonorariumID)
+	ask := a.post(path, url.Values{})
+	if ask.Status != http.StatusOK || !strings.Contains(ask.Body, `id="f-paid_on"`) || !strings.Contains(ask.Body, `value="2026-11-23"`) ||
+		!strings.Contains(ask.Body, `id="f-reference"`) {
+		t.Fatalf("paying did not ask first: %d\n%s", ask.Status, ask.Body)
+	}
+	bad := a.post(path, url.Values{"confirm": {"yes"}, "paid_on": {"2027-01-01"}, "reference": {"SP2D 7"}})
+	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, `id="f-paid_on-err"`) {
+		t.Fatalf("a future payment date answered %d:\n%s", bad.Status, bad.Body)
+	}
+	if h, _ := e.app.Incentives.Honorarium(f.ctx, e.instA, fx.HonorariumID); h.Status != "approved" {
+		t.Fatal("asking or a refused date paid the row")
+	}
+	if r := a.post(path, url.Values{"confirm": {"yes"}, "paid_on": {"2026-11-23"}, "reference": {"SP2D 00123/2026"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("paying, confirmed: %d", r.Status)
+	}
+	if list := row.FindString(a.get("/console/honoraria").Body); !strings.Contains(list, "23-11-2026 · SP2D 00123/2026") {
+		t.Fatalf("the paid row does not say how it was paid:\n%s", list)
+	}
+}

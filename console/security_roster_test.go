@@ -46,7 +46,7 @@ func (e *env) completedSession(t *testing.T) int64 {
 	}
 	_, err = a.Incentives.Approve(ctx, e.instA, rows[0].ID, 1)
 	must(t, err)
-	_, err = a.Incentives.Pay(ctx, e.instA, rows[0].ID, 1)
+	_, err = a.Incentives.Pay(ctx, e.instA, rows[0].ID, 1, incentive.Payment{})
 	must(t, err)
 	return rows[0].ID
 }

@@ -645,6 +645,9 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request, u tenant.Use
 type honorariumLine struct {
 	incentive.Honorarium
 	Name string
+	// Course and Session tell one person's rows apart: the course's name,
+	// the session's topic and date in the venue zone.
+	Course, Session, Paid string
 }
 
 type honorariaView struct {
@@ -724,7 +727,12 @@ func (s *Server) honoraria(w http.ResponseWriter, r *http.Request, u tenant.User
 	slices.SortFunc(v.People, func(a, b [2]string) int { return strings.Compare(a[1], b[1]) })
 	lo, hi, pg := v.pageRows(r, "page", len(shown))
 	for _, h := range shown[lo:hi] {
-		v.Rows = append(v.Rows, honorariumLine{Honorarium: h, Name: names[h.PersonID]})
+		l, err := s.honorariumLine(r, u, v.page, h, names[h.PersonID])
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		v.Rows = append(v.Rows, l)
 	}
 	v.Pager = pg
 	for _, k := range []string{"status", "year", "person_id", "page", "size"} {
@@ -768,7 +776,23 @@ func (s *Server) ledgerStep(w http.ResponseWriter, r *http.Request, u tenant.Use
 	case "approve":
 		_, err = s.Incentives.Approve(ctx, inst, id, 0)
 	case "pay":
-		_, err = s.Incentives.Pay(ctx, inst, id, 0)
+		if r.FormValue("confirm") != "yes" {
+			s.confirmPay(w, r, u, id, nil)
+			return
+		}
+		pay := incentive.Payment{Reference: r.FormValue("reference")}
+		if v := strings.TrimSpace(r.FormValue("paid_on")); v != "" {
+			if pay.On, err = time.Parse(time.DateOnly, v); err != nil {
+				err = errs.Invalidf("paid_on", "is not a date (YYYY-MM-DD)")
+			}
+		}
+		if err == nil {
+			_, err = s.Incentives.Pay(ctx, inst, id, 0, pay)
+		}
+		if e, ok := errs.As(err); ok && len(e.Fields) > 0 {
+			s.confirmPay(w, r, u, id, err)
+			return
+		}
 	case "reverse":
 		if r.FormValue("confirm") != "yes" {
 			s.confirmReverse(w, r, u, id)

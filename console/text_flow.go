@@ -16,5 +16,12 @@ func init() {
 		"flow_holiday_note":    {"Perhatian: sesi ini jatuh pada %s.", "Note: this session falls on %s."},
 		"flow_status_from_to":  {"dari %s menjadi %s", "from %s to %s"},
 		"flow_fields_changed":  {"(%s)", "(%s)"},
+		"flow_pay_title":       {"Catat pembayaran", "Record the payment"},
+		"flow_pay_what":        {"%s — %s, %s: netto %s.", "%s — %s, %s: net %s."},
+		"flow_pay_confirm":     {"Ya, catat dibayar", "Yes, record it as paid"},
+		"flow_paid_on":         {"Tanggal dibayar", "Paid on"},
+		"flow_payment_ref":     {"Nomor bukti (SP2D, transfer atau kuitansi)", "Reference (SP2D, transfer or receipt number)"},
+		"flow_h_course":        {"Pelatihan dan sesi", "Course and session"},
+		"flow_h_paid":          {"Dibayar", "Paid"},
 	})
 }

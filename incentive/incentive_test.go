@@ -161,7 +161,7 @@ func TestCompute(t *testing.T) {
 func TestLedgerWorkflow(t *testing.T) {
 	now := time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)
 	h := Honorarium{ID: 1, Status: Draft, Gross: 100, Tax: 5, Net: 95, JP: 2, PaidJP: 2}
-	if err := Pay(&h, 1, now); err == nil {
+	if err := Pay(&h, 1, now, Payment{}); err == nil {
 		t.Fatal("paid a draft")
 	}
 	if err := Approve(&h, 1, now); err != nil || h.Status != Approved {
@@ -173,7 +173,7 @@ func TestLedgerWorkflow(t *testing.T) {
 	if _, err := Reversal(h); err == nil {
 		t.Fatal("reversed an unpaid row")
 	}
-	if err := Pay(&h, 2, now); err != nil || h.Status != Paid || h.PaidBy != 2 {
+	if err := Pay(&h, 2, now, Payment{Reference: "SP2D 0001"}); err != nil || h.Status != Paid || h.PaidBy != 2 {
 		t.Fatal(err)
 	}
 	r, err := Reversal(h)
