@@ -194,4 +194,8 @@ func TestPaymentRecordsDateAndReference(t *testing.T) {
 	if h.Payment.On.Format(time.DateOnly) != "2026-12-31" || h.Payment.Reference != "" {
 		t.Fatalf("paid without a body: %+v", h.Payment)
 	}
+	csv := string(e.do("GET", "/v1/honoraria/export.csv?year=2026", e.staffA, nil).Raw)
+	if !strings.Contains(csv, "Bukti Bayar") || !strings.Contains(csv, "30-12-2026 SP2D 00123/2026; 31-12-2026") {
+		t.Fatalf("the export does not carry the payments:\n%s", csv)
+	}
 }

@@ -320,20 +320,20 @@ func (s *Server) buildExport(ctx context.Context, inst int64, f incentive.Filter
 }
 
 var exportHeader = []string{"No", "Nama", "NIP", "NPWP/NIK", "Jenis Identitas Pajak", "Golongan", "TA", "Kelas", "JP", "JP Dibayar",
-	"Tarif", "Bruto", "PPh 21", "Netto", "Status"}
+	"Tarif", "Bruto", "PPh 21", "Netto", "Status", "Bukti Bayar"}
 
 // exportRow is one line as cells; the JUMLAH line (i < 0) has no number,
 // year, rate or status.
 func exportRow(i int, l incentive.Line) []any {
 	if i < 0 {
-		return []any{"", l.Name, "", "", "", "", "", "", l.JP, l.PaidJP, "", l.Gross, l.Tax, l.Net, ""}
+		return []any{"", l.Name, "", "", "", "", "", "", l.JP, l.PaidJP, "", l.Gross, l.Tax, l.Net, "", ""}
 	}
 	rate := any(l.Rate)
 	if l.Rate == 0 {
 		rate = ""
 	}
 	return []any{i + 1, l.Name, l.NIP, l.TaxID, l.TaxIDStatus, l.Golongan, l.FiscalYear, l.ClassNames(), l.JP, l.PaidJP, rate,
-		l.Gross, l.Tax, l.Net, ledgerStatusLabel[l.Status]}
+		l.Gross, l.Tax, l.Net, ledgerStatusLabel[l.Status], strings.Join(l.Payments, "; ")}
 }
 
 func (s *Server) exportCSV(c *gin.Context) {
@@ -366,7 +366,7 @@ func exportCSVBytes(doc exportDoc) []byte {
 }
 
 // exportWidths are the column widths of the sheet, in characters.
-var exportWidths = []float64{5, 30, 21, 19, 11, 9, 7, 26, 6, 10, 12, 14, 13, 14, 11}
+var exportWidths = []float64{5, 30, 21, 19, 11, 9, 7, 26, 6, 10, 12, 14, 13, 14, 11, 28}
 
 func (s *Server) exportXLSX(c *gin.Context) {
 	doc, err := s.exportDocument(c)
