@@ -204,7 +204,7 @@ func TestBookingBoardInTheBrowser(t *testing.T) {
 	}
 	run(t, staff, "the booking's trail", chromedp.Click(card+" a", chromedp.ByQuery), chromedp.WaitVisible("#trail", chromedp.ByQuery),
 		chromedp.Text("#trail", &text, chromedp.ByQuery))
-	for _, want := range []string{"Balasan kalender diterima", "Sesi diubah", "Balasan kalender ditandai sudah ditangani", "(pengguna "} {
+	for _, want := range []string{"Balasan kalender diterima", "Sesi diubah", "Balasan kalender ditandai sudah ditangani", e.staffA} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the trail does not say %q:\n%s", want, text)
 		}

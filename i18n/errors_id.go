@@ -174,4 +174,6 @@ var errorsID = map[string]string{
 	"already has a holiday (%s); confirm replacing it":                                                                                "sudah ada hari libur pada tanggal ini (%s); centang ganti untuk menggantinya",
 	"falls on a national holiday (%s); schedule it anyway only on purpose":                                                            "jatuh pada libur nasional (%s); jadwalkan tetap hanya bila memang disengaja",
 	"the person's certificate for this course was revoked; reissue it to give a new one":                                              "sertifikat orang ini untuk pelatihan ini sudah dicabut; terbitkan ulang untuk memberi sertifikat baru",
+	"must be a date from 2000 up to today":                                                                                            "harus tanggal dari tahun 2000 sampai hari ini",
+	"must be at most 100 characters of plain text":                                                                                    "harus teks biasa paling banyak 100 karakter",
 }
