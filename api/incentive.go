@@ -105,6 +105,8 @@ type honorariumOut struct {
 	ApprovedAt *time.Time `json:"approved_at,omitempty"`
 	PaidBy     int64      `json:"paid_by_key,omitempty"`
 	PaidAt     *time.Time `json:"paid_at,omitempty"`
+	PaidOn     string     `json:"paid_on,omitempty"`
+	PaymentRef string     `json:"payment_reference,omitempty"`
 }
 
 // honorariumDTO shows a ledger row with its basis in the reader's language.
@@ -113,7 +115,15 @@ func honorariumDTO(l i18n.Lang, h incentive.Honorarium) honorariumOut {
 		ReversesID: h.ReversesID, CorrectsID: h.CorrectsID, Class: string(h.Class), Unit: string(h.Unit), JP: h.JP, PaidJP: h.PaidJP, Rate: h.Rate,
 		Gross: h.Gross, Tax: h.Tax, Net: h.Net, Basis: h.Basis.In(l), FiscalYear: h.FiscalYear,
 		Month: fmt.Sprintf("%04d-%02d", h.Month/100, h.Month%100), Status: string(h.Status), ApprovedBy: h.ApprovedBy,
-		ApprovedAt: h.ApprovedAt, PaidBy: h.PaidBy, PaidAt: h.PaidAt}
+		ApprovedAt: h.ApprovedAt, PaidBy: h.PaidBy, PaidAt: h.PaidAt, PaidOn: dateOnly(h.Payment.On), PaymentRef: h.Payment.Reference}
+}
+
+// dateOnly writes a civil date as YYYY-MM-DD, or "" for none.
+func dateOnly(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }
 
 // ledgerFilter reads course_id, person_id, status, month (YYYY-MM) and year.
@@ -220,8 +230,25 @@ func (s *Server) approveHonorarium(c *gin.Context, inst, id int64) (incentive.Ho
 	return s.Incentives.Approve(c.Request.Context(), inst, id, principal(c).KeyID)
 }
 
+// payIn is how a payment went out: its date (YYYY-MM-DD, today when
+// absent) and the treasurer's reference. The body is optional.
+type payIn struct {
+	PaidOn    string `json:"paid_on"`
+	Reference string `json:"reference"`
+}
+
 func (s *Server) payHonorarium(c *gin.Context, inst, id int64) (incentive.Honorarium, error) {
-	return s.Incentives.Pay(c.Request.Context(), inst, id, principal(c).KeyID)
+	var in payIn
+	if c.Request.ContentLength != 0 {
+		if err := s.bind(c, &in); err != nil {
+			return incentive.Honorarium{}, err
+		}
+	}
+	on, err := parseDate("paid_on", in.PaidOn)
+	if err != nil {
+		return incentive.Honorarium{}, err
+	}
+	return s.Incentives.Pay(c.Request.Context(), inst, id, principal(c).KeyID, incentive.Payment{On: on, Reference: in.Reference})
 }
 
 func (s *Server) reverseHonorarium(c *gin.Context, inst, id int64) (incentive.Honorarium, error) {
@@ -293,20 +320,20 @@ func (s *Server) buildExport(ctx context.Context, inst int64, f incentive.Filter
 }
 
 var exportHeader = []string{"No", "Nama", "NIP", "NPWP/NIK", "Jenis Identitas Pajak", "Golongan", "TA", "Kelas", "JP", "JP Dibayar",
-	"Tarif", "Bruto", "PPh 21", "Netto", "Status"}
+	"Tarif", "Bruto", "PPh 21", "Netto", "Status", "Bukti Bayar"}
 
 // exportRow is one line as cells; the JUMLAH line (i < 0) has no number,
 // year, rate or status.
 func exportRow(i int, l incentive.Line) []any {
 	if i < 0 {
-		return []any{"", l.Name, "", "", "", "", "", "", l.JP, l.PaidJP, "", l.Gross, l.Tax, l.Net, ""}
+		return []any{"", l.Name, "", "", "", "", "", "", l.JP, l.PaidJP, "", l.Gross, l.Tax, l.Net, "", ""}
 	}
 	rate := any(l.Rate)
 	if l.Rate == 0 {
 		rate = ""
 	}
 	return []any{i + 1, l.Name, l.NIP, l.TaxID, l.TaxIDStatus, l.Golongan, l.FiscalYear, l.ClassNames(), l.JP, l.PaidJP, rate,
-		l.Gross, l.Tax, l.Net, ledgerStatusLabel[l.Status]}
+		l.Gross, l.Tax, l.Net, ledgerStatusLabel[l.Status], strings.Join(l.Payments, "; ")}
 }
 
 func (s *Server) exportCSV(c *gin.Context) {
@@ -339,7 +366,7 @@ func exportCSVBytes(doc exportDoc) []byte {
 }
 
 // exportWidths are the column widths of the sheet, in characters.
-var exportWidths = []float64{5, 30, 21, 19, 11, 9, 7, 26, 6, 10, 12, 14, 13, 14, 11}
+var exportWidths = []float64{5, 30, 21, 19, 11, 9, 7, 26, 6, 10, 12, 14, 13, 14, 11, 28}
 
 func (s *Server) exportXLSX(c *gin.Context) {
 	doc, err := s.exportDocument(c)

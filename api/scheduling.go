@@ -528,6 +528,9 @@ type holidayIn struct {
 	NameEN string `json:"name_en" validate:"max=200"`
 	Status string `json:"status"`
 	Source string `json:"source" validate:"required,max=300"`
+	// Replace replaces the holiday the date has; without it such a date
+	// is 409 holiday_exists.
+	Replace bool `json:"replace"`
 }
 
 func (s *Server) putHoliday(c *gin.Context) {
@@ -542,7 +545,7 @@ func (s *Server) putHoliday(c *gin.Context) {
 		return
 	}
 	h := scheduling.Holiday{Date: date, Kind: scheduling.HolidayKind(in.Kind), NameID: in.NameID, NameEN: in.NameEN, Status: in.Status, Source: in.Source}
-	out, err := s.Scheduling.PutHoliday(c.Request.Context(), h)
+	out, err := s.Scheduling.PutHoliday(c.Request.Context(), h, in.Replace)
 	if err != nil {
 		fail(c, err)
 		return

@@ -4,6 +4,9 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
+	"sort"
+	"strings"
 	"time"
 )
 
@@ -51,4 +54,57 @@ type Entry struct {
 	ActorRole   string
 	ActorUserID int64
 	ActorKeyID  int64
+	// ActorName is the console user's name, or e-mail when unnamed.
+	ActorName string
+	// Changes are the fields the change touched, by name.
+	Changes []Change
+}
+
+// Change is one field a change touched, with its values before and after
+// as the log recorded them (JSON text; empty when absent).
+type Change struct {
+	Field, From, To string
+}
+
+// Changed returns the change of field, if the entry has one.
+func (e Entry) Changed(field string) (Change, bool) {
+	for _, c := range e.Changes {
+		if c.Field == field {
+			return c, true
+		}
+	}
+	return Change{}, false
+}
+
+// Diff returns the top-level fields whose values differ between the before
+// and after images of a change, sorted by name.
+func Diff(before, after map[string]json.RawMessage) []Change {
+	var out []Change
+	seen := map[string]bool{}
+	for _, m := range []map[string]json.RawMessage{before, after} {
+		for k := range m {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			from, to := text(before[k]), text(after[k])
+			if from != to {
+				out = append(out, Change{Field: k, From: from, To: to})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+// text is a JSON value as text: a string unquoted, null and absence empty.
+func text(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	if t := strings.TrimSpace(string(raw)); t != "null" {
+		return t
+	}
+	return ""
 }

@@ -206,5 +206,8 @@ var (
 	ErrNothingCompleted = errs.New(errs.Conflict, "nothing_completed", "the person has no completed booking in this course")
 	ErrAlreadyIssued    = errs.New(errs.Conflict, "already_issued", "the person already holds a valid certificate for this course; reissue it instead")
 	ErrAlreadyRevoked   = errs.New(errs.Conflict, "already_revoked", "the certificate is already revoked")
-	ErrNoSigner         = errs.New(errs.Invalid, "signer_not_set", "name the signer and the signer's NIP in the certificate settings (PUT /v1/certificate-settings) before the first issuance")
+	// ErrRevokedHolder keeps a revoked certificate revoked: a new one for
+	// the same course and person is given only by reissuing it.
+	ErrRevokedHolder = errs.New(errs.Conflict, "certificate_revoked", "the person's certificate for this course was revoked; reissue it to give a new one")
+	ErrNoSigner      = errs.New(errs.Invalid, "signer_not_set", "name the signer and the signer's NIP in the certificate settings (PUT /v1/certificate-settings) before the first issuance")
 )

@@ -108,6 +108,15 @@ func (s Service) VerifyURL(c Certificate) string { return s.BaseURL + "/verify/"
 // Issue certifies a person's completed bookings in a course. replaces
 // links a reissue to the certificate it replaces.
 func (s Service) Issue(ctx context.Context, inst, courseID, personID, replaces int64) (Certificate, error) {
+	if replaces == 0 {
+		revoked, err := s.revokedHolder(ctx, inst, courseID, personID)
+		if err != nil {
+			return Certificate{}, err
+		}
+		if revoked != 0 {
+			return Certificate{}, ErrRevokedHolder.WithDetails(map[string]any{"certificate_id": revoked})
+		}
+	}
 	c, err := s.Store.Draft(ctx, inst, courseID, personID)
 	if err != nil {
 		return Certificate{}, err
@@ -129,7 +138,8 @@ func (s Service) Issue(ctx context.Context, inst, courseID, personID, replaces i
 }
 
 // IssueCourse certifies everyone with completed bookings in a course who
-// holds no valid certificate for it yet.
+// holds no valid certificate for it yet, except those whose certificate was
+// revoked: Reissue is the only way to give them a new one.
 func (s Service) IssueCourse(ctx context.Context, inst, courseID int64) ([]Certificate, error) {
 	var out []Certificate
 	err := s.Tx.Do(ctx, func(ctx context.Context) error {
@@ -142,10 +152,16 @@ func (s Service) IssueCourse(ctx context.Context, inst, courseID int64) ([]Certi
 		}
 		for _, p := range holders {
 			c, err := s.Issue(ctx, inst, courseID, p, 0)
+			if e, ok := errs.As(err); ok && e.Code == ErrRevokedHolder.Code {
+				continue // revoked stays revoked; Reissue is the way back
+			}
 			if err != nil {
 				return err
 			}
 			out = append(out, c)
+		}
+		if len(out) == 0 {
+			return ErrNothingCompleted.WithMessage("nobody in this course has a completed booking without a certificate")
 		}
 		return nil
 	})
@@ -155,7 +171,29 @@ func (s Service) IssueCourse(ctx context.Context, inst, courseID int64) ([]Certi
 	return out, nil
 }
 
-// Reissue revokes a certificate and issues its replacement, linked to it.
+// revokedHolder returns the id of a revoked certificate of the person for
+// the course, when they hold one and no valid one.
+func (s Service) revokedHolder(ctx context.Context, inst, courseID, personID int64) (int64, error) {
+	certs, err := s.Store.PersonCertificates(ctx, inst, personID)
+	if err != nil {
+		return 0, err
+	}
+	var revoked int64
+	for _, c := range certs {
+		if c.CourseID != courseID {
+			continue
+		}
+		if c.Status == Valid {
+			return 0, nil // the store answers already_issued
+		}
+		revoked = c.ID
+	}
+	return revoked, nil
+}
+
+// Reissue revokes a certificate (unless it is revoked already) and issues
+// its replacement, linked to it: the only way to certify again a person
+// whose certificate was revoked.
 func (s Service) Reissue(ctx context.Context, inst, id int64, reason string) (Certificate, error) {
 	set, err := s.Store.Settings(ctx, inst)
 	if err != nil {
@@ -166,9 +204,16 @@ func (s Service) Reissue(ctx context.Context, inst, id int64, reason string) (Ce
 	}
 	var c Certificate
 	err = s.Tx.Do(ctx, func(ctx context.Context) error {
-		old, err := s.Store.Revoke(ctx, inst, id, "diterbitkan ulang: "+reason)
+		old, err := s.Store.Certificate(ctx, inst, id)
 		if err != nil {
 			return err
+		}
+		// A revoked certificate is replaced as it stands (issuing the
+		// course again passes its holder by); a valid one is revoked first.
+		if old.Status == Valid {
+			if old, err = s.Store.Revoke(ctx, inst, id, "diterbitkan ulang: "+reason); err != nil {
+				return err
+			}
 		}
 		c, err = s.Issue(ctx, inst, old.CourseID, old.PersonID, old.ID)
 		return err

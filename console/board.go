@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -236,9 +237,13 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, u tenant.Us
 		p := newPage(r, &u, "courses")
 		p.Form = f
 		p.withError(err)
+		if errors.Is(err, scheduling.ErrHoliday) {
+			p.Form.Set("force_offered", "yes") // the form shows the domain's force option
+		}
 		s.renderSessionEdit(w, r, u, p, status(err), version)
 	}
 	var moved scheduling.Session
+	force := f.Get("force") == "yes"
 	if err := readWhen(f, f.Get("zone"), &moved).Err(); err != nil {
 		fail(err)
 		return
@@ -255,7 +260,7 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, u tenant.Us
 		}
 	}
 	if f.Get("confirm") != "yes" {
-		preview, err := s.Scheduling.PreviewSessionChange(ctx, inst, id, version, false, change)
+		preview, err := s.Scheduling.PreviewSessionChange(ctx, inst, id, version, force, change)
 		if err != nil {
 			fail(err)
 			return
@@ -265,7 +270,7 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, u tenant.Us
 			return
 		}
 	}
-	if _, _, _, err = s.Scheduling.UpdateSession(ctx, inst, id, version, false, change); err != nil {
+	if _, _, _, err = s.Scheduling.UpdateSession(ctx, inst, id, version, force, change); err != nil {
 		fail(err)
 		return
 	}
@@ -291,7 +296,7 @@ func (s *Server) confirmMove(w http.ResponseWriter, r *http.Request, u tenant.Us
 			After: v.T("status_" + string(b.After.Status)), Reasked: b.Reasked(), Mailed: b.Mailed()})
 	}
 	v.Lines = append(v.Lines, fmt.Sprintf(v.T("board_move_reasked"), reasked))
-	for _, k := range []string{"version", "zone", "start", "end", "mode", "venue"} {
+	for _, k := range []string{"version", "zone", "start", "end", "mode", "venue", "force"} {
 		v.Hidden = append(v.Hidden, [2]string{k, f.Get(k)})
 	}
 	s.askConfirm(w, r, v, http.StatusOK)
@@ -349,6 +354,10 @@ func (s *Server) confirmReverse(w http.ResponseWriter, r *http.Request, u tenant
 		return
 	}
 	h := rows[i]
+	if _, err := incentive.Reversal(h); err != nil {
+		s.errorPage(w, r, &u, err) // already reversed: the domain says so before anyone confirms
+		return
+	}
 	p, err := s.People.Person(ctx, inst, h.PersonID, true)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
@@ -380,7 +389,7 @@ func (s *Server) confirmRevoke(w http.ResponseWriter, r *http.Request, u tenant.
 		Button: msg(u.Lang, "revoke_confirm"), Hidden: [][2]string{{"reason", reason}}}
 	v.Title = v.T("board_revoke_title")
 	v.Lines = append(v.Lines, fmt.Sprintf(v.T("board_revoke_what"), c.Number, c.HolderName), fmt.Sprintf(v.T("board_revoke_reason"), reason),
-		v.T("board_revoke_after"))
+		v.T("board_revoke_after"), v.T("flow_revoke_stays"))
 	s.askConfirm(w, r, v, http.StatusOK)
 }
 

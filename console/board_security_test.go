@@ -10,6 +10,7 @@ import (
 
 	"sinergi/calendar"
 	"sinergi/certification"
+	"sinergi/incentive"
 	"sinergi/scheduling"
 )
 
@@ -38,7 +39,7 @@ func newBoardWithEverything(t *testing.T, e *env) boardWithEverything {
 	f.honorarium = fx.HonorariumID
 	_, err = a.Incentives.Approve(ctx, e.instA, f.honorarium, 0)
 	must(t, err)
-	_, err = a.Incentives.Pay(ctx, e.instA, f.honorarium, 0)
+	_, err = a.Incentives.Pay(ctx, e.instA, f.honorarium, 0, incentive.Payment{})
 	must(t, err)
 	must(t, a.Certificates.PutSettings(ctx, e.instA, certification.Settings{Template: "{seq:04}/{code}/{year}",
 		SignerName: "Dr. Andi Makkasau", SignerTitle: "Kepala BPSDM", SignerNIP: "197001011990031001"}))

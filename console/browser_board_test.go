@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sinergi/audit"
+	"sinergi/incentive"
 	"sinergi/scheduling"
 	"sinergi/tenant"
 )
@@ -55,7 +56,11 @@ func newBoard(t testing.TB, e *env) boardFixture {
 		return b
 	}
 	f.laterB = book(f.later, scheduling.Invited)
+	// This morning's session was booked and confirmed before it began:
+	// an invitation to a session that has begun is refused.
+	e.advance(-2 * time.Hour)
 	f.todayB = book(f.today, scheduling.Invited, scheduling.Accepted, scheduling.Confirmed)
+	e.advance(2 * time.Hour)
 	_, f.gateway, err = a.Tenants.IssueKey(ctx, tenant.APIKey{Role: tenant.MailGateway, InstitutionID: e.instA})
 	must(t, err)
 	return f
@@ -199,7 +204,7 @@ func TestBookingBoardInTheBrowser(t *testing.T) {
 	}
 	run(t, staff, "the booking's trail", chromedp.Click(card+" a", chromedp.ByQuery), chromedp.WaitVisible("#trail", chromedp.ByQuery),
 		chromedp.Text("#trail", &text, chromedp.ByQuery))
-	for _, want := range []string{"Balasan kalender diterima", "Sesi diubah", "Balasan kalender ditandai sudah ditangani", "(pengguna "} {
+	for _, want := range []string{"Balasan kalender diterima", "Sesi diubah", "Balasan kalender ditandai sudah ditangani", e.staffA} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the trail does not say %q:\n%s", want, text)
 		}
@@ -213,7 +218,7 @@ func TestBookingBoardInTheBrowser(t *testing.T) {
 	must(t, fx.HonorariumError)
 	_, err = e.app.Incentives.Approve(f.ctx, e.instA, fx.HonorariumID, 0)
 	must(t, err)
-	_, err = e.app.Incentives.Pay(f.ctx, e.instA, fx.HonorariumID, 0)
+	_, err = e.app.Incentives.Pay(f.ctx, e.instA, fx.HonorariumID, 0, incentive.Payment{})
 	must(t, err)
 	row := fmt.Sprintf("#h-%d", fx.HonorariumID)
 	run(t, staff, "paid honoraria of the practitioner", chromedp.Navigate(fmt.Sprintf("%s/console/honoraria?status=paid&year=2026&person_id=%d", base, e.practitioner)),

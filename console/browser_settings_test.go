@@ -125,9 +125,12 @@ func TestSettingsAndAdminInTheBrowser(t *testing.T) {
 	run(t, admin, "add a joint leave day",
 		setForm(map[string]string{"#f-date": "2026-12-24", "#f-kind": "cuti_bersama", "#f-name_id": "Cuti Bersama Hari Raya Natal",
 			"#f-name_en": "Christmas joint leave", "#f-status": "confirmed", "#f-source": "SKB 3 Menteri 2025"}),
-		// The year may list the day already (the national data has it): the
-		// notice says the page after the post has come.
+		// The national data has the day already: the domain refuses a
+		// second holiday at the date field and the form offers replacing it.
 		clearFlash, chromedp.Click("#holiday-form button", chromedp.ByQuery),
+		chromedp.WaitVisible("#f-replace", chromedp.ByQuery))
+	check(t, admin, "holidays: replace the day's holiday?")
+	run(t, admin, "replace it", chromedp.Click("#f-replace", chromedp.ByQuery), chromedp.Click("#holiday-form button", chromedp.ByQuery),
 		chromedp.WaitVisible("p.flash", chromedp.ByQuery),
 		chromedp.WaitVisible(`tr[data-date="2026-12-24"]`, chromedp.ByQuery))
 	check(t, admin, "holidays with a new one")

@@ -295,7 +295,8 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		chromedp.Click(`button[value="confirmed"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`span.status-confirmed`, chromedp.ByQuery))
 	e.advance(95 * time.Minute) // 10:05 WITA: the session is over
-	run(t, staff, "complete", chromedp.Click(`button[value="completed"]`, chromedp.ByQuery),
+	// The board offers completion only once the session has ended: reload.
+	run(t, staff, "complete", chromedp.Navigate(sessionURL), chromedp.Click(`button[value="completed"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`span.status-completed`, chromedp.ByQuery))
 
 	run(t, staff, "drafts to approve", chromedp.Navigate(base+"/console/honoraria?status=draft"),
@@ -305,7 +306,10 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible("p.flash", chromedp.ByQuery),
 		chromedp.Navigate(base+"/console/honoraria?status=approved"), clearFlash,
 		chromedp.Click(`//td[text()="Marthen Rumbiak"]/..//form[contains(@action,"/pay")]/button`, chromedp.BySearch),
-		chromedp.WaitVisible("p.flash", chromedp.ByQuery))
+		chromedp.WaitVisible("#f-reference", chromedp.ByQuery))
+	check(t, staff, "payment confirmation")
+	run(t, staff, "pay with a reference", chromedp.SendKeys("#f-reference", "SP2D 00123/2026", chromedp.ByQuery),
+		chromedp.Click("#confirm-yes", chromedp.ByQuery), chromedp.WaitVisible("p.flash", chromedp.ByQuery))
 	var status string
 	must(t, e.db.Raw(`SELECT h.status FROM honoraria h JOIN bookings b ON b.id = h.booking_id WHERE b.person_id = ?`, e.practitioner).Scan(&status).Error)
 	if status != "paid" {
@@ -395,7 +399,7 @@ func TestJourneysInTheBrowser(t *testing.T) {
 		chromedp.Click(`//li[@id][contains(@class,"card")]//a[text()="Marthen Rumbiak"]`, chromedp.BySearch),
 		chromedp.WaitVisible("#trail", chromedp.ByQuery), chromedp.Text("#trail", &trail, chromedp.ByQuery))
 	for _, want := range []string{"Diusulkan", "E-mail diantrikan", "Status berubah", "Draf honorarium dibuat", "Honorarium disetujui",
-		"Honorarium dibayar", "Pembayaran dibalik", "Sertifikat diterbitkan", "(pengguna "} {
+		"Honorarium dibayar", "Pembayaran dibalik", "Sertifikat diterbitkan", "dari diusulkan menjadi diundang", e.staffA} {
 		if !strings.Contains(trail, want) {
 			t.Errorf("the trail does not say %q:\n%s", want, trail)
 		}

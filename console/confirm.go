@@ -31,7 +31,10 @@ type confirmView struct {
 	Hidden [][2]string
 	// Reason asks for a reason in a field of that name and label key.
 	Reason, ReasonLabel string
-	Button, Cancel      string
+	// Inputs are further fields the step records (a payment's date and
+	// reference).
+	Inputs         []field
+	Button, Cancel string
 }
 
 // confirmed reports whether a destructive post carries its confirmation.

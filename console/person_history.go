@@ -56,15 +56,9 @@ func (s *Server) personHistory(w http.ResponseWriter, r *http.Request, u tenant.
 		v.Older = fmt.Sprintf("%s?before=%d", self, next)
 	}
 	for _, e := range entries {
-		who := e.ActorRole
-		switch {
-		case e.ActorUserID != 0:
-			who = fmt.Sprintf("%s (%s %d)", e.ActorRole, v.T("user"), e.ActorUserID)
-		case e.ActorKeyID != 0:
-			who = fmt.Sprintf("%s (%s %d)", e.ActorRole, v.T("api_key"), e.ActorKeyID)
-		}
+		who := actor(v.page, e)
 		v.Lines = append(v.Lines, trailLine{Entry: e, When: at(v.Lang, e.At, inst.Zone),
-			What: v.T("roster_h_" + e.Action), Who: who})
+			What: v.T("roster_h_" + e.Action), Change: changeText(v.page, e), Who: who})
 	}
 	s.render(w, r, http.StatusOK, "person_history", v)
 }

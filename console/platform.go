@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -87,6 +88,9 @@ type holidaysView struct {
 	Pager              pager
 	PrevYear, NextYear int
 	Tab                string
+	// AskReplace offers replacing the holiday the date has, after the
+	// domain refused adding a second one.
+	AskReplace bool
 }
 
 // holidayYear reads the year a holiday list shows: the query's, else this
@@ -103,22 +107,24 @@ func (s *Server) holidays(w http.ResponseWriter, r *http.Request, u tenant.User)
 	p := newPage(r, &u, "admin")
 	p.Form.Set("kind", string(scheduling.LiburNasional))
 	p.Form.Set("status", "confirmed")
-	s.renderHolidays(w, r, u, p, s.holidayYear(r), http.StatusOK)
+	s.renderHolidays(w, r, u, p, s.holidayYear(r), http.StatusOK, false)
 }
 
-func (s *Server) renderHolidays(w http.ResponseWriter, r *http.Request, u tenant.User, p page, year, st int) {
+func (s *Server) renderHolidays(w http.ResponseWriter, r *http.Request, u tenant.User, p page, year, st int, askReplace bool) {
 	list, err := s.Scheduling.Holidays(r.Context(), year)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := holidaysView{page: p, Year: year, PrevYear: year - 1, NextYear: year + 1, Tab: "holidays"}
+	v := holidaysView{page: p, Year: year, PrevYear: year - 1, NextYear: year + 1, Tab: "holidays", AskReplace: askReplace}
 	v.Holidays, v.Pager = paged(r, v.page, list)
 	v.Title = v.T("set_holidays_title")
 	s.render(w, r, st, "holidays", v)
 }
 
-// putHoliday adds or replaces a holiday through scheduling.PutHoliday.
+// putHoliday adds a holiday through scheduling.PutHoliday; a date that has
+// one comes back with the domain's problem at the date field and a box to
+// tick to replace it.
 func (s *Server) putHoliday(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	_ = r.ParseForm()
 	f := r.PostForm
@@ -128,7 +134,7 @@ func (s *Server) putHoliday(w http.ResponseWriter, r *http.Request, u tenant.Use
 	if h.Date, err = time.Parse(time.DateOnly, strings.TrimSpace(f.Get("date"))); err != nil && f.Get("date") != "" {
 		err = errs.Invalidf("date", "must be a date YYYY-MM-DD")
 	} else {
-		_, err = s.Scheduling.PutHoliday(r.Context(), h)
+		_, err = s.Scheduling.PutHoliday(r.Context(), h, f.Get("replace") == "yes")
 	}
 	if err != nil {
 		p := newPage(r, &u, "admin")
@@ -138,7 +144,7 @@ func (s *Server) putHoliday(w http.ResponseWriter, r *http.Request, u tenant.Use
 		if !h.Date.IsZero() {
 			year = h.Date.Year()
 		}
-		s.renderHolidays(w, r, u, p, year, status(err))
+		s.renderHolidays(w, r, u, p, year, status(err), errors.Is(err, scheduling.ErrHolidayTaken))
 		return
 	}
 	back(w, r, s.holidayPage(r, h.Date), "set_holiday_added")

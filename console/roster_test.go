@@ -445,7 +445,7 @@ func TestPersonHistory(t *testing.T) {
 	c.post(path+"/unarchive", url.Values{"confirm": {"yes"}})
 	r := c.get(path + "/history")
 	restored, archived, created := strings.Index(r.Body, "Dikembalikan ke daftar"), strings.Index(r.Body, "Diarsipkan"), strings.Index(r.Body, "Ditambahkan ke daftar")
-	if r.Status != http.StatusOK || restored < 0 || archived < restored || created < archived || !strings.Contains(r.Body, "staff (pengguna ") ||
+	if r.Status != http.StatusOK || restored < 0 || archived < restored || created < archived || !strings.Contains(r.Body, e.staffA) ||
 		!strings.Contains(r.Body, "WITA") || strings.Contains(r.Body, `rel="next"`) {
 		t.Fatalf("the history answered %d:\n%s", r.Status, r.Body)
 	}

@@ -46,7 +46,7 @@ func (e *env) completedSession(t *testing.T) int64 {
 	}
 	_, err = a.Incentives.Approve(ctx, e.instA, rows[0].ID, 1)
 	must(t, err)
-	_, err = a.Incentives.Pay(ctx, e.instA, rows[0].ID, 1)
+	_, err = a.Incentives.Pay(ctx, e.instA, rows[0].ID, 1, incentive.Payment{})
 	must(t, err)
 	return rows[0].ID
 }
@@ -120,7 +120,7 @@ func TestTrainerOwnProfileAndStatement(t *testing.T) {
 
 	r = c.get("/console/trainer/honoraria")
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, `id="statement"`) || !strings.Contains(r.Body, "Pelatihan Tanggap Darurat") ||
-		!strings.Contains(r.Body, "2026-11") || !strings.Contains(r.Body, "dibayar") {
+		!strings.Contains(r.Body, "November 2026") || !strings.Contains(r.Body, "dibayar") {
 		t.Fatalf("the statement answered %d:\n%s", r.Status, r.Body)
 	}
 	rows, err := e.app.Incentives.List(context.Background(), e.instA, incentive.Filter{PersonID: e.practitioner})

@@ -206,7 +206,7 @@ func TestStaffCannotReachAdminPages(t *testing.T) {
 	e := newEnv(t)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
 	_, err := e.app.Scheduling.PutHoliday(ctx, scheduling.Holiday{Date: day(2026, 12, 25), Kind: scheduling.LiburNasional,
-		NameID: "Hari Raya Natal", Source: "SKB uji"})
+		NameID: "Hari Raya Natal", Source: "SKB uji"}, true)
 	must(t, err)
 	_, err = e.app.Certificates.Keys.Active(ctx)
 	must(t, err)
@@ -245,7 +245,7 @@ func TestDestructiveAdminPostsNeedConfirmation(t *testing.T) {
 	e := newEnv(t)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
 	_, err := e.app.Scheduling.PutHoliday(ctx, scheduling.Holiday{Date: day(2026, 12, 25), Kind: scheduling.LiburNasional,
-		NameID: "Hari Raya Natal", Source: "SKB uji"})
+		NameID: "Hari Raya Natal", Source: "SKB uji"}, true)
 	must(t, err)
 	old, err := e.app.Certificates.Keys.Active(ctx)
 	must(t, err)
@@ -347,7 +347,11 @@ func (e *env) certificateOfA() (course, cert int64) {
 	must(e.t, err)
 	b, err := e.app.Scheduling.Book(ctx, e.instA, scheduling.BookRequest{SessionID: s.ID, PersonID: e.practitioner, Role: scheduling.CoTrainer})
 	must(e.t, err)
+	e.advance(-8 * 24 * time.Hour) // invited and answered before the session (no invitation once it began)
 	for _, to := range []scheduling.Status{scheduling.Invited, scheduling.Accepted, scheduling.Confirmed, scheduling.Completed} {
+		if to == scheduling.Completed {
+			e.advance(8 * 24 * time.Hour)
+		}
 		_, _, err := e.app.Scheduling.TransitionBooking(ctx, scheduling.Scope{InstitutionID: e.instA}, b.ID, to, 0)
 		must(e.t, err)
 	}

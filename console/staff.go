@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -418,6 +419,9 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, u tenant.
 		p := newPage(r, &u, "courses")
 		p.Form = f
 		p.withError(err, sessionInputs)
+		if errors.Is(err, scheduling.ErrHoliday) {
+			p.Form.Set("force_offered", "yes") // the form shows the domain's force option
+		}
 		s.renderCourse(w, r, u, p, status(err))
 		return
 	}
@@ -459,6 +463,12 @@ type sessionView struct {
 	Pairs      []matching.Pair
 	Slots      []slotLine
 	LocalTimes [][2]string
+	// Held hides moving the session; MayInvite offers booking and
+	// inviting at once: the domain's own answers at this time.
+	Held, MayInvite bool
+	// HolidayNote names the cuti bersama (or forced national holiday) the
+	// session falls on: the warning its creation answered.
+	HolidayNote string
 }
 
 // slotLine is a time the best pair is free together, in the venue zone.
@@ -502,7 +512,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	board, err := s.board(ctx, p.Lang, inst, sess.ID)
+	board, err := s.board(ctx, p.Lang, inst, sess, s.Now())
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
@@ -512,7 +522,29 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	v := sessionView{page: p, Session: line(p.Lang, sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs}
+	v := sessionView{page: p, Session: line(p.Lang, sess, c.Name), Course: c, Role: role, Result: res, Board: board, Pairs: pairs,
+		MayInvite: scheduling.MayInvite(sess, s.Now())}
+	bookings := make([]scheduling.Booking, len(board))
+	for i, l := range board {
+		bookings[i] = l.Booking
+	}
+	v.Held = scheduling.Held(sess, bookings, s.Now())
+	hs, err := s.Scheduling.SessionHolidays(ctx, sess)
+	if err != nil {
+		s.errorPage(w, r, &u, err)
+		return
+	}
+	if len(hs) > 0 {
+		names := make([]string, len(hs))
+		for i, h := range hs {
+			names[i] = h.NameID
+			if p.Lang == "en" && h.NameEN != "" {
+				names[i] = h.NameEN
+			}
+			names[i] += " (" + h.Date.Format("02-01-2006") + ")"
+		}
+		v.HolidayNote = fmt.Sprintf(v.T("flow_holiday_note"), strings.Join(names, ", "))
+	}
 	// Free times only help before the session is staffed; a course longer
 	// than the search window gets none.
 	if len(board) == 0 {
@@ -533,8 +565,8 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, u tenant.
 	s.render(w, r, st, "session", v)
 }
 
-func (s *Server) board(ctx context.Context, lang string, inst, sessionID int64) ([]boardLine, error) {
-	bookings, err := s.Scheduling.SessionBookings(ctx, inst, sessionID)
+func (s *Server) board(ctx context.Context, lang string, inst int64, sess scheduling.Session, now time.Time) ([]boardLine, error) {
+	bookings, err := s.Scheduling.SessionBookings(ctx, inst, sess.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -544,7 +576,7 @@ func (s *Server) board(ctx context.Context, lang string, inst, sessionID int64) 
 		if err != nil {
 			return nil, err
 		}
-		l := boardLine{Booking: b, Name: p.Name, Next: scheduling.Allowed(b.Status)}
+		l := boardLine{Booking: b, Name: p.Name, Next: scheduling.Moves(b, sess, now)}
 		msgs, err := s.Replies.Messages(ctx, inst, calendar.MessageFilter{BookingID: b.ID}, repliesShown)
 		if err != nil {
 			return nil, err
@@ -610,6 +642,9 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request, u tenant.Use
 type honorariumLine struct {
 	incentive.Honorarium
 	Name string
+	// Course and Session tell one person's rows apart: the course's name,
+	// the session's topic and date in the venue zone.
+	Course, Session, Paid string
 }
 
 type honorariaView struct {
@@ -689,7 +724,12 @@ func (s *Server) honoraria(w http.ResponseWriter, r *http.Request, u tenant.User
 	slices.SortFunc(v.People, func(a, b [2]string) int { return strings.Compare(a[1], b[1]) })
 	lo, hi, pg := v.pageRows(r, "page", len(shown))
 	for _, h := range shown[lo:hi] {
-		v.Rows = append(v.Rows, honorariumLine{Honorarium: h, Name: names[h.PersonID]})
+		l, err := s.honorariumLine(r, u, v.page, h, names[h.PersonID])
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		v.Rows = append(v.Rows, l)
 	}
 	v.Pager = pg
 	for _, k := range []string{"status", "year", "person_id", "page", "size"} {
@@ -733,7 +773,23 @@ func (s *Server) ledgerStep(w http.ResponseWriter, r *http.Request, u tenant.Use
 	case "approve":
 		_, err = s.Incentives.Approve(ctx, inst, id, 0)
 	case "pay":
-		_, err = s.Incentives.Pay(ctx, inst, id, 0)
+		if r.FormValue("confirm") != "yes" {
+			s.confirmPay(w, r, u, id, nil)
+			return
+		}
+		pay := incentive.Payment{Reference: r.FormValue("reference")}
+		if v := strings.TrimSpace(r.FormValue("paid_on")); v != "" {
+			if pay.On, err = time.Parse(time.DateOnly, v); err != nil {
+				err = errs.Invalidf("paid_on", "is not a date (YYYY-MM-DD)")
+			}
+		}
+		if err == nil {
+			_, err = s.Incentives.Pay(ctx, inst, id, 0, pay)
+		}
+		if e, ok := errs.As(err); ok && len(e.Fields) > 0 {
+			s.confirmPay(w, r, u, id, err)
+			return
+		}
 	case "reverse":
 		if r.FormValue("confirm") != "yes" {
 			s.confirmReverse(w, r, u, id)

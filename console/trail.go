@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"net/http"
 
 	"sinergi/audit"
@@ -12,6 +11,8 @@ import (
 type trailLine struct {
 	audit.Entry
 	When, What, Who string
+	// Change says what changed (from → to, which fields), when known.
+	Change string
 }
 
 type trailView struct {
@@ -51,15 +52,9 @@ func (s *Server) trail(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	lo, hi, pg := v.pageRows(r, "page", len(entries))
 	v.Pager = pg
 	for _, e := range entries[lo:hi] {
-		who := e.ActorRole
-		switch {
-		case e.ActorUserID != 0:
-			who = fmt.Sprintf("%s (%s %d)", e.ActorRole, v.T("user"), e.ActorUserID)
-		case e.ActorKeyID != 0:
-			who = fmt.Sprintf("%s (%s %d)", e.ActorRole, v.T("api_key"), e.ActorKeyID)
-		}
+		who := actor(v.page, e)
 		v.Lines = append(v.Lines, trailLine{Entry: e, When: at(v.Lang, e.At, sess.Zone),
-			What: v.T("trail_" + e.Entity + "_" + e.Action), Who: who})
+			What: v.T("trail_" + e.Entity + "_" + e.Action), Change: changeText(v.page, e), Who: who})
 	}
 	v.Title = v.T("trail_title")
 	s.render(w, r, http.StatusOK, "trail", v)

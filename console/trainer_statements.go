@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"sinergi/i18n"
 	"sinergi/incentive"
 	"sinergi/tenant"
 )
@@ -14,17 +15,27 @@ import (
 type statementLine struct {
 	incentive.Honorarium
 	CourseName string
+	// MonthText is the row's month in the page's language ("Oktober
+	// 2026"); JPText its JP, a reversal's as the JP it takes back.
+	MonthText, JPText string
 }
 
-// MonthText shows the row's month (YYYYMM) as YYYY-MM.
-func (l statementLine) MonthText() string { return fmt.Sprintf("%04d-%02d", l.Month/100, l.Month%100) }
+func newStatementLine(p page, h incentive.Honorarium, course string) statementLine {
+	l := statementLine{Honorarium: h, CourseName: course, MonthText: i18n.MonthOf(h.Month).Tell(i18n.Lang(p.Lang)),
+		JPText: fmt.Sprintf("%d/%d", h.PaidJP, h.JP)}
+	if h.ReversesID != 0 {
+		l.JPText = fmt.Sprintf(p.T("flow_jp_reversed"), -h.PaidJP)
+	}
+	return l
+}
 
 type statementView struct {
 	page
 	Years []int
 	Year  int
 	Lines []statementLine
-	// Paid sums the paid rows (reversals included); All every row.
+	// Paid sums what counts as paid (a reversal nets its row); All every
+	// row.
 	PaidGross, PaidTax, PaidNet int64
 	AllGross, AllTax, AllNet    int64
 }
@@ -66,9 +77,9 @@ func (s *Server) trainerStatements(w http.ResponseWriter, r *http.Request, u ten
 			}
 			courses[h.CourseID] = name
 		}
-		v.Lines = append(v.Lines, statementLine{Honorarium: h, CourseName: name})
+		v.Lines = append(v.Lines, newStatementLine(v.page, h, name))
 		v.AllGross, v.AllTax, v.AllNet = v.AllGross+h.Gross, v.AllTax+h.Tax, v.AllNet+h.Net
-		if h.Status == incentive.Paid {
+		if h.CountsAsPaid() {
 			v.PaidGross, v.PaidTax, v.PaidNet = v.PaidGross+h.Gross, v.PaidTax+h.Tax, v.PaidNet+h.Net
 		}
 	}

@@ -165,4 +165,15 @@ var errorsID = map[string]string{
 	"the file cannot be opened":                                                                                                 "berkas tidak dapat dibuka",
 	"the file is empty: send XLSX or CSV as the request body":                                                                   "berkas kosong: kirim XLSX atau CSV sebagai isi permintaan",
 	"the file was not applied: fix every reported row and send it again; nothing was changed":                                   "berkas tidak diterapkan: perbaiki setiap baris yang dilaporkan lalu kirim lagi; tidak ada data yang diubah",
+
+	// Rules of the staff flow: a session that has taken place, a
+	// reversed payment, a revoked certificate, a holiday's date.
+	"the session has already begun or has completed bookings; its time, venue and mode can no longer change, nor can it be cancelled": "sesi sudah dimulai atau sudah ada pemesanan yang selesai; waktu, tempat dan modanya tidak dapat diubah lagi, dan sesi tidak dapat dibatalkan",
+	"the session has already begun; an invitation can no longer be sent for it":                                                       "sesi sudah dimulai; undangan untuknya tidak dapat dikirim lagi",
+	"the date already has a holiday; send replace: true to replace it":                                                                "tanggal itu sudah memiliki hari libur; kirim replace: true untuk menggantinya",
+	"already has a holiday (%s); confirm replacing it":                                                                                "sudah ada hari libur pada tanggal ini (%s); centang ganti untuk menggantinya",
+	"falls on a national holiday (%s); schedule it anyway only on purpose":                                                            "jatuh pada libur nasional (%s); jadwalkan tetap hanya bila memang disengaja",
+	"the person's certificate for this course was revoked; reissue it to give a new one":                                              "sertifikat orang ini untuk pelatihan ini sudah dicabut; terbitkan ulang untuk memberi sertifikat baru",
+	"must be a date from 2000 up to today":                                                                                            "harus tanggal dari tahun 2000 sampai hari ini",
+	"must be at most 100 characters of plain text":                                                                                    "harus teks biasa paling banyak 100 karakter",
 }

@@ -3,6 +3,7 @@ package incentive
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,6 +33,9 @@ type Line struct {
 	Net   int64
 	// Rows counts the ledger rows summed.
 	Rows int
+	// Payments are the paid rows' payments, each as its date (DD-MM-YYYY)
+	// and reference, in ledger order without repeats.
+	Payments []string
 }
 
 // Export is the treasurer's list: the lines, their total and who signs.
@@ -93,6 +97,12 @@ func Summarise(rows []Honorarium, identity func(personID int64) Line) []Line {
 		l.Tax += h.Tax
 		l.Net += h.Net
 		l.Rows++
+		if !h.Payment.On.IsZero() {
+			p := strings.TrimSpace(h.Payment.On.Format("02-01-2006") + " " + h.Payment.Reference)
+			if !slices.Contains(l.Payments, p) {
+				l.Payments = append(l.Payments, p)
+			}
+		}
 	}
 	sort.SliceStable(lines, func(a, b int) bool {
 		x, y := lines[a], lines[b]

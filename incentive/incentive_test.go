@@ -161,7 +161,7 @@ func TestCompute(t *testing.T) {
 func TestLedgerWorkflow(t *testing.T) {
 	now := time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)
 	h := Honorarium{ID: 1, Status: Draft, Gross: 100, Tax: 5, Net: 95, JP: 2, PaidJP: 2}
-	if err := Pay(&h, 1, now); err == nil {
+	if err := Pay(&h, 1, now, Payment{}); err == nil {
 		t.Fatal("paid a draft")
 	}
 	if err := Approve(&h, 1, now); err != nil || h.Status != Approved {
@@ -173,12 +173,19 @@ func TestLedgerWorkflow(t *testing.T) {
 	if _, err := Reversal(h); err == nil {
 		t.Fatal("reversed an unpaid row")
 	}
-	if err := Pay(&h, 2, now); err != nil || h.Status != Paid || h.PaidBy != 2 {
+	if err := Pay(&h, 2, now, Payment{Reference: "SP2D 0001"}); err != nil || h.Status != Paid || h.PaidBy != 2 {
 		t.Fatal(err)
 	}
 	r, err := Reversal(h)
 	if err != nil || r.Gross != -100 || r.Tax != -5 || r.Net != -95 || r.ReversesID != 1 || r.Status != Draft {
 		t.Fatalf("%+v %v", r, err)
+	}
+	if !h.Reversible() || !h.CountsAsPaid() || !r.CountsAsPaid() {
+		t.Fatal("a paid row and its reversal both count as paid, so that they net")
+	}
+	h.ReversedBy = 2
+	if _, err := Reversal(h); err == nil || !strings.Contains(err.Error(), "already reversed") || h.Reversible() {
+		t.Fatalf("a reversed row reversed again: %v", err)
 	}
 }
 

@@ -2,7 +2,10 @@ package incentive
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"sinergi/errs"
 	"sinergi/i18n"
@@ -53,10 +56,25 @@ type Honorarium struct {
 	ApprovedAt *time.Time
 	PaidBy     int64
 	PaidAt     *time.Time
-	CreatedAt  time.Time
+	// Payment is the date and reference the payment was recorded with.
+	Payment   Payment
+	CreatedAt time.Time
 	// SessionEnd places the row in ledger order (session end, then id).
 	SessionEnd time.Time
+	// ReversedBy is the reversal row of a reversed paid row (read only).
+	ReversedBy int64
 }
+
+// Reversible reports whether the row may be reversed: a paid row that is
+// not itself a reversal and has not been reversed yet.
+func (h Honorarium) Reversible() bool {
+	return h.Status == Paid && h.ReversesID == 0 && h.ReversedBy == 0
+}
+
+// CountsAsPaid reports whether the row counts in what was paid: a paid
+// row, and the reversal of one from the moment it is recorded, so that a
+// reversed payment nets to nothing.
+func (h Honorarium) CountsAsPaid() bool { return h.Status == Paid || h.ReversesID != 0 }
 
 // Locked reports whether the row can no longer change: approved or paid.
 func (h Honorarium) Locked() bool { return h.Status == Approved || h.Status == Paid }
@@ -228,13 +246,44 @@ func Approve(h *Honorarium, by int64, now time.Time) error {
 	return nil
 }
 
-// Pay moves an approved row to paid.
-func Pay(h *Honorarium, by int64, now time.Time) error {
+// Payment is how a row was paid: the date the money went out and the
+// treasurer's reference (SP2D, transfer or receipt number).
+type Payment struct {
+	// On is a civil date (UTC midnight); zero means the day of recording.
+	On        time.Time
+	Reference string
+}
+
+// Normalize checks a payment recorded at now: its date not in the future
+// nor before 2000, its reference short plain text.
+func (p *Payment) Normalize(now time.Time) error {
+	f := errs.Fields{}
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if p.On.IsZero() {
+		p.On = today
+	}
+	p.On = time.Date(p.On.Year(), p.On.Month(), p.On.Day(), 0, 0, 0, 0, time.UTC)
+	if p.On.After(today.AddDate(0, 0, 1)) || p.On.Year() < 2000 {
+		f.Add("paid_on", "must be a date from 2000 up to today")
+	}
+	p.Reference = strings.TrimSpace(p.Reference)
+	if utf8.RuneCountInString(p.Reference) > 100 || strings.ContainsFunc(p.Reference, unicode.IsControl) {
+		f.Add("reference", "must be at most 100 characters of plain text")
+	}
+	return f.Err()
+}
+
+// Pay moves an approved row to paid, recording the payment's date and
+// reference.
+func Pay(h *Honorarium, by int64, now time.Time, pay Payment) error {
 	if h.Status != Approved {
 		return ErrNotApproved.WithMessage("honorarium %d is %s: only an approved row can be paid", h.ID, string(h.Status)).
 			WithDetails(map[string]any{"current_status": h.Status})
 	}
-	h.Status, h.PaidBy, h.PaidAt = Paid, by, &now
+	if err := pay.Normalize(now); err != nil {
+		return err
+	}
+	h.Status, h.PaidBy, h.PaidAt, h.Payment = Paid, by, &now, pay
 	return nil
 }
 
@@ -247,10 +296,13 @@ func Reversal(h Honorarium) (Honorarium, error) {
 		return Honorarium{}, ErrNotPaid.WithMessage("honorarium %d is %s: only a paid row is reversed; change a draft by accruing it again", h.ID, string(h.Status)).
 			WithDetails(map[string]any{"current_status": h.Status})
 	}
+	if !h.Reversible() {
+		return Honorarium{}, ErrAlreadyRev.WithDetails(map[string]any{"reversal_id": h.ReversedBy})
+	}
 	r := h
-	r.ID, r.ReversesID, r.CorrectsID, r.Status = 0, h.ID, 0, Draft
+	r.ID, r.ReversesID, r.CorrectsID, r.ReversedBy, r.Status = 0, h.ID, 0, 0, Draft
 	r.JP, r.PaidJP, r.Gross, r.Tax, r.Net, r.TaxBase = -h.JP, -h.PaidJP, -h.Gross, -h.Tax, -h.Net, -h.TaxBase
-	r.ApprovedBy, r.ApprovedAt, r.PaidBy, r.PaidAt = 0, nil, 0, nil
+	r.ApprovedBy, r.ApprovedAt, r.PaidBy, r.PaidAt, r.Payment = 0, nil, 0, nil, Payment{}
 	r.Basis = i18n.T("reversal of honorarium %d", h.ID)
 	return r, nil
 }

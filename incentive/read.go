@@ -11,3 +11,8 @@ func (s Service) Rates(ctx context.Context, inst int64) ([]Rate, error) {
 func (s Service) List(ctx context.Context, inst int64, f Filter) ([]Honorarium, error) {
 	return s.Store.List(ctx, inst, f)
 }
+
+// Honorarium reads one ledger row of an institution.
+func (s Service) Honorarium(ctx context.Context, inst, id int64) (Honorarium, error) {
+	return s.Store.Honorarium(ctx, inst, id)
+}

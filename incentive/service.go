@@ -335,9 +335,10 @@ func (s Service) Approve(ctx context.Context, inst, id, by int64) (Honorarium, e
 	return s.Store.UpdateHonorarium(ctx, inst, id, func(h *Honorarium) error { return Approve(h, by, s.Now()) })
 }
 
-// Pay records payment of an approved row.
-func (s Service) Pay(ctx context.Context, inst, id, by int64) (Honorarium, error) {
-	return s.Store.UpdateHonorarium(ctx, inst, id, func(h *Honorarium) error { return Pay(h, by, s.Now()) })
+// Pay records payment of an approved row, on the date and with the
+// reference given.
+func (s Service) Pay(ctx context.Context, inst, id, by int64, pay Payment) (Honorarium, error) {
+	return s.Store.UpdateHonorarium(ctx, inst, id, func(h *Honorarium) error { return Pay(h, by, s.Now(), pay) })
 }
 
 // Reverse adds the draft reversal of a paid row and recomputes the later

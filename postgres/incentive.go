@@ -206,8 +206,11 @@ type honorariumRow struct {
 	ApprovedAt    *time.Time
 	PaidBy        *int64
 	PaidAt        *time.Time
+	PaidOn        *time.Time
+	PaymentRef    string
 	CreatedAt     time.Time
 	SessionEnd    time.Time `gorm:"->;-:migration"`
+	ReversedBy    *int64    `gorm:"->;-:migration"`
 }
 
 func (honorariumRow) TableName() string { return "honoraria" }
@@ -217,20 +220,25 @@ func honorariumToRow(h incentive.Honorarium) honorariumRow {
 		SessionID: h.SessionID, ReversesID: nullable(h.ReversesID), CorrectsID: nullable(h.CorrectsID), Class: string(h.Class), Unit: string(h.Unit), RateID: nullable(h.RateID),
 		JP: h.JP, PaidJP: h.PaidJP, Rate: h.Rate, Gross: h.Gross, Tax: h.Tax, Net: h.Net, TaxBase: h.TaxBase,
 		Basis: h.Basis.In(i18n.Indonesian), BasisEN: h.Basis.In(i18n.English), FiscalYear: h.FiscalYear, Month: h.Month, Status: string(h.Status), ApprovedBy: nullable(h.ApprovedBy), ApprovedAt: h.ApprovedAt,
-		PaidBy: nullable(h.PaidBy), PaidAt: h.PaidAt, CreatedAt: h.CreatedAt}
+		PaidBy: nullable(h.PaidBy), PaidAt: h.PaidAt, PaidOn: dateOrNil(h.Payment.On), PaymentRef: h.Payment.Reference, CreatedAt: h.CreatedAt}
 }
 
 func (r honorariumRow) toDomain() incentive.Honorarium {
-	return incentive.Honorarium{ID: r.ID, InstitutionID: r.InstitutionID, BookingID: r.BookingID, PersonID: r.PersonID,
+	h := incentive.Honorarium{ID: r.ID, InstitutionID: r.InstitutionID, BookingID: r.BookingID, PersonID: r.PersonID,
 		CourseID: r.CourseID, SessionID: r.SessionID, ReversesID: deref(r.ReversesID), CorrectsID: deref(r.CorrectsID), Class: incentive.Class(r.Class),
 		Unit: incentive.Unit(r.Unit), RateID: deref(r.RateID), JP: r.JP, PaidJP: r.PaidJP, Rate: r.Rate, Gross: r.Gross, Tax: r.Tax,
 		Net: r.Net, TaxBase: r.TaxBase, Basis: i18n.Stored(r.Basis, r.BasisEN), FiscalYear: r.FiscalYear, Month: r.Month, Status: incentive.Status(r.Status),
 		ApprovedBy: deref(r.ApprovedBy), ApprovedAt: r.ApprovedAt, PaidBy: deref(r.PaidBy), PaidAt: r.PaidAt, CreatedAt: r.CreatedAt,
-		SessionEnd: r.SessionEnd}
+		SessionEnd: r.SessionEnd, ReversedBy: deref(r.ReversedBy), Payment: incentive.Payment{Reference: r.PaymentRef}}
+	if r.PaidOn != nil {
+		h.Payment.On = time.Date(r.PaidOn.Year(), r.PaidOn.Month(), r.PaidOn.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return h
 }
 
-// honorariumColumns selects ledger rows with the end of their session.
-const honorariumColumns = "h.*, s.ends_at AS session_end"
+// honorariumColumns selects ledger rows with the end of their session and
+// the reversal of the row, if any (reverses_id is unique).
+const honorariumColumns = "h.*, s.ends_at AS session_end, (SELECT r.id FROM honoraria r WHERE r.reverses_id = h.id) AS reversed_by"
 
 func (s IncentiveStore) rows(ctx context.Context, where string, args ...any) ([]incentive.Honorarium, error) {
 	var rows []honorariumRow
@@ -259,7 +267,7 @@ func (s IncentiveStore) BookingRows(ctx context.Context, inst, bookingID int64) 
 func (s IncentiveStore) Insert(ctx context.Context, h incentive.Honorarium) (incentive.Honorarium, error) {
 	row := honorariumToRow(h)
 	err := conn(ctx, s.DB).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Omit("created_at", "session_end").Create(&row).Error; err != nil {
+		if err := tx.Omit("created_at", "session_end", "reversed_by").Create(&row).Error; err != nil {
 			switch {
 			case isCode(err, uniqueViolation) && row.ReversesID != nil:
 				return incentive.ErrAlreadyRev
@@ -327,7 +335,8 @@ func (s IncentiveStore) UpdateHonorarium(ctx context.Context, inst, id int64, ch
 		}
 		row := honorariumToRow(h)
 		if err := tx.Model(&honorariumRow{}).Where("id = ?", id).Updates(map[string]any{"status": row.Status,
-			"approved_by": row.ApprovedBy, "approved_at": row.ApprovedAt, "paid_by": row.PaidBy, "paid_at": row.PaidAt}).Error; err != nil {
+			"approved_by": row.ApprovedBy, "approved_at": row.ApprovedAt, "paid_by": row.PaidBy, "paid_at": row.PaidAt,
+			"paid_on": dateText(h.Payment.On), "payment_ref": row.PaymentRef}).Error; err != nil {
 			if isCode(err, checkViolation) {
 				return incentive.ErrPaidReadOnly
 			}
@@ -375,4 +384,21 @@ func (s IncentiveStore) CompletedBookings(ctx context.Context, inst, courseID in
 		WHERE b.institution_id = ? AND s.course_id = ? AND b.status = 'completed'
 		AND NOT EXISTS (SELECT 1 FROM honoraria h WHERE h.booking_id = b.id) ORDER BY lower(b.during), b.id`, inst, courseID).Scan(&ids).Error
 	return ids, err
+}
+
+// dateOrNil is a civil date for a date column, or NULL for the zero time.
+func dateOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// dateText writes a civil date as YYYY-MM-DD, so that the session's time
+// zone cannot shift it, or NULL for the zero time.
+func dateText(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format(time.DateOnly)
 }

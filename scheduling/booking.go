@@ -104,6 +104,9 @@ var (
 	ErrUnavailable          = errs.New(errs.Conflict, "outside_availability", "the person is not available for the whole session; send force: true to book anyway")
 	ErrSessionClosed        = errs.New(errs.Conflict, "session_cancelled", "the session is cancelled")
 	ErrNotEnded             = errs.New(errs.Conflict, "session_not_ended", "a booking can be completed only after its session has ended")
+	// ErrSessionBegun refuses an invitation to a session that has already
+	// begun: the date it would announce is gone.
+	ErrSessionBegun = errs.New(errs.Conflict, "session_begun", "the session has already begun; an invitation can no longer be sent for it")
 )
 
 // Transition moves b to status to, checking the lifecycle and, for a
@@ -119,6 +122,9 @@ func Transition(b *Booking, to Status, byTrainer bool, session Session, actualJP
 	}
 	if to.Active() && session.Status == SessionCancelled {
 		return ErrSessionClosed
+	}
+	if to == Invited && !now.Before(session.Start) {
+		return ErrSessionBegun
 	}
 	if to == Completed {
 		if now.Before(session.End) {
@@ -145,3 +151,23 @@ func Transition(b *Booking, to Status, byTrainer bool, session Session, actualJP
 
 // Allowed returns the statuses a booking may move to.
 func Allowed(s Status) []Status { return transitions[s] }
+
+// Moves returns the statuses staff may move b to now: those of its
+// lifecycle that Transition also accepts for its session at now (no
+// completion before the session ended, no invitation once it began).
+func Moves(b Booking, session Session, now time.Time) []Status {
+	var out []Status
+	for _, to := range transitions[b.Status] {
+		try := b
+		if Transition(&try, to, false, session, 0, now) == nil {
+			out = append(out, to)
+		}
+	}
+	return out
+}
+
+// MayInvite reports whether a new booking on session may still be invited
+// at now: Transition's own answer for a proposed booking.
+func MayInvite(session Session, now time.Time) bool {
+	return slices.Contains(Moves(Booking{Status: Proposed}, session, now), Invited)
+}

@@ -54,6 +54,10 @@ func (h *Holiday) Normalize() error {
 	return f.Err()
 }
 
+// ErrHolidayTaken refuses adding a holiday on a date that has one, unless
+// replacing it is asked for.
+var ErrHolidayTaken = errs.New(errs.Conflict, "holiday_exists", "the date already has a holiday; send replace: true to replace it")
+
 // ErrHoliday refuses a session on a national holiday unless forced.
 var ErrHoliday = errs.New(errs.Conflict, "holiday", "the session falls on a national holiday (libur nasional); send force: true to schedule it anyway")
 

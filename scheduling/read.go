@@ -3,6 +3,8 @@ package scheduling
 import (
 	"context"
 	"time"
+
+	"sinergi/errs"
 )
 
 // Course reads a course of inst.
@@ -44,10 +46,25 @@ func (s Service) Holidays(ctx context.Context, year int) ([]Holiday, error) {
 	return s.Store.Holidays(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
 }
 
-// PutHoliday checks and adds or replaces a holiday.
-func (s Service) PutHoliday(ctx context.Context, h Holiday) (Holiday, error) {
+// PutHoliday checks and adds a holiday; a date that has one already is
+// replaced only when replace says so, never silently.
+func (s Service) PutHoliday(ctx context.Context, h Holiday, replace bool) (Holiday, error) {
 	if err := h.Normalize(); err != nil {
 		return Holiday{}, err
+	}
+	if !replace {
+		there, err := s.Store.Holidays(ctx, h.Date, h.Date)
+		if err != nil {
+			return Holiday{}, err
+		}
+		for _, o := range there {
+			if o.Date.Equal(h.Date) {
+				e := ErrHolidayTaken.WithDetails(map[string]any{"existing": o.NameID, "kind": string(o.Kind)})
+				field := errs.Text{Format: "already has a holiday (%s); confirm replacing it", Args: []any{o.NameID}}
+				e.Fields, e.FieldTexts = map[string]string{"date": field.String()}, map[string]errs.Text{"date": field}
+				return Holiday{}, e
+			}
+		}
 	}
 	return s.Store.PutHoliday(ctx, h)
 }

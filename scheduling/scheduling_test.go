@@ -175,13 +175,18 @@ func TestAvailabilityNormalize(t *testing.T) {
 }
 
 func TestTransitions(t *testing.T) {
-	ended := Session{JP: 4, End: time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC), Status: SessionScheduled}
+	ended := Session{JP: 4, Start: time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC), Status: SessionScheduled}
 	now := time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)
+	before := ended.Start.Add(-time.Hour)
 	legal := [][2]Status{{Proposed, Invited}, {Invited, Accepted}, {Invited, Declined}, {Invited, Tentative},
 		{Tentative, Accepted}, {Accepted, Confirmed}, {Confirmed, Completed}, {Confirmed, Cancelled}, {Declined, Invited}}
 	for _, tr := range legal {
 		b := Booking{Status: tr[0]}
-		if err := Transition(&b, tr[1], false, ended, 0, now); err != nil || b.Status != tr[1] {
+		at := now
+		if tr[1] == Invited {
+			at = before
+		}
+		if err := Transition(&b, tr[1], false, ended, 0, at); err != nil || b.Status != tr[1] {
 			t.Errorf("%s → %s: %v", tr[0], tr[1], err)
 		}
 	}
@@ -211,6 +216,33 @@ func TestTransitions(t *testing.T) {
 		}
 		if err := Transition(&b, Completed, false, ended, 3, now); err != nil || b.ActualJP != 3 {
 			t.Fatalf("got %v, %d", err, b.ActualJP)
+		}
+	})
+	t.Run("no invitation once the session has begun", func(t *testing.T) {
+		for _, from := range []Status{Proposed, Declined} {
+			b := Booking{Status: from}
+			if err := Transition(&b, Invited, false, ended, 0, ended.Start); err != ErrSessionBegun || b.Status != from {
+				t.Fatalf("%s → invited at the start: %v", from, err)
+			}
+		}
+		if MayInvite(ended, ended.Start) || !MayInvite(ended, before) {
+			t.Fatal("MayInvite disagrees with Transition")
+		}
+	})
+	t.Run("moves offered are the ones Transition accepts", func(t *testing.T) {
+		if got := Moves(Booking{Status: Confirmed}, ended, before); !slices.Equal(got, []Status{Cancelled}) {
+			t.Fatalf("before the end: %v", got)
+		}
+		if got := Moves(Booking{Status: Confirmed}, ended, now); !slices.Equal(got, []Status{Completed, Cancelled}) {
+			t.Fatalf("after the end: %v", got)
+		}
+		if got := Moves(Booking{Status: Proposed}, ended, now); !slices.Equal(got, []Status{Cancelled}) {
+			t.Fatalf("a proposed booking of a past session: %v", got)
+		}
+	})
+	t.Run("a session that began or has a completed booking is held", func(t *testing.T) {
+		if Held(ended, nil, before) || !Held(ended, nil, ended.Start) || !Held(ended, []Booking{{Status: Completed}}, before) {
+			t.Fatal("Held")
 		}
 	})
 	t.Run("cancelling bumps SEQUENCE", func(t *testing.T) {

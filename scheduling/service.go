@@ -203,9 +203,19 @@ func (s Service) checkHolidays(ctx context.Context, sess Session, force bool) ([
 		for i, h := range blocking {
 			names[i] = h.Date.Format(time.DateOnly) + " " + h.NameID
 		}
-		return nil, ErrHoliday.WithDetails(map[string]any{"holidays": names})
+		e := ErrHoliday.WithDetails(map[string]any{"holidays": names})
+		field := errs.Text{Format: "falls on a national holiday (%s); schedule it anyway only on purpose", Args: []any{strings.Join(names, ", ")}}
+		e.Fields, e.FieldTexts = map[string]string{"start": field.String()}, map[string]errs.Text{"start": field}
+		return nil, e
 	}
 	return append(blocking, warnings...), nil
+}
+
+// SessionHolidays returns the holidays a session falls on: national
+// holidays it was forced onto and cuti bersama, the warnings its creation
+// answered.
+func (s Service) SessionHolidays(ctx context.Context, sess Session) ([]Holiday, error) {
+	return s.checkHolidays(ctx, sess, true)
 }
 
 // CreateSession validates and stores a session of a course. It returns the
@@ -261,6 +271,15 @@ func (s Service) UpdateSession(ctx context.Context, inst, id int64, version int,
 		if err := sess.Normalize(course); err != nil {
 			return err
 		}
+		if Significant(before, sess) || sess.Status == SessionCancelled {
+			bookings, err := s.Store.SessionBookings(ctx, inst, id)
+			if err != nil {
+				return err
+			}
+			if Held(before, bookings, s.Now()) {
+				return ErrSessionHeld
+			}
+		}
 		if sess.Status != SessionCancelled {
 			if warnings, err = s.checkHolidays(ctx, sess, force); err != nil {
 				return err
@@ -276,6 +295,26 @@ func (s Service) UpdateSession(ctx context.Context, inst, id int64, version int,
 		return Session{}, nil, nil, err
 	}
 	return out, warnings, changed, nil
+}
+
+// ErrSessionHeld refuses moving or cancelling a session that has taken
+// place: its bookings were completed, honoraria and certificates rest on
+// its date and venue.
+var ErrSessionHeld = errs.New(errs.Conflict, "session_held",
+	"the session has already begun or has completed bookings; its time, venue and mode can no longer change, nor can it be cancelled")
+
+// Held reports whether a session is past moving or cancelling at now: it
+// has begun, or one of its bookings is completed.
+func Held(sess Session, bookings []Booking, now time.Time) bool {
+	if !now.Before(sess.Start) {
+		return true
+	}
+	for _, b := range bookings {
+		if b.Status == Completed {
+			return true
+		}
+	}
+	return false
 }
 
 // Significant reports whether a session's change is one its trainers must

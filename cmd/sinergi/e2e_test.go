@@ -184,11 +184,12 @@ func TestServedBinaryJourney(t *testing.T) {
 			map[string]any{"competency_id": comm, "level": 4}}}, 200)
 	}
 
-	// A course and a session that has already taken place.
+	// A course and a session, first planned for later: an invitation is
+	// sent only before a session begins.
 	course := c.call("POST", "/v1/courses", staff, map[string]any{"name": "Pelatihan Kepemimpinan Pengawas", "organising_unit": "Bidang PKM",
-		"funding": "APBD", "region": "Sulawesi Selatan", "start_date": "2026-10-01", "end_date": "2026-10-31"}, 201).num("id")
+		"funding": "APBD", "region": "Sulawesi Selatan", "start_date": "2026-10-01", "end_date": "2027-09-30"}, 201).num("id")
 	sess := c.call("POST", fmt.Sprintf("/v1/courses/%d/sessions", course), staff, map[string]any{"topic": "Manajemen Risiko Bencana",
-		"start": "2026-10-05T09:00", "end": "2026-10-05T12:00", "zone": "Asia/Makassar", "mode": "offline", "venue": "Aula BPSDM",
+		"start": "2027-09-27T09:00", "end": "2027-09-27T12:00", "zone": "Asia/Makassar", "mode": "offline", "venue": "Aula BPSDM",
 		"required_competencies": []any{map[string]any{"code": "komunikasi", "min_level": 3}}}, 201).num("id")
 	cands := c.call("GET", fmt.Sprintf("/v1/sessions/%d/candidates?role=co_trainer&limit=5", sess), staff, nil, 200)
 	if !bytes.Contains(cands.raw, []byte(`"breakdown"`)) {
@@ -216,7 +217,8 @@ func TestServedBinaryJourney(t *testing.T) {
 		t.Fatalf("after the reply the booking is %s", st)
 	}
 
-	// Moving the session asks again; the next reply carries the new SEQUENCE.
+	// Moving the session (to a day that has passed, as if it had been held
+	// then) asks again; the next reply carries the new SEQUENCE.
 	c.call("PATCH", fmt.Sprintf("/v1/sessions/%d", sess), staff, map[string]any{"start": "2026-10-06T09:00", "end": "2026-10-06T12:00"}, 200)
 	moved := c.call("GET", fmt.Sprintf("/v1/bookings/%d", b), staff, nil, 200)
 	if moved.str("status") != "invited" || moved.num("sequence") != 1 {

@@ -313,9 +313,17 @@ func loadJourney(ctx context.Context, tx *gorm.DB, cfg config, now func() time.T
 			if err != nil {
 				return fmt.Errorf("book %s on %s: %w", t.email, ps.Session.Topic, err)
 			}
+			// The history is walked at its own time: invited and answered
+			// the week before the session, completed after it.
+			before := svc
+			before.Now = func() time.Time { return sess.Start.AddDate(0, 0, -7) }
 			for _, to := range []scheduling.Status{scheduling.Invited, scheduling.Accepted, scheduling.Confirmed, scheduling.Completed} {
 				var fx scheduling.Effects
-				if b, fx, err = svc.TransitionBooking(ctx, scheduling.Scope{InstitutionID: inst}, b.ID, to, 0); err != nil {
+				walk := before
+				if to == scheduling.Completed {
+					walk = svc
+				}
+				if b, fx, err = walk.TransitionBooking(ctx, scheduling.Scope{InstitutionID: inst}, b.ID, to, 0); err != nil {
 					return fmt.Errorf("booking %d to %s: %w", b.ID, to, err)
 				}
 				if fx.HonorariumError != nil {
