@@ -103,7 +103,7 @@ func TestReversedPaymentNetsAndIsNotReversedTwice(t *testing.T) {
 	}
 
 	stmt := e.trainer(t, "marthen@example.id").get("/console/trainer/honoraria").Body
-	paid := regexp.MustCompile(`(?s)Jumlah dibayar</th><td class="num">([^<]*)</td>`).FindStringSubmatch(stmt)
+	paid := regexp.MustCompile(`(?s)Jumlah dibayar</th><td class="num"[^>]*>([^<]*)</td>`).FindStringSubmatch(stmt)
 	if paid == nil || paid[1] != "Rp0" {
 		t.Fatalf("the paid total after the reversal: %v\n%s", paid, stmt)
 	}
