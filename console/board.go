@@ -343,17 +343,11 @@ func (s *Server) confirmCancel(w http.ResponseWriter, r *http.Request, u tenant.
 // added; the paid row stays in the ledger.
 func (s *Server) confirmReverse(w http.ResponseWriter, r *http.Request, u tenant.User, id int64) {
 	ctx, inst := r.Context(), u.InstitutionID
-	rows, err := s.Incentives.List(ctx, inst, incentive.Filter{Statuses: []incentive.Status{incentive.Paid}})
+	h, err := s.ledgerRow(ctx, inst, id, incentive.Paid)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	i := slices.IndexFunc(rows, func(h incentive.Honorarium) bool { return h.ID == id })
-	if i < 0 {
-		s.errorPage(w, r, &u, errs.NotFoundf("honorarium %d not found", id))
-		return
-	}
-	h := rows[i]
 	if _, err := incentive.Reversal(h); err != nil {
 		s.errorPage(w, r, &u, err) // already reversed: the domain says so before anyone confirms
 		return

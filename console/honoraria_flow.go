@@ -1,9 +1,9 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"sinergi/errs"
@@ -36,22 +36,26 @@ func (s *Server) honorariumLine(r *http.Request, u tenant.User, p page, h incent
 	return l, nil
 }
 
+// ledgerRow reads the institution's ledger row id in the status a step
+// starts from; a row in another status is not found for that step.
+func (s *Server) ledgerRow(ctx context.Context, inst, id int64, st incentive.Status) (incentive.Honorarium, error) {
+	h, err := s.Incentives.Honorarium(ctx, inst, id)
+	if err == nil && h.Status != st {
+		err = errs.NotFoundf("honorarium %d not found", id)
+	}
+	return h, err
+}
+
 // confirmPay asks before a payment is recorded, for the date the money
 // went out (today unless told) and the treasurer's reference; problems
 // with either come back from incentive.Pay next to its field.
 func (s *Server) confirmPay(w http.ResponseWriter, r *http.Request, u tenant.User, id int64, problem error) {
 	ctx, inst := r.Context(), u.InstitutionID
-	rows, err := s.Incentives.List(ctx, inst, incentive.Filter{Statuses: []incentive.Status{incentive.Approved}})
+	h, err := s.ledgerRow(ctx, inst, id, incentive.Approved)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	i := slices.IndexFunc(rows, func(h incentive.Honorarium) bool { return h.ID == id })
-	if i < 0 {
-		s.errorPage(w, r, &u, errs.NotFoundf("honorarium %d not found", id))
-		return
-	}
-	h := rows[i]
 	p, err := s.People.Person(ctx, inst, h.PersonID, true)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
