@@ -207,17 +207,19 @@ type Course struct {
 	Sessions []scheduling.Session
 }
 
-// Courses returns each demo institution's course: ten morning sessions of
-// 4 JP over two weeks of February 2027 in the institution's zone, each
-// asking for a teknis and a manajerial competency.
-func Courses(in Institution) Course {
+// Courses returns each demo institution's coming course: ten morning
+// sessions of 4 JP on the first ten workdays from the Monday WeeksAhead
+// weeks after today's week, in the institution's zone, each asking for a
+// teknis and a manajerial competency.
+func Courses(in Institution, cal Calendar) Course {
+	monday := cal.monday(WeeksAhead)
+	days := cal.workdays(monday, 10)
 	c := scheduling.Course{Name: "Pelatihan Kepemimpinan Pengawas (PKP) Angkatan I", OrganisingUnit: "Bidang Pengembangan Kompetensi",
-		Funding: scheduling.APBD, Region: in.Region, StartDate: time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC),
-		EndDate: time.Date(2027, 2, 26, 0, 0, 0, 0, time.UTC), LeadMinJenjang: profile.AhliMuda, PractitionerOutsideUnit: true}
+		Funding: scheduling.APBD, Region: in.Region, StartDate: monday,
+		EndDate: days[len(days)-1], LeadMinJenjang: profile.AhliMuda, PractitionerOutsideUnit: true}
 	loc, _ := time.LoadLocation(in.Tenant.Zone)
 	out := Course{Course: c}
-	for i := 0; i < 10; i++ {
-		day := c.StartDate.AddDate(0, 0, i+(i/5)*2) // weekdays of two weeks
+	for i, day := range days {
 		start := time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, loc)
 		t := topics[i%len(topics)]
 		out.Sessions = append(out.Sessions, scheduling.Session{Topic: t.topic, Start: start, End: start.Add(3 * time.Hour), Zone: in.Tenant.Zone,

@@ -16,9 +16,10 @@ import (
 const ExampleRegulation = "CONTOH — bukan angka resmi"
 
 // Rates returns example ceilings for the diklat classes in the
-// institution's region, for the fiscal years of the demo courses, so that
+// institution's region, for the fiscal years of the demo courses (last,
+// this and next year: a session is priced by its own year), so that
 // completing a demo booking drafts its honorarium.
-func Rates(in Institution) []incentive.Rate {
+func Rates(in Institution, cal Calendar) []incentive.Rate {
 	amounts := []struct {
 		class  incentive.Class
 		amount int64
@@ -28,7 +29,7 @@ func Rates(in Institution) []incentive.Rate {
 		{incentive.Penceramah, 400000},
 	}
 	var out []incentive.Rate
-	for _, year := range []int{2026, 2027} {
+	for _, year := range cal.FiscalYears() {
 		for _, a := range amounts {
 			out = append(out, incentive.Rate{Regulation: ExampleRegulation, FiscalYear: year, Funding: scheduling.APBD,
 				Region: in.Region, Class: a.class, Unit: incentive.PerJP, Amount: a.amount,
@@ -62,13 +63,17 @@ type PastCourse struct {
 	Sessions []PastSession
 }
 
-// Past returns the institution's course of October 2026: four morning
-// sessions of 4 JP, each led by a widyaiswara of at least ahli muda with a
-// practitioner who specialises in the topic as co-trainer.
-func Past(in Institution) PastCourse {
+// Past returns the institution's course that already took place: four
+// morning sessions of 4 JP on the first four workdays from the Monday
+// WeeksBack weeks before today's week, each led by a widyaiswara of at
+// least ahli muda with a practitioner who specialises in the topic as
+// co-trainer.
+func Past(in Institution, cal Calendar) PastCourse {
+	monday := cal.monday(-WeeksBack)
+	days := cal.workdays(monday, 4)
 	c := scheduling.Course{Name: "Pelatihan Teknis Tata Kelola Pemerintahan Daerah Angkatan I",
 		OrganisingUnit: "Bidang Pengembangan Kompetensi", Funding: scheduling.APBD, Region: in.Region,
-		StartDate: time.Date(2026, 10, 5, 0, 0, 0, 0, time.UTC), EndDate: time.Date(2026, 10, 8, 0, 0, 0, 0, time.UTC),
+		StartDate: monday, EndDate: days[len(days)-1],
 		LeadMinJenjang: profile.AhliMuda, PractitionerOutsideUnit: true}
 	var leads []string
 	for _, p := range in.People {
@@ -78,8 +83,7 @@ func Past(in Institution) PastCourse {
 	}
 	loc, _ := time.LoadLocation(in.Tenant.Zone)
 	out := PastCourse{Course: c}
-	for i := 0; i < 4; i++ {
-		day := c.StartDate.AddDate(0, 0, i)
+	for i, day := range days {
 		start := time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, loc)
 		t := topics[i]
 		out.Sessions = append(out.Sessions, PastSession{

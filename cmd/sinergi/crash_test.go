@@ -102,13 +102,18 @@ func TestCrashRecovery(t *testing.T) {
 	inst := c.call("POST", "/v1/institutions", admin, map[string]any{"code": "BPSDM-X", "name": "BPSDM X", "kind": "bpsdm_provinsi",
 		"zone": "Asia/Jakarta"}, 201).num("id")
 	staff := c.call("POST", fmt.Sprintf("/v1/institutions/%d/api-keys", inst), admin, map[string]any{"role": "staff", "name": "s"}, 201).str("secret")
+	// A month of sessions starting four weeks from now, so that they can
+	// still be invited to (forced past any holiday: the days do not matter
+	// here).
+	first := time.Now().AddDate(0, 0, 28)
+	day := func(d int) string { return first.AddDate(0, 0, d).Format(time.DateOnly) }
 	course := c.call("POST", "/v1/courses", staff, map[string]any{"name": "Kursus", "organising_unit": "Bidang PKM", "funding": "APBD",
-		"region": "Jawa Barat", "start_date": "2027-03-01", "end_date": "2027-03-31"}, 201).num("id")
+		"region": "Jawa Barat", "start_date": day(0), "end_date": day(30)}, 201).num("id")
 	var sessions, people []int64
 	for d := 0; d < 12; d++ {
 		for h := 0; h < 2; h++ {
 			sessions = append(sessions, c.call("POST", fmt.Sprintf("/v1/courses/%d/sessions", course), staff, map[string]any{
-				"topic": "Sesi", "start": fmt.Sprintf("2027-03-%02dT%02d:00", 1+d, 8+4*h), "end": fmt.Sprintf("2027-03-%02dT%02d:30", 1+d, 9+4*h),
+				"topic": "Sesi", "start": fmt.Sprintf("%sT%02d:00", day(d), 8+4*h), "end": fmt.Sprintf("%sT%02d:30", day(d), 9+4*h),
 				"zone": "Asia/Jakarta", "mode": "online", "force": true}, 201).num("id"))
 		}
 	}

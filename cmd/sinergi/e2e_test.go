@@ -146,8 +146,34 @@ func TestServedBinaryJourney(t *testing.T) {
 		"kind": "bpsdm_provinsi", "zone": "Asia/Makassar"}, 201).num("id")
 	staff := c.call("POST", fmt.Sprintf("/v1/institutions/%d/api-keys", inst), admin, map[string]any{"role": "staff", "name": "staff"}, 201).str("secret")
 	gateway := c.call("POST", fmt.Sprintf("/v1/institutions/%d/api-keys", inst), admin, map[string]any{"role": "mail_gateway", "name": "mx"}, 201).str("secret")
-	c.call("POST", "/v1/rate-tables", admin, map[string]any{"regulation": "Pergub Sulsel 2026 (contoh)", "fiscal_year": 2026,
-		"funding": "APBD", "region": "Sulawesi Selatan", "class": "penceramah", "unit": "per_jp", "amount": 900000, "source": "contoh"}, 201)
+
+	// The session's days follow the real clock: first planned two weeks or
+	// more ahead, then moved to a day two weeks or more back; both
+	// workdays that are no holiday the server holds.
+	today := time.Now().In(time.FixedZone("WITA", 8*3600))
+	off := map[string]bool{}
+	for y := today.Year() - 1; y <= today.Year()+1; y++ {
+		for cursor := ""; ; {
+			page := c.call("GET", fmt.Sprintf("/v1/holidays?year=%d&cursor=%s", y, url.QueryEscape(cursor)), admin, nil, 200)
+			for _, h := range page.body["items"].([]any) {
+				off[h.(map[string]any)["date"].(string)] = true
+			}
+			if cursor = page.str("next_cursor"); cursor == "" {
+				break
+			}
+		}
+	}
+	workday := func(d time.Time, step int) time.Time {
+		for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || off[d.Format(time.DateOnly)] {
+			d = d.AddDate(0, 0, step)
+		}
+		return d
+	}
+	ahead, back := workday(today.AddDate(0, 0, 14), 1), workday(today.AddDate(0, 0, -14), -1)
+	day := func(d time.Time) string { return d.Format(time.DateOnly) }
+	c.call("POST", "/v1/rate-tables", admin, map[string]any{"regulation": fmt.Sprintf("Pergub Sulsel %d (contoh)", back.Year()),
+		"fiscal_year": back.Year(), "funding": "APBD", "region": "Sulawesi Selatan", "class": "penceramah", "unit": "per_jp",
+		"amount": 900000, "source": "contoh"}, 201)
 
 	// The institution's first console user, from the command line; it signs
 	// in to the served console.
@@ -187,9 +213,9 @@ func TestServedBinaryJourney(t *testing.T) {
 	// A course and a session, first planned for later: an invitation is
 	// sent only before a session begins.
 	course := c.call("POST", "/v1/courses", staff, map[string]any{"name": "Pelatihan Kepemimpinan Pengawas", "organising_unit": "Bidang PKM",
-		"funding": "APBD", "region": "Sulawesi Selatan", "start_date": "2026-10-01", "end_date": "2027-09-30"}, 201).num("id")
+		"funding": "APBD", "region": "Sulawesi Selatan", "start_date": day(back.AddDate(0, 0, -7)), "end_date": day(ahead.AddDate(0, 0, 7))}, 201).num("id")
 	sess := c.call("POST", fmt.Sprintf("/v1/courses/%d/sessions", course), staff, map[string]any{"topic": "Manajemen Risiko Bencana",
-		"start": "2027-09-27T09:00", "end": "2027-09-27T12:00", "zone": "Asia/Makassar", "mode": "offline", "venue": "Aula BPSDM",
+		"start": day(ahead) + "T09:00", "end": day(ahead) + "T12:00", "zone": "Asia/Makassar", "mode": "offline", "venue": "Aula BPSDM",
 		"required_competencies": []any{map[string]any{"code": "komunikasi", "min_level": 3}}}, 201).num("id")
 	cands := c.call("GET", fmt.Sprintf("/v1/sessions/%d/candidates?role=co_trainer&limit=5", sess), staff, nil, 200)
 	if !bytes.Contains(cands.raw, []byte(`"breakdown"`)) {
@@ -201,16 +227,17 @@ func TestServedBinaryJourney(t *testing.T) {
 	bk := c.call("POST", "/v1/bookings", staff, map[string]any{"session_id": sess, "person_id": prac, "role": "co_trainer"}, 201)
 	b, uid := bk.num("id"), bk.str("uid")
 	c.call("POST", fmt.Sprintf("/v1/bookings/%d/transitions", b), staff, map[string]any{"to": "invited"}, 200)
-	reply := func(seq int) []byte {
+	reply := func(seq int, on time.Time) []byte {
+		utc := func(d time.Time, hour int) string { return d.Format("20060102") + fmt.Sprintf("T%02d0000Z", hour) }
 		ics := strings.Join([]string{"BEGIN:VCALENDAR", "PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0", "METHOD:REPLY",
-			"BEGIN:VEVENT", "DTSTART:20261005T010000Z", "DTEND:20261005T040000Z", "DTSTAMP:20261001T010000Z",
+			"BEGIN:VEVENT", "DTSTART:" + utc(on, 1), "DTEND:" + utc(on, 4), "DTSTAMP:" + time.Now().UTC().Format("20060102T150405Z"),
 			"ORGANIZER:mailto:jadwal@sinergi.example.id", "UID:" + uid, fmt.Sprintf("SEQUENCE:%d", seq),
 			"ATTENDEE;PARTSTAT=ACCEPTED;CN=Marthen Rumbiak:mailto:marthen@bpbd.example.id", "END:VEVENT", "END:VCALENDAR"}, "\r\n")
 		return []byte("From: Marthen Rumbiak <marthen@bpbd.example.id>\r\nTo: jadwal@sinergi.example.id\r\nSubject: Accepted\r\n" +
 			fmt.Sprintf("Message-ID: <r%d@bpbd.example.id>\r\n", seq) +
 			"MIME-Version: 1.0\r\nContent-Type: text/calendar; charset=UTF-8; method=REPLY\r\n\r\n" + ics + "\r\n")
 	}
-	if out := c.call("POST", "/v1/itip/inbound", gateway, reply(0), 200, "Content-Type", "message/rfc822"); out.str("outcome") != "applied" {
+	if out := c.call("POST", "/v1/itip/inbound", gateway, reply(0, ahead), 200, "Content-Type", "message/rfc822"); out.str("outcome") != "applied" {
 		t.Fatalf("reply not applied: %s", out.raw)
 	}
 	if st := c.call("GET", fmt.Sprintf("/v1/bookings/%d", b), staff, nil, 200).str("status"); st != "accepted" {
@@ -219,12 +246,12 @@ func TestServedBinaryJourney(t *testing.T) {
 
 	// Moving the session (to a day that has passed, as if it had been held
 	// then) asks again; the next reply carries the new SEQUENCE.
-	c.call("PATCH", fmt.Sprintf("/v1/sessions/%d", sess), staff, map[string]any{"start": "2026-10-06T09:00", "end": "2026-10-06T12:00"}, 200)
+	c.call("PATCH", fmt.Sprintf("/v1/sessions/%d", sess), staff, map[string]any{"start": day(back) + "T09:00", "end": day(back) + "T12:00"}, 200)
 	moved := c.call("GET", fmt.Sprintf("/v1/bookings/%d", b), staff, nil, 200)
 	if moved.str("status") != "invited" || moved.num("sequence") != 1 {
 		t.Fatalf("after the move: %s", moved.raw)
 	}
-	if out := c.call("POST", "/v1/itip/inbound", gateway, reply(1), 200, "Content-Type", "message/rfc822"); out.str("outcome") != "applied" {
+	if out := c.call("POST", "/v1/itip/inbound", gateway, reply(1, back), 200, "Content-Type", "message/rfc822"); out.str("outcome") != "applied" {
 		t.Fatalf("second reply not applied: %s", out.raw)
 	}
 

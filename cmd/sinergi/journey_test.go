@@ -36,7 +36,7 @@ func TestDemoWalksTheJourney(t *testing.T) {
 		SigningKEK: base64.StdEncoding.EncodeToString(make([]byte, 32))}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	keys := filepath.Join(t.TempDir(), "demo-keys")
-	if err := seedCmd(ctx, cfg, db, log, true, 42, true, keys); err != nil {
+	if err := seedCmd(ctx, cfg, db, log, time.Now, true, 42, true, keys); err != nil {
 		t.Fatal(err)
 	}
 	count := func(query string, args ...any) int64 {
@@ -57,7 +57,7 @@ func TestDemoWalksTheJourney(t *testing.T) {
 			AND ((b.role = 'lead' AND p.kind = 'widyaiswara') OR (b.role = 'co_trainer' AND p.kind = 'practitioner'))`, 3 * 4 * 2},
 		{"a drafted honorarium per completed booking", `SELECT count(*) FROM honoraria WHERE status = 'draft' AND gross > 0`, 24},
 		{"example rate lines for the diklat classes, marked as examples",
-			`SELECT count(*) FROM rate_tables WHERE regulation = 'CONTOH — bukan angka resmi' AND class IN ('penceramah', 'pengajar_luar_satker', 'widyaiswara_internal')`, 3 * 3 * 2},
+			`SELECT count(*) FROM rate_tables WHERE regulation = 'CONTOH — bukan angka resmi' AND class IN ('penceramah', 'pengajar_luar_satker', 'widyaiswara_internal')`, 3 * 3 * 3},
 		{"participants' evaluations of every completed booking", `SELECT count(DISTINCT booking_id) FROM evaluations`, 24},
 		{"a valid certificate per institution", `SELECT count(*) FROM certificates WHERE status = 'valid'`, 3},
 		{"a signer per institution", `SELECT count(*) FROM certificate_settings WHERE signer_name LIKE 'Dr.%'`, 3},
@@ -77,7 +77,7 @@ func TestDemoWalksTheJourney(t *testing.T) {
 			t.Fatalf("keys file mode %v", fi.Mode().Perm())
 		}
 		n := count("SELECT count(*) FROM api_keys")
-		if err := seedCmd(ctx, cfg, db, log, true, 42, true, keys); err != nil {
+		if err := seedCmd(ctx, cfg, db, log, time.Now, true, 42, true, keys); err != nil {
 			t.Fatal(err)
 		}
 		after, _ := os.ReadFile(keys)
@@ -85,7 +85,7 @@ func TestDemoWalksTheJourney(t *testing.T) {
 			t.Fatal("seeding again made new keys")
 		}
 		db.Exec("UPDATE api_keys SET revoked_at = now()")
-		if err := seedCmd(ctx, cfg, db, log, true, 42, true, keys); err != nil {
+		if err := seedCmd(ctx, cfg, db, log, time.Now, true, 42, true, keys); err != nil {
 			t.Fatal(err)
 		}
 		if after, _ := os.ReadFile(keys); string(after) == string(before) {
@@ -96,7 +96,7 @@ func TestDemoWalksTheJourney(t *testing.T) {
 	t.Run("the coming course's co-trainers are practitioners who know the topic", func(t *testing.T) {
 		var inst, session int64
 		db.Raw("SELECT id FROM institutions WHERE code = 'BPSDM-JABAR'").Scan(&inst)
-		db.Raw(`SELECT min(s.id) FROM sessions s JOIN courses c ON c.id = s.course_id WHERE s.institution_id = ? AND c.start_date > '2027-01-01'`, inst).Scan(&session)
+		db.Raw(`SELECT min(s.id) FROM sessions s JOIN courses c ON c.id = s.course_id WHERE s.institution_id = ? AND c.start_date > current_date`, inst).Scan(&session)
 		ms := postgres.MatchingStore{DB: db}
 		sched := postgres.SchedulingStore{DB: db}
 		svc := matching.Service{Cache: &matching.Cache{Loader: ms}, Scheduling: sched, Settings: ms, Proposals: ms, Buffer: time.Hour,

@@ -92,7 +92,7 @@ func run(args []string) error {
 			return err
 		}
 		return withDB(cfg, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
-			return seedCmd(ctx, cfg, db, log, *demoFlag, *seed, *adminKey, *keysFile)
+			return seedCmd(ctx, cfg, db, log, time.Now, *demoFlag, *seed, *adminKey, *keysFile)
 		})
 	case "import":
 		inst := fs.String("institution", "", "code of the institution whose roster the file is (required)")

@@ -29,10 +29,13 @@ import (
 // left alone) and prints keys. With keysFile, the keys are written there
 // (mode 600) the first time and read back on later runs while they still
 // work, so seeding again adds no keys; without it, fresh keys are made and
-// shown only now.
-func seedCmd(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger, withDemo bool, seed uint64, adminKey bool, keysFile string) error {
+// shown only now. The demo's dates are drawn from now: its coming course
+// lies ahead of it and its past course behind.
+func seedCmd(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger, now func() time.Time, withDemo bool, seed uint64, adminKey bool,
+	keysFile string) error {
 	ctx = audit.WithActor(ctx, audit.Actor{Role: "seed"})
 	tenants, people := services(db)
+	people.Now = now
 	if !withDemo && !adminKey {
 		return fmt.Errorf("nothing to do: give --admin-key, --demo or both")
 	}
@@ -71,7 +74,7 @@ func seedCmd(ctx context.Context, cfg config, db *gorm.DB, log *slog.Logger, wit
 		fmt.Printf("try: curl -s -H 'Authorization: Bearer %s' '%s/v1/people?kind=practitioner&limit=5'\n", staff, cfg.BaseURL)
 		var session int64
 		db.Raw(`SELECT min(s.id) FROM sessions s JOIN courses c ON c.id = s.course_id
-			WHERE s.institution_id = ? AND c.name = ?`, firstInst, demo.Courses(demo.Generate(seed)[0]).Course.Name).Scan(&session)
+			WHERE s.institution_id = ? AND c.name = ?`, firstInst, demo.Courses(demo.Generate(seed)[0], demo.Calendar{Today: now()}).Course.Name).Scan(&session)
 		fmt.Printf("and:  curl -s -H 'Authorization: Bearer %s' '%s/v1/sessions/%d/candidates?role=co_trainer&limit=3'\n", staff, cfg.BaseURL, session)
 		kept := map[string]string{}
 		if keysFile != "" {
@@ -243,16 +246,31 @@ func loadInstitution(ctx context.Context, cfg config, people profile.Service, db
 				return fmt.Errorf("competencies of %s: %w", dp.Person.Email, err)
 			}
 		}
-		if err := loadCourse(ctx, tx, people, inst.ID, demo.Courses(d)); err != nil {
+		cal, err := demoCalendar(ctx, tx, people.Now())
+		if err != nil {
 			return err
 		}
-		return loadJourney(ctx, tx, cfg, people.Now, log, inst.ID, d, personOf)
+		if err := loadCourse(ctx, tx, people, inst.ID, demo.Courses(d, cal)); err != nil {
+			return err
+		}
+		return loadJourney(ctx, tx, cfg, people.Now, log, inst.ID, d, cal, personOf)
 	})
 	return instID, err
 }
 
-// loadCourse adds the demo course; a session that falls on a national
-// holiday is left out rather than forced.
+// demoCalendar is today with the holidays the database holds around it,
+// which the demo's sessions step past.
+func demoCalendar(ctx context.Context, tx *gorm.DB, now time.Time) (demo.Calendar, error) {
+	from, to := demo.Window(now)
+	hs, err := postgres.SchedulingStore{DB: tx}.Holidays(ctx, from, to)
+	if err != nil {
+		return demo.Calendar{}, fmt.Errorf("holidays for the demo: %w", err)
+	}
+	return demo.Calendar{Today: now, Holidays: hs}, nil
+}
+
+// loadCourse adds the demo's coming course; its sessions are on workdays
+// (demo.Calendar), so a holiday refusal is a fault, not something to skip.
 func loadCourse(ctx context.Context, tx *gorm.DB, people profile.Service, inst int64, d demo.Course) error {
 	svc := scheduling.Service{Store: postgres.SchedulingStore{DB: tx}, People: postgres.PeopleStore{DB: tx}, Now: people.Now}
 	course, err := svc.CreateCourse(ctx, inst, d.Course)
@@ -260,7 +278,7 @@ func loadCourse(ctx context.Context, tx *gorm.DB, people profile.Service, inst i
 		return fmt.Errorf("demo course: %w", err)
 	}
 	for _, s := range d.Sessions {
-		if _, _, err := svc.CreateSession(ctx, inst, course.ID, s, false); err != nil && !errors.Is(err, scheduling.ErrHoliday) {
+		if _, _, err := svc.CreateSession(ctx, inst, course.ID, s, false); err != nil {
 			return fmt.Errorf("demo session %s: %w", s.Topic, err)
 		}
 	}
@@ -273,7 +291,7 @@ func loadCourse(ctx context.Context, tx *gorm.DB, people profile.Service, inst i
 // rated by participants, drafted as honoraria and, for the first
 // co-trainer, certified. It goes through the same use cases as the API.
 func loadJourney(ctx context.Context, tx *gorm.DB, cfg config, now func() time.Time, log *slog.Logger, inst int64, d demo.Institution,
-	personOf map[string]int64) error {
+	cal demo.Calendar, personOf map[string]int64) error {
 	kek, _ := cfg.kek() // without one, the demo has no certificate (below)
 	appCfg := cfg.app(kek, log)
 	appCfg.Now = now
@@ -282,7 +300,7 @@ func loadJourney(ctx context.Context, tx *gorm.DB, cfg config, now func() time.T
 		return err
 	}
 	svc, inc := a.Scheduling, a.Incentives
-	if err := loadRates(ctx, inc, inst, demo.Rates(d)); err != nil {
+	if err := loadRates(ctx, inc, inst, demo.Rates(d, cal)); err != nil {
 		return err
 	}
 	certs := postgres.CertificateStore{DB: tx}
@@ -294,7 +312,7 @@ func loadJourney(ctx context.Context, tx *gorm.DB, cfg config, now func() time.T
 		return err
 	}
 
-	past := demo.Past(d)
+	past := demo.Past(d, cal)
 	course, err := svc.CreateCourse(ctx, inst, past.Course)
 	if err != nil {
 		return fmt.Errorf("past course: %w", err)

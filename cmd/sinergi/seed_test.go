@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"sinergi/internal/pgtest"
 	"sinergi/postgres"
@@ -25,7 +26,7 @@ func TestDemoSeedIsDeterministic(t *testing.T) {
 		defer postgres.Close(db)
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		for range 2 {
-			if err := seedCmd(context.Background(), cfg, db, log, true, 42, false, ""); err != nil {
+			if err := seedCmd(context.Background(), cfg, db, log, time.Now, true, 42, false, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
