@@ -7,7 +7,13 @@ import (
 // paged cuts a list held whole in memory to the page ?page= names (from
 // 1), at the ?size= chosen, with the pager that links its neighbours.
 func paged[T any](r *http.Request, p page, items []T) ([]T, pager) {
-	lo, hi, pg := p.pageRows(r, "page", len(items))
+	return pagedBy(r, p, "page", items)
+}
+
+// pagedBy is paged for one of several lists on a page, each paging by a
+// query parameter of its own.
+func pagedBy[T any](r *http.Request, p page, key string, items []T) ([]T, pager) {
+	lo, hi, pg := p.pageRows(r, key, len(items))
 	return items[lo:hi], pg
 }
 

@@ -1,10 +1,12 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"sinergi/certification"
 	"sinergi/errs"
@@ -72,6 +74,7 @@ type trainerBooking struct {
 	Session    sessionLine
 	CanAnswer  bool
 	Answerable []scheduling.Status
+	start      time.Time
 }
 
 // gridCell is one half-day of the weekly availability grid.
@@ -88,13 +91,34 @@ type trainerView struct {
 	Name         string
 	Upcoming     []trainerBooking
 	Past         []trainerBooking
-	Days         []string
-	Grid         [][]gridCell // one row per day, a cell per part of the day
-	Parts        []string
+	// Each list pages on its own: upcoming soonest first, past newest
+	// first.
+	UpPg, PastPg, CertPg, HonPg pager
+	Days                        []string
+	Grid                        [][]gridCell // one row per day, a cell per part of the day
+	Parts                       []string
 	// FeedURL is the calendar address just made (shown this once);
 	// FeedActive tells whether an address made before still works.
 	FeedURL    string
 	FeedActive bool
+}
+
+// allBookings reads every booking of a person, a page of the store's
+// at a time: none is left out however many there are.
+func (s *Server) allBookings(ctx context.Context, person int64) ([]scheduling.Booking, error) {
+	var all []scheduling.Booking
+	after := int64(0)
+	for {
+		page, err := s.Scheduling.ListBookings(ctx, scheduling.Scope{PersonID: person}, scheduling.BookingFilter{After: after, Limit: 200})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < 200 {
+			return all, nil
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 // The weekly grid: working days by morning and afternoon.
@@ -127,24 +151,28 @@ func (s *Server) renderTrainer(w http.ResponseWriter, r *http.Request, u tenant.
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	bookings, err := s.Scheduling.ListBookings(ctx, scheduling.Scope{PersonID: u.PersonID}, scheduling.BookingFilter{Limit: 100})
+	bookings, err := s.allBookings(ctx, u.PersonID)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
 	now := s.Now()
+	courses := map[int64]scheduling.Course{}
 	for _, b := range bookings {
 		sess, err := s.Scheduling.Session(ctx, b.InstitutionID, b.SessionID)
 		if err != nil {
 			s.errorPage(w, r, &u, err)
 			return
 		}
-		c, err := s.Scheduling.Course(ctx, b.InstitutionID, sess.CourseID)
-		if err != nil {
-			s.errorPage(w, r, &u, err)
-			return
+		c, ok := courses[sess.CourseID]
+		if !ok {
+			if c, err = s.Scheduling.Course(ctx, b.InstitutionID, sess.CourseID); err != nil {
+				s.errorPage(w, r, &u, err)
+				return
+			}
+			courses[sess.CourseID] = c
 		}
-		tb := trainerBooking{Booking: b, Session: line(u.Lang, sess, c.Name)}
+		tb := trainerBooking{Booking: b, Session: line(u.Lang, sess, c.Name), start: sess.Start}
 		for _, to := range []scheduling.Status{scheduling.Accepted, scheduling.Tentative, scheduling.Declined} {
 			if slices.Contains(scheduling.Allowed(b.Status), to) && b.Status != scheduling.Proposed {
 				tb.Answerable = append(tb.Answerable, to)
@@ -156,6 +184,12 @@ func (s *Server) renderTrainer(w http.ResponseWriter, r *http.Request, u tenant.
 			v.Upcoming = append(v.Upcoming, tb)
 		}
 	}
+	slices.SortStableFunc(v.Upcoming, func(a, b trainerBooking) int { return a.start.Compare(b.start) })
+	slices.SortStableFunc(v.Past, func(a, b trainerBooking) int { return b.start.Compare(a.start) })
+	v.Upcoming, v.UpPg = pagedBy(r, v.page, "up", v.Upcoming)
+	v.Past, v.PastPg = pagedBy(r, v.page, "past", v.Past)
+	v.Certificates, v.CertPg = pagedBy(r, v.page, "cert", v.Certificates)
+	v.Honoraria, v.HonPg = pagedBy(r, v.page, "hon", v.Honoraria)
 	avail, err := s.Scheduling.Availability(ctx, u.InstitutionID, u.PersonID)
 	if err != nil {
 		s.errorPage(w, r, &u, err)
