@@ -64,3 +64,38 @@ func TestTrainerPortalListsEveryBookingPaged(t *testing.T) {
 		t.Fatal("the oldest past session is on no page")
 	}
 }
+
+// An institution that has run more courses than one read of the store
+// holds still sees its newest course's session on the dashboard and the
+// week, and a decline on it among the answers to act on.
+func TestDashboardAndWeekSeeTheNewestCourse(t *testing.T) {
+	e := newEnv(t)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Role: "test"})
+	a := e.app
+	for i := 0; i < 120; i++ {
+		_, err := a.Scheduling.CreateCourse(ctx, e.instA, scheduling.Course{Name: fmt.Sprintf("Pelatihan lama %03d", i+1),
+			OrganisingUnit: "Bidang PKM", Funding: scheduling.APBD, Region: "Sulawesi Selatan", StartDate: day(2025, 1, 6), EndDate: day(2025, 1, 10)})
+		must(t, err)
+	}
+	c, err := a.Scheduling.CreateCourse(ctx, e.instA, scheduling.Course{Name: "Pelatihan Terbaru", OrganisingUnit: "Bidang PKM",
+		Funding: scheduling.APBD, Region: "Sulawesi Selatan", StartDate: day(2026, 11, 23), EndDate: day(2026, 11, 27)})
+	must(t, err)
+	s, _, err := a.Scheduling.CreateSession(ctx, e.instA, c.ID, scheduling.Session{Topic: "Sesi pekan ini", Zone: "Asia/Makassar",
+		Start: time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 25, 1, 45, 0, 0, time.UTC), Mode: scheduling.Online}, false)
+	must(t, err)
+	b, err := a.Scheduling.Book(ctx, e.instA, scheduling.BookRequest{SessionID: s.ID, PersonID: e.practitioner, Role: scheduling.CoTrainer})
+	must(t, err)
+	scope := scheduling.Scope{InstitutionID: e.instA}
+	for _, to := range []scheduling.Status{scheduling.Invited, scheduling.Declined} {
+		_, _, err := a.Scheduling.TransitionBooking(ctx, scope, b.ID, to, 0)
+		must(t, err)
+	}
+	staff := e.staffClient(e.staffA)
+	dash := staff.get("/console/dashboard").Body
+	if strings.Count(dash, "Sesi pekan ini") < 2 || !strings.Contains(dash, "Marthen Rumbiak") {
+		t.Fatalf("the dashboard misses the newest course's session or its decline:\n%s", dash)
+	}
+	if week := staff.get("/console/week?from=2026-11-23").Body; !strings.Contains(week, "Sesi pekan ini") || !strings.Contains(week, "Pelatihan Terbaru") {
+		t.Fatalf("the week misses the newest course's session:\n%s", week)
+	}
+}

@@ -79,42 +79,59 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 	v.Title = v.T("dashboard_title")
 	now := s.Now()
 	weekEnd := now.AddDate(0, 0, 7)
-	courses, err := s.Scheduling.ListCourses(ctx, inst, 0, 100)
+	// Every scheduled session that has not ended, of every course: the
+	// ones of this week, the ones short of a lead or co-trainer, and the
+	// declines and tentative answers to act on.
+	upcoming, err := s.sessionsBetween(ctx, inst, now.Add(-scheduling.MaxSessionLength), time.Time{})
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	for _, c := range courses {
-		sessions, err := s.Scheduling.CourseSessions(ctx, inst, c.ID)
+	courseName := s.courseNames(ctx, inst)
+	var declined, tentative []answerLine
+	for _, sess := range upcoming {
+		if sess.End.Before(now) {
+			continue
+		}
+		cn, err := courseName(sess.CourseID)
 		if err != nil {
 			s.errorPage(w, r, &u, err)
 			return
 		}
-		for _, sess := range sessions {
-			if sess.End.Before(now) || sess.Status != scheduling.SessionScheduled {
-				continue
+		l := line(v.Lang, sess, cn)
+		if sess.Start.Before(weekEnd) {
+			v.Week = append(v.Week, l)
+		}
+		bookings, err := s.Scheduling.SessionBookings(ctx, inst, sess.ID)
+		if err != nil {
+			s.errorPage(w, r, &u, err)
+			return
+		}
+		l.NoLead, l.NoCo = true, true
+		for _, b := range bookings {
+			if b.Status.Active() {
+				l.NoLead = l.NoLead && b.Role != scheduling.Lead
+				l.NoCo = l.NoCo && b.Role != scheduling.CoTrainer
 			}
-			l := line(v.Lang, sess, c.Name)
-			if sess.Start.Before(weekEnd) {
-				v.Week = append(v.Week, l)
-			}
-			bookings, err := s.Scheduling.SessionBookings(ctx, inst, sess.ID)
-			if err != nil {
-				s.errorPage(w, r, &u, err)
-				return
-			}
-			l.NoLead, l.NoCo = true, true
-			for _, b := range bookings {
-				if b.Status.Active() {
-					l.NoLead = l.NoLead && b.Role != scheduling.Lead
-					l.NoCo = l.NoCo && b.Role != scheduling.CoTrainer
+			if b.Status == scheduling.Declined || b.Status == scheduling.Tentative {
+				p, err := s.People.Person(ctx, inst, b.PersonID, true)
+				if err != nil {
+					s.errorPage(w, r, &u, err)
+					return
+				}
+				a := answerLine{Status: b.Status, Name: p.Name, BookingID: b.ID, Session: line(v.Lang, sess, "")}
+				if b.Status == scheduling.Declined {
+					declined = append(declined, a)
+				} else {
+					tentative = append(tentative, a)
 				}
 			}
-			if l.NoLead || l.NoCo {
-				v.Gaps = append(v.Gaps, l)
-			}
+		}
+		if l.NoLead || l.NoCo {
+			v.Gaps = append(v.Gaps, l)
 		}
 	}
+	v.Answers = append(declined, tentative...)
 	sessions := map[int64]scheduling.Session{}
 	sessionOf := func(id int64) (scheduling.Session, error) {
 		if sess, ok := sessions[id]; ok {
@@ -132,29 +149,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u tenant.User
 		p, err := s.People.Person(ctx, inst, id, true)
 		names[id] = p.Name
 		return p.Name, err
-	}
-	for _, st := range []scheduling.Status{scheduling.Declined, scheduling.Tentative} {
-		bookings, err := s.Scheduling.ListBookings(ctx, scheduling.Scope{InstitutionID: inst}, scheduling.BookingFilter{Status: string(st), Limit: 50})
-		if err != nil {
-			s.errorPage(w, r, &u, err)
-			return
-		}
-		for _, b := range bookings {
-			sess, err := sessionOf(b.SessionID)
-			if err != nil {
-				s.errorPage(w, r, &u, err)
-				return
-			}
-			if sess.End.Before(now) || sess.Status != scheduling.SessionScheduled {
-				continue
-			}
-			name, err := nameOf(b.PersonID)
-			if err != nil {
-				s.errorPage(w, r, &u, err)
-				return
-			}
-			v.Answers = append(v.Answers, answerLine{Status: b.Status, Name: name, BookingID: b.ID, Session: line(v.Lang, sess, "")})
-		}
 	}
 	open, err := s.Replies.Messages(ctx, inst, calendar.MessageFilter{Attention: true}, attentionShown)
 	if err != nil {

@@ -45,30 +45,24 @@ func (s *Server) week(w http.ResponseWriter, r *http.Request, u tenant.User) {
 		v.Days = append(v.Days, weekDay{Date: d, Label: day(v.Lang, d)})
 	}
 	v.Prev, v.Next = from.AddDate(0, 0, -7).Format(time.DateOnly), from.AddDate(0, 0, 7).Format(time.DateOnly)
-	courses, err := s.Scheduling.ListCourses(ctx, inst, 0, 100)
+	// A venue's day (UTC+7 to UTC+9) starts before the same date in UTC:
+	// read from half a day earlier and keep what falls on the week's days.
+	sessions, err := s.sessionsBetween(ctx, inst, from.Add(-12*time.Hour), from.AddDate(0, 0, 8))
 	if err != nil {
 		s.errorPage(w, r, &u, err)
 		return
 	}
-	end := from.AddDate(0, 0, 7)
-	for _, c := range courses {
-		if c.EndDate.Before(from.AddDate(0, 0, -1)) || c.StartDate.After(end) {
-			continue
-		}
-		sessions, err := s.Scheduling.CourseSessions(ctx, inst, c.ID)
-		if err != nil {
-			s.errorPage(w, r, &u, err)
-			return
-		}
-		for _, sess := range sessions {
-			if sess.Status != scheduling.SessionScheduled {
-				continue
+	courseName := s.courseNames(ctx, inst)
+	for _, sess := range sessions {
+		local := sess.Start.In(sess.Location())
+		day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+		if i := int(day.Sub(from).Hours() / 24); !day.Before(from) && i < 7 {
+			cn, err := courseName(sess.CourseID)
+			if err != nil {
+				s.errorPage(w, r, &u, err)
+				return
 			}
-			local := sess.Start.In(sess.Location())
-			day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
-			if i := int(day.Sub(from).Hours() / 24); !day.Before(from) && i < 7 {
-				v.Days[i].Sessions = append(v.Days[i].Sessions, line(v.Lang, sess, c.Name))
-			}
+			v.Days[i].Sessions = append(v.Days[i].Sessions, line(v.Lang, sess, cn))
 		}
 	}
 	v.Title = v.T("week_title")

@@ -47,6 +47,9 @@ const (
 )
 
 // MayCoTrain reports whether a person of kind k may co-train the course.
+// MaxSessionLength is the longest a session may last.
+const MaxSessionLength = 12 * time.Hour
+
 func (c Course) MayCoTrain(k profile.Kind) bool {
 	return k == profile.Practitioner || (k == profile.Widyaiswara && c.CoTrainers == PractitionersAndWidyaiswara)
 }
@@ -208,7 +211,7 @@ func (s *Session) Normalize(course Course) error {
 		f.Add("end", "is required (RFC 3339 with offset)")
 	case !s.End.After(s.Start):
 		f.Add("end", "must be after start")
-	case s.End.Sub(s.Start) > 12*time.Hour:
+	case s.End.Sub(s.Start) > MaxSessionLength:
 		f.Add("end", "a session lasts at most 12 hours")
 	default:
 		minutes := int(s.End.Sub(s.Start) / time.Minute)
