@@ -199,3 +199,34 @@ func TestPaymentRecordsDateAndReference(t *testing.T) {
 		t.Fatalf("the export does not carry the payments:\n%s", csv)
 	}
 }
+
+// TestARequiredCompetencyMustBeKnown: a session may require only
+// competencies of the institution's taxonomy, on creation and on a
+// change; a code nobody can hold is refused at its field, in Indonesian,
+// and nothing is saved.
+func TestARequiredCompetencyMustBeKnown(t *testing.T) {
+	e := newEnv(t)
+	course := e.course(e.staffA)
+	unknown := []any{map[string]any{"code": "komunikasi", "min_level": 3}, map[string]any{"code": "komunikasii", "min_level": 2}}
+	r := e.session(e.staffA, course, "2026-12-07T09:00:00+08:00", "2026-12-07T10:30:00+08:00", "Asia/Makassar",
+		"required_competencies", unknown)
+	e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
+	if got := r.field("required_competencies[1].code"); !strings.Contains(got, "taksonomi") {
+		t.Fatalf("the unknown code's field reads %q: %v", got, r.Body)
+	}
+	if r.field("required_competencies[0].code") != "" {
+		t.Fatal("the known code is blamed too")
+	}
+	list := e.do("GET", fmt.Sprintf("/v1/sessions?course_id=%d", course), e.staffA, nil)
+	e.expect(list, http.StatusOK, "")
+	if n := len(list.items()); n != 0 {
+		t.Fatalf("%d sessions saved by a refused create", n)
+	}
+	sess := e.mustSession(course, "2026-12-07T09:00:00+08:00", "2026-12-07T10:30:00+08:00", "Asia/Makassar")
+	r = e.do("PATCH", fmt.Sprintf("/v1/sessions/%d", sess), e.staffA, map[string]any{"required_competencies": unknown})
+	e.expect(r, http.StatusUnprocessableEntity, "validation_failed")
+	got := e.do("GET", fmt.Sprintf("/v1/sessions/%d", sess), e.staffA, nil)
+	if reqs, _ := got.Body["required_competencies"].([]any); len(reqs) != 1 {
+		t.Fatalf("a refused change altered the requirements: %v", got.Body)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,6 +144,8 @@ type BookingFilter struct {
 // People is what scheduling needs of the roster.
 type People interface {
 	Person(ctx context.Context, inst, id int64, shared bool) (profile.Person, error)
+	// Competencies is the taxonomy an institution's sessions may require.
+	Competencies(ctx context.Context, inst int64) ([]profile.Competency, error)
 }
 
 // Service applies the scheduling rules. Every change of a booking goes
@@ -229,12 +232,39 @@ func (s Service) CreateSession(ctx context.Context, inst, courseID int64, sess S
 	if err := sess.Normalize(course); err != nil {
 		return Session{}, nil, err
 	}
+	if err := s.checkRequirements(ctx, inst, sess.Requirements); err != nil {
+		return Session{}, nil, err
+	}
 	warnings, err := s.checkHolidays(ctx, sess, force)
 	if err != nil {
 		return Session{}, nil, err
 	}
 	out, err := s.Store.CreateSession(ctx, sess)
 	return out, warnings, err
+}
+
+// checkRequirements refuses a required competency the institution's
+// taxonomy does not know: nobody could ever meet it, so every ranking
+// would silently come back empty.
+func (s Service) checkRequirements(ctx context.Context, inst int64, reqs []Requirement) error {
+	if len(reqs) == 0 {
+		return nil
+	}
+	known, err := s.People.Competencies(ctx, inst)
+	if err != nil {
+		return err
+	}
+	codes := make(map[string]bool, len(known))
+	for _, c := range known {
+		codes[c.Code] = true
+	}
+	bad := errs.Fields{}
+	for i, r := range reqs {
+		if !codes[r.Code] {
+			bad.Add("required_competencies["+strconv.Itoa(i)+"].code", "is not a competency of this institution's taxonomy")
+		}
+	}
+	return bad.Err()
 }
 
 // UpdateSession applies change to a session (based on version, when not 0)
@@ -269,6 +299,9 @@ func (s Service) UpdateSession(ctx context.Context, inst, id int64, version int,
 			sess.JP = 0 // derive again from the new length
 		}
 		if err := sess.Normalize(course); err != nil {
+			return err
+		}
+		if err := s.checkRequirements(ctx, inst, sess.Requirements); err != nil {
 			return err
 		}
 		if Significant(before, sess) || sess.Status == SessionCancelled {
