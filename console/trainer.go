@@ -72,7 +72,6 @@ func (s *Server) redeemLink(w http.ResponseWriter, r *http.Request) {
 type trainerBooking struct {
 	scheduling.Booking
 	Session    sessionLine
-	CanAnswer  bool
 	Answerable []scheduling.Status
 	start      time.Time
 }
@@ -173,8 +172,11 @@ func (s *Server) renderTrainer(w http.ResponseWriter, r *http.Request, u tenant.
 			courses[sess.CourseID] = c
 		}
 		tb := trainerBooking{Booking: b, Session: line(u.Lang, sess, c.Name), start: sess.Start}
+		// The answers the domain would take for this booking now (its
+		// session's time included), not the bare lifecycle.
+		moves := scheduling.Moves(b, sess, now)
 		for _, to := range []scheduling.Status{scheduling.Accepted, scheduling.Tentative, scheduling.Declined} {
-			if slices.Contains(scheduling.Allowed(b.Status), to) && b.Status != scheduling.Proposed {
+			if slices.Contains(moves, to) && b.Status != scheduling.Proposed {
 				tb.Answerable = append(tb.Answerable, to)
 			}
 		}
