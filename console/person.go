@@ -155,14 +155,8 @@ func (v personView) back() string {
 	return Prefix + "trainer/profile"
 }
 
-func (s *Server) person(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	s.showPerson(w, r, u)
-}
-
-func (s *Server) trainerProfile(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	s.showPerson(w, r, u)
-}
-
+// showPerson shows a person's page: the one the path names to staff, the
+// trainer's own to a trainer (subject decides).
 func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u tenant.User) {
 	id, staff, err := subject(r, u)
 	if err != nil {
@@ -180,10 +174,6 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u tenant.Use
 		return
 	}
 	s.render(w, r, http.StatusOK, "person", v)
-}
-
-func (s *Server) saveTrainerProfile(w http.ResponseWriter, r *http.Request, u tenant.User) {
-	s.updatePerson(w, r, u)
 }
 
 // updatePerson saves the edited profile through profile.Service.Update,
