@@ -13,7 +13,6 @@ import (
 	"sinergi/incentive"
 	"sinergi/scheduling"
 	"sinergi/tenant"
-	"sinergi/tz"
 )
 
 // createInstitution adds a tenant through tenant.CreateInstitution, the
@@ -32,14 +31,6 @@ func (s *Server) createInstitution(w http.ResponseWriter, r *http.Request, u ten
 		return
 	}
 	back(w, r, fmt.Sprintf("%sadmin?institution=%d", Prefix, in.ID), "set_inst_created")
-}
-
-// zoneLabel names a zone as people in Indonesia do (WIB, WITA, WIT).
-func zoneLabel(z string) string {
-	if l := tz.Label(z); l != "" {
-		return l
-	}
-	return z
 }
 
 // ceilings lists the national ceilings, newest version first, with the

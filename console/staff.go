@@ -22,9 +22,6 @@ import (
 	"sinergi/tz"
 )
 
-// zones are the venue zones offered, with their Indonesian labels.
-var zones = "Asia/Jakarta=zone_wib,Asia/Makassar=zone_wita,Asia/Jayapura=zone_wit"
-
 // sessionLine is a session as the lists show it: its clock in the venue's
 // zone with WIB/WITA/WIT.
 type sessionLine struct {
