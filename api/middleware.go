@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"sinergi/errs"
 )
@@ -125,8 +126,8 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help: "HTTP request latency by method and route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"}),
 	}
 	reg.MustRegister(m.requests, m.duration)
-	_ = reg.Register(prometheus.NewGoCollector())
-	_ = reg.Register(prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	_ = reg.Register(collectors.NewGoCollector())
+	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
